@@ -1,0 +1,122 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every GovWatch target shares (see ../shared/notes/style.md, Hummingbird).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "GovWatch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "govwatch", targets: ["govwatch"]),
+        .library(name: "GovWatchCore", targets: ["GovWatchCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+    ],
+    targets: [
+        // The domain: registry records, indicators, findings, scoring, content scanners.
+        // No I/O frameworks, no web framework, no database.
+        .target(
+            name: "GovWatchCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Data")],
+            swiftSettings: strictSettings
+        ),
+        // libxml2's HTML parser behind a plain-C facade (see ../shared/notes/swift-on-linux.md).
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "CHTMLParser", dependencies: ["CLibXML2"]),
+        // Page understanding: title, publish date, dated lists, footer identity, links, text.
+        .target(
+            name: "GovWatchPage",
+            dependencies: ["GovWatchCore", "CHTMLParser"],
+            swiftSettings: strictSettings
+        ),
+        // Text out of attachments: .docx, .xlsx (ZIP + XML), PDF, legacy .doc/.xls.
+        .target(
+            name: "GovWatchDocuments",
+            dependencies: [
+                "GovWatchCore",
+                "GovWatchPage",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Persistence: one set of Fluent migrations for SQLite (default) and PostgreSQL.
+        .target(
+            name: "GovWatchStore",
+            dependencies: [
+                "GovWatchCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The crawler, prober and checks that turn sites and accounts into findings.
+        .target(
+            name: "GovWatchInspection",
+            dependencies: [
+                "GovWatchCore",
+                "GovWatchPage",
+                "GovWatchDocuments",
+                "GovWatchStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The fictional city (鸿溪市) with planted problems, and the loopback proxy that serves it.
+        .target(
+            name: "GovWatchSampleCity",
+            dependencies: [
+                "GovWatchCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The thin command line: parses arguments and calls the libraries.
+        .executableTarget(
+            name: "govwatch",
+            dependencies: [
+                "GovWatchCore",
+                "GovWatchPage",
+                "GovWatchDocuments",
+                "GovWatchStore",
+                "GovWatchInspection",
+                "GovWatchSampleCity",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "GovWatchCoreTests", dependencies: ["GovWatchCore"], swiftSettings: strictSettings),
+        .testTarget(name: "GovWatchPageTests", dependencies: ["GovWatchPage", "GovWatchCore"], swiftSettings: strictSettings),
+        .testTarget(name: "GovWatchDocumentsTests", dependencies: ["GovWatchDocuments", "GovWatchCore"], swiftSettings: strictSettings),
+        .testTarget(name: "GovWatchStoreTests", dependencies: ["GovWatchStore", "GovWatchCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "GovWatchInspectionTests",
+            dependencies: ["GovWatchInspection", "GovWatchSampleCity", "GovWatchStore", "GovWatchCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "GovWatchSampleCityTests", dependencies: ["GovWatchSampleCity", "GovWatchCore"], swiftSettings: strictSettings),
+        .testTarget(name: "GovWatchCLITests", dependencies: ["govwatch", "GovWatchCore"], swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,1 @@
+// GovWatchDocuments: filled by its issue.

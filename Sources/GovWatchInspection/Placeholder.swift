@@ -1,0 +1,1 @@
+// GovWatchInspection: filled by its issue.

@@ -1,0 +1,362 @@
+import Foundation
+
+/// An absolute http(s) URL in normal form, used as the identity of a page or link.
+///
+/// Normal form: scheme and host in lower case, the default port (80 for http, 443 for
+/// https) removed, `.` and `..` path segments resolved, an empty path written as `/`,
+/// the fragment dropped, and characters that may not appear in a URL (spaces, Chinese
+/// file names, control characters) percent-encoded as UTF-8. Existing percent escapes
+/// are kept, with their hex digits in upper case. Non-ASCII host names are converted to
+/// their IDNA (punycode) form.
+///
+/// Resolution of relative references follows RFC 3986 §5.2, with the browser leniencies
+/// real pages rely on: surrounding whitespace is trimmed, tabs and line breaks inside the
+/// reference are removed, and backslashes count as slashes.
+public struct NormalizedURL: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+    /// `http` or `https`.
+    public let scheme: String
+    /// The lower-case host name (IDNA form), or an IP literal.
+    public let host: String
+    /// The port when it is not the scheme's default.
+    public let port: Int?
+    /// The path, starting with `/`, percent-encoded.
+    public let path: String
+    /// The query without its `?`, percent-encoded; nil when the URL has none.
+    public let query: String?
+
+    /// Parses and normalises an absolute http(s) URL; nil for anything else (relative
+    /// references, `javascript:`, `mailto:`, malformed hosts).
+    public init?(_ string: String) {
+        guard let parsed = URLReference(string), let scheme = parsed.scheme else { return nil }
+        self.init(scheme: scheme, authority: parsed.authority, path: parsed.path, query: parsed.query)
+    }
+
+    /// Resolves `reference` (as found in an `href` or `src`) against this URL.
+    /// Returns nil for references that do not lead to an http(s) URL.
+    public func resolve(_ reference: String) -> NormalizedURL? {
+        guard let ref = URLReference(reference) else { return nil }
+        if let scheme = ref.scheme {
+            if scheme != "http" && scheme != "https" { return nil }
+            // "http:page.html" (scheme without authority) is relative in browsers when the
+            // scheme matches the base; treat it like them.
+            if ref.authority == nil && scheme == self.scheme {
+                return resolveRelative(URLReference(scheme: nil, authority: nil, path: ref.path, query: ref.query))
+            }
+            return NormalizedURL(scheme: scheme, authority: ref.authority, path: ref.path, query: ref.query)
+        }
+        return resolveRelative(ref)
+    }
+
+    private func resolveRelative(_ ref: URLReference) -> NormalizedURL? {
+        if let authority = ref.authority {
+            return NormalizedURL(scheme: scheme, authority: authority, path: ref.path, query: ref.query)
+        }
+        let authority = port.map { "\(host):\($0)" } ?? host
+        if ref.path.isEmpty {
+            return NormalizedURL(scheme: scheme, authority: authority, path: path, query: ref.query ?? query)
+        }
+        if ref.path.hasPrefix("/") {
+            return NormalizedURL(scheme: scheme, authority: authority, path: ref.path, query: ref.query)
+        }
+        let directory = path.lastIndex(of: "/").map { String(path[...$0]) } ?? "/"
+        return NormalizedURL(scheme: scheme, authority: authority, path: directory + ref.path, query: ref.query)
+    }
+
+    private init?(scheme: String, authority: String?, path: String, query: String?) {
+        guard scheme == "http" || scheme == "https", let authority, !authority.isEmpty else { return nil }
+        // Drop user information: it never identifies a different page.
+        let hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        var hostPart = hostPort
+        var port: Int?
+        if hostPort.hasPrefix("[") {
+            guard let close = hostPort.firstIndex(of: "]") else { return nil }
+            hostPart = String(hostPort[...close])
+            let rest = hostPort[hostPort.index(after: close)...]
+            if rest.hasPrefix(":") {
+                let digits = rest.dropFirst()
+                if !digits.isEmpty {
+                    guard let value = Int(digits), (0...65535).contains(value) else { return nil }
+                    port = value
+                }
+            } else if !rest.isEmpty {
+                return nil
+            }
+        } else if let colon = hostPort.lastIndex(of: ":") {
+            hostPart = String(hostPort[..<colon])
+            let digits = hostPort[hostPort.index(after: colon)...]
+            if !digits.isEmpty {
+                guard digits.allSatisfy(\.isASCII), let value = Int(digits), (0...65535).contains(value) else { return nil }
+                port = value
+            }
+        }
+        guard let host = NormalizedURL.normalizeHost(hostPart) else { return nil }
+        if port == (scheme == "http" ? 80 : 443) { port = nil }
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+        let resolved = NormalizedURL.removeDotSegments(path.isEmpty ? "/" : path)
+        self.path = NormalizedURL.percentEncode(resolved.hasPrefix("/") ? resolved : "/" + resolved, allowing: .path)
+        self.query = query.map { NormalizedURL.percentEncode($0, allowing: .query) }
+    }
+
+    /// The URL as a string.
+    public var description: String {
+        var result = scheme + "://" + host
+        if let port { result += ":\(port)" }
+        result += path
+        if let query { result += "?" + query }
+        return result
+    }
+
+    /// The URL as a string (same as `description`).
+    public var string: String { description }
+
+    /// The host with its port when non-default, e.g. `www.example.gov.cn:8080`.
+    public var authority: String { port.map { "\(host):\($0)" } ?? host }
+
+    /// The URL as a Foundation `URL`.
+    public var url: URL? { URL(string: description) }
+
+    /// The lower-case extension of the last path segment (`pdf`, `docx`), if any.
+    public var pathExtension: String? {
+        let lastSegment = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        guard let dot = lastSegment.lastIndex(of: "."), dot != lastSegment.startIndex else { return nil }
+        let ext = lastSegment[lastSegment.index(after: dot)...].lowercased()
+        return ext.isEmpty ? nil : ext
+    }
+
+    public static func < (lhs: NormalizedURL, rhs: NormalizedURL) -> Bool {
+        lhs.description < rhs.description
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let string = try container.decode(String.self)
+        guard let url = NormalizedURL(string) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "不是有效的 http(s) 网址：\(string)")
+        }
+        self = url
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    // MARK: - Normalisation helpers
+
+    static func normalizeHost(_ raw: String) -> String? {
+        var host = raw.lowercased()
+        while host.hasSuffix(".") && host.count > 1 { host.removeLast() }
+        guard !host.isEmpty else { return nil }
+        if host.hasPrefix("[") { return host } // IPv6 literal
+        if host.unicodeScalars.allSatisfy(\.isASCII) {
+            let allowed = host.unicodeScalars.allSatisfy {
+                ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-" || $0 == "." || $0 == "_"
+            }
+            return allowed ? host : nil
+        }
+        // Chinese domains such as 万载政府网.政务: IDNA, label by label.
+        var labels: [String] = []
+        for label in host.split(separator: ".", omittingEmptySubsequences: false) {
+            if label.unicodeScalars.allSatisfy(\.isASCII) {
+                labels.append(String(label))
+            } else {
+                guard let encoded = Punycode.encode(String(label)) else { return nil }
+                labels.append("xn--" + encoded)
+            }
+        }
+        return labels.joined(separator: ".")
+    }
+
+    /// RFC 3986 §5.2.4.
+    static func removeDotSegments(_ path: String) -> String {
+        guard path.contains(".") else { return path }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        var output: [Substring] = []
+        for (position, segment) in segments.enumerated() {
+            let isLast = position == segments.count - 1
+            switch segment {
+            case ".", "%2e", "%2E":
+                if isLast { output.append("") }
+            case "..", ".%2e", ".%2E", "%2e.", "%2E.", "%2e%2e", "%2E%2E":
+                if output.count > 1 { output.removeLast() }
+                if isLast { output.append("") }
+            default:
+                output.append(segment)
+            }
+        }
+        var result = output.joined(separator: "/")
+        if !result.hasPrefix("/") && path.hasPrefix("/") { result = "/" + result }
+        return result
+    }
+
+    enum Component { case path, query }
+
+    static func percentEncode(_ string: String, allowing component: Component) -> String {
+        var result = ""
+        result.reserveCapacity(string.utf8.count)
+        let bytes = Array(string.utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "%") {
+                if index + 2 < bytes.count, isHex(bytes[index + 1]), isHex(bytes[index + 2]) {
+                    result.append("%")
+                    result.append(Character(Unicode.Scalar(upperHex(bytes[index + 1]))))
+                    result.append(Character(Unicode.Scalar(upperHex(bytes[index + 2]))))
+                    index += 3
+                    continue
+                }
+                result += "%25"
+            } else if isAllowed(byte, in: component) {
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                result += String(format: "%%%02X", byte)
+            }
+            index += 1
+        }
+        return result
+    }
+
+    private static func isHex(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)
+    }
+
+    private static func upperHex(_ byte: UInt8) -> UInt8 {
+        byte >= 0x61 && byte <= 0x66 ? byte - 0x20 : byte
+    }
+
+    private static func isAllowed(_ byte: UInt8, in component: Component) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"),
+             UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+             UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+             UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="), UInt8(ascii: ":"),
+             UInt8(ascii: "@"), UInt8(ascii: "/"):
+            return true
+        case UInt8(ascii: "?"):
+            return component == .query
+        default:
+            return false
+        }
+    }
+}
+
+/// A URL reference split into its RFC 3986 parts, before resolution.
+struct URLReference {
+    var scheme: String?
+    var authority: String?
+    var path: String
+    var query: String?
+
+    init(scheme: String?, authority: String?, path: String, query: String?) {
+        self.scheme = scheme
+        self.authority = authority
+        self.path = path
+        self.query = query
+    }
+
+    init?(_ raw: String) {
+        guard raw.utf8.count <= 8192 else { return nil } // no real link is this long
+        // Browser leniencies: trim C0 controls and spaces, drop tabs and newlines
+        // anywhere, read backslashes as slashes (only before the query).
+        var text = raw.trimmingCharacters(in: CharacterSet(charactersIn: " \t\n\r\u{0C}\u{00A0}\u{3000}"))
+        text.removeAll(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" })
+        if let hash = text.firstIndex(of: "#") { text = String(text[..<hash]) }
+        var beforeQuery = text
+        var query: String?
+        if let mark = text.firstIndex(of: "?") {
+            beforeQuery = String(text[..<mark])
+            query = String(text[text.index(after: mark)...])
+        }
+        beforeQuery = beforeQuery.replacingOccurrences(of: "\\", with: "/")
+
+        var rest = Substring(beforeQuery)
+        if let colon = rest.firstIndex(of: ":"), URLReference.isScheme(rest[..<colon]) {
+            scheme = rest[..<colon].lowercased()
+            rest = rest[rest.index(after: colon)...]
+            if (scheme == "http" || scheme == "https") && rest.hasPrefix("//") {
+                // "http:///x": browsers skip any number of slashes before the host.
+                rest = rest.drop(while: { $0 == "/" })
+                let end = rest.firstIndex(of: "/") ?? rest.endIndex
+                authority = String(rest[..<end])
+                rest = rest[end...]
+            }
+        }
+        if authority == nil && rest.hasPrefix("//") {
+            rest = rest.dropFirst(2)
+            let end = rest.firstIndex(of: "/") ?? rest.endIndex
+            authority = String(rest[..<end])
+            rest = rest[end...]
+        }
+        self.path = String(rest)
+        self.query = query
+    }
+
+    private static func isScheme(_ candidate: Substring) -> Bool {
+        guard let first = candidate.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic else { return false }
+        return candidate.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "+" || $0 == "-" || $0 == ".")
+        }
+    }
+}
+
+/// RFC 3492 Punycode, for internationalised host labels (e.g. `政务`).
+enum Punycode {
+    static func encode(_ label: String) -> String? {
+        let base = 36, tMin = 1, tMax = 26, skew = 38, damp = 700
+        let input = label.unicodeScalars.map { Int($0.value) }
+        var output = input.filter { $0 < 0x80 }.map { Character(Unicode.Scalar(UInt8($0))) }
+        let basicCount = output.count
+        var handled = basicCount
+        if basicCount > 0 { output.append("-") }
+        var n = 0x80, delta = 0, bias = 72
+
+        func digit(_ value: Int) -> Character {
+            Character(Unicode.Scalar(UInt8(value < 26 ? value + 97 : value + 22)))
+        }
+        func adapt(_ delta: Int, _ count: Int, _ first: Bool) -> Int {
+            var delta = first ? delta / damp : delta / 2
+            delta += delta / count
+            var k = 0
+            while delta > ((base - tMin) * tMax) / 2 {
+                delta /= base - tMin
+                k += base
+            }
+            return k + (base - tMin + 1) * delta / (delta + skew)
+        }
+
+        while handled < input.count {
+            guard let m = input.filter({ $0 >= n }).min() else { return nil }
+            let (product, overflow) = (m - n).multipliedReportingOverflow(by: handled + 1)
+            if overflow { return nil }
+            delta += product
+            n = m
+            for c in input {
+                if c < n { delta += 1 }
+                if c == n {
+                    var q = delta
+                    var k = base
+                    while true {
+                        let t = k <= bias ? tMin : (k >= bias + tMax ? tMax : k - bias)
+                        if q < t { break }
+                        output.append(digit(t + (q - t) % (base - t)))
+                        q = (q - t) / (base - t)
+                        k += base
+                    }
+                    output.append(digit(q))
+                    bias = adapt(delta, handled + 1, handled == basicCount)
+                    delta = 0
+                    handled += 1
+                }
+            }
+            delta += 1
+            n += 1
+        }
+        return String(output)
+    }
+}
