@@ -123,9 +123,19 @@ struct HTMLNodeRecord: Sendable {
 /// The immutable node array shared by a document and the element handles into it.
 final class HTMLStorage: Sendable {
     let nodes: [HTMLNodeRecord]
+    /// Per node: hidden by its own markup or an ancestor's (see `InlineStyle`).
+    let hidden: [Bool]
 
     init(nodes: [HTMLNodeRecord]) {
         self.nodes = nodes
+        // Parents precede their children in the array, so one forward pass suffices.
+        var hidden = [Bool](repeating: false, count: nodes.count)
+        for index in nodes.indices {
+            let parent = nodes[index].parent
+            hidden[index] = (parent >= 0 && hidden[parent])
+                || (nodes[index].isElement && InlineStyle.hides(attributes: nodes[index].attributes))
+        }
+        self.hidden = hidden
     }
 
     static func parse(_ html: String) -> HTMLStorage {
