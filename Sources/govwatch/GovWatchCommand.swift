@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `govwatch`: the command line of the spec (`../shared/spec/interfaces.md`).
 ///
@@ -12,9 +13,32 @@ struct GovWatchCommand: AsyncParsableCommand {
         subcommands: [
             ImportCommand.self,
             ListCommand.self,
+            ProbeCommand.self,
+            FindingsCommand.self,
+            ScorecardCommand.self,
             ScanCommand.self,
             ExtractCommand.self,
             DemoCommand.self,
         ]
     )
+
+    /// Runs the command, mapping ArgumentParser's usage errors (exit 64) to the spec's exit
+    /// 2 with a one-line message.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                let message = Self.message(for: error).replacingOccurrences(of: "\n", with: " ")
+                FileHandle.standardError.write(Data("govwatch: \(message)（用法见 govwatch --help）\n".utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

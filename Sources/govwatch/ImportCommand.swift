@@ -3,7 +3,7 @@ import Foundation
 import GovWatchCore
 import GovWatchStore
 
-extension RegistryFile: ExpressibleByArgument {}
+extension GovWatchCore.RegistryFile: ArgumentParser.ExpressibleByArgument {}
 
 /// `govwatch import sites|columns|accounts|posts|people FILE`.
 struct ImportCommand: AsyncParsableCommand {
@@ -13,7 +13,7 @@ struct ImportCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "文件类型：sites | columns | accounts | posts | people")
-    var kind: RegistryFile
+    var kind: GovWatchCore.RegistryFile
 
     @Argument(help: "CSV 文件（UTF-8 或 GBK 编码，中文或英文表头）")
     var file: String

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes RFC 4180 CSV: comma-separated, CRLF line ends, fields quoted when they hold a
 /// comma, a quote or a line break (what spreadsheet programs export).
 struct CSVWriter {

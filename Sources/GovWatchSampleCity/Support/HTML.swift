@@ -1,3 +1,5 @@
+import Foundation
+
 /// A very small HTML templating helper: escaping, and a few building blocks every
 /// page of the city shares. Pages are plain strings assembled with interpolation;
 /// everything that comes from data goes through `HTML.escape`.

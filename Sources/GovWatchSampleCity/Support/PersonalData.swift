@@ -1,3 +1,5 @@
+import Foundation
+
 /// Personal-data arithmetic for planting realistic leaks and realistic look-alikes:
 /// GB 11643 check digits for 居民身份证号, the Luhn check for bank cards, and masking.
 ///
@@ -63,4 +65,58 @@ public enum PersonalData {
         return String(characters.prefix(keepFront)) + String(repeating: "*", count: characters.count - keepFront - 4)
             + String(characters.suffix(4))
     }
+}
+
+extension PersonalData {
+    /// The GB 32100-2015 check character of a 统一社会信用代码's first 17 characters.
+    public static func creditCodeCheckCharacter(_ first17: String) -> Character {
+        let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+        let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+        let sum = zip(first17, weights).reduce(0) { $0 + alphabet.firstIndex(of: $1.0)! * $1.1 }
+        return alphabet[(31 - sum % 31) % 31]
+    }
+
+    /// A complete 统一社会信用代码 from its first 17 characters.
+    public static func creditCode(_ first17: String) -> String {
+        first17 + String(creditCodeCheckCharacter(first17))
+    }
+}
+
+/// The personal data the city leaks (fictional people, valid check digits) and the
+/// look-alikes it publishes that are not personal data.
+enum PlantedValues {
+    // Leaks: each appears in clear exactly where the planted list says.
+    static let teacherID = PersonalData.idNumber(region: "430104", birth: "19880314", sequence: "262")
+    static let teacherMobile = "13907315826"
+    static let xlsxID1 = PersonalData.idNumber(region: "430102", birth: "19930721", sequence: "104")
+    static let xlsxID2 = PersonalData.idNumber(region: "430111", birth: "19960109", sequence: "385")
+    static let xlsxMobile = "15173162947"
+    static let docxID = PersonalData.idNumber(region: "430105", birth: "19570906", sequence: "028")
+    static let recruitMobile = "18874025613"
+    static let subsidyBankCard = PersonalData.luhnComplete("621700283000012345")
+    static let pdfID = PersonalData.idNumber(region: "430121", birth: "19791125", sequence: "153")
+    static let lanjiangMobile = "15874123690"
+    static let postID = PersonalData.idNumber(region: "430103", birth: "20010418", sequence: "247")
+    static let postMobile = "13787206631"
+    // Old 15-digit ID numbers carry no check digit; not planted.
+
+    // Look-alikes.
+    static let maskedID = "430104********2317"
+    static let maskedMobile = "139****5678"
+    /// All digits and ID-shaped, but its "birth date" 00005881 is no date and its check fails.
+    static let numericCreditCode: String = {
+        // Walk the serial until the code fails the ID check too, so no checker can mistake it.
+        for serial in 0..<100 {
+            let code = PersonalData.creditCode("12439000" + String(format: "%09d", 5_881_230 + serial))
+            if code.allSatisfy(\.isNumber) && !PersonalData.isValidIDNumber(code) { return code }
+        }
+        preconditionFailure("no all-digit credit code found")
+    }()
+    static let creditCode = PersonalData.creditCode("91439000MA4L0C7K2")
+    /// An organisation's bank account (public information), made to fail the Luhn check.
+    static let organisationAccount: String = {
+        let valid = PersonalData.luhnComplete("190702110900001234")
+        let last = Int(String(valid.last!))!
+        return String(valid.dropLast()) + String((last + 1) % 10)
+    }()
 }

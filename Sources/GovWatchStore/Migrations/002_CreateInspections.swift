@@ -1,6 +1,6 @@
 import FluentKit
 
-/// Inspection runs, their findings, and availability probes.
+/// Inspection runs, their findings and scorecards, and availability probes.
 struct CreateInspections: AsyncMigration {
     var name: String { "002_CreateInspections" }
 
@@ -30,6 +30,17 @@ struct CreateInspections: AsyncMigration {
             // A rerun of an interrupted inspection cannot duplicate a finding.
             .unique(on: "run_id", "fingerprint")
             .create()
+        try await database.schema("scorecards")
+            .field(.id, .int, .identifier(auto: true))
+            .field("run_id", .int, .required, .references("inspection_runs", .id))
+            .field("target_kind", .string, .required)
+            .field("target_code", .string, .required)
+            .field("target_name", .string, .required)
+            .field("score", .double, .required)
+            .field("vetoes", .string, .required)
+            .field("passed", .bool, .required)
+            .unique(on: "run_id", "target_kind", "target_code")
+            .create()
         try await database.schema("probes")
             .field(.id, .int, .identifier(auto: true))
             .field("site_id", .int, .required, .references("sites", .id))
@@ -42,7 +53,7 @@ struct CreateInspections: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["probes", "findings", "inspection_runs"] {
+        for table in ["probes", "scorecards", "findings", "inspection_runs"] {
             try await database.schema(table).delete()
         }
     }

@@ -124,6 +124,21 @@ public final class FindingRow: Model, @unchecked Sendable {
     public init() {}
 }
 
+/// A target's score in a run, computed with the run's indicator set.
+public final class ScorecardRow: Model, @unchecked Sendable {
+    public static let schema = "scorecards"
+    @ID(custom: .id, generatedBy: .database) public var id: Int?
+    @Field(key: "run_id") public var runID: Int
+    @Field(key: "target_kind") public var targetKind: String
+    @Field(key: "target_code") public var targetCode: String
+    @Field(key: "target_name") public var targetName: String
+    @Field(key: "score") public var score: Double
+    /// Veto indicator ids, comma-separated.
+    @Field(key: "vetoes") public var vetoes: String
+    @Field(key: "passed") public var passed: Bool
+    public init() {}
+}
+
 /// One availability probe of a site's homepage.
 public final class ProbeRow: Model, @unchecked Sendable {
     public static let schema = "probes"

@@ -1,0 +1,180 @@
+/// One problem in a text: personal information, a severe expression error or a sensitive word.
+public struct ContentProblem: Hashable, Sendable {
+    /// The kind, named as in scan JSON (`id-card`, `mobile`, `bank-card`, `health`, `severe`, `sensitive`).
+    public enum Kind: String, Hashable, Sendable, CaseIterable, Codable {
+        case idCard = "id-card"
+        case mobile
+        case bankCard = "bank-card"
+        case health
+        case severe
+        case sensitive
+
+        /// Personal information (`content.privacy`).
+        public var isPersonalInformation: Bool {
+            switch self {
+            case .idCard, .mobile, .bankCard, .health: true
+            case .severe, .sensitive: false
+            }
+        }
+
+        /// The content indicator without its `site.`/`account.` prefix.
+        public var indicatorSuffix: String {
+            switch self {
+            case .idCard, .mobile, .bankCard, .health: "content.privacy"
+            case .severe: "content.severe-error"
+            case .sensitive: "content.sensitive"
+            }
+        }
+
+        /// What a civil servant reads: 身份证号, 严重表述错误 …
+        public var chineseName: String {
+            switch self {
+            case .idCard: "个人信息（身份证号）"
+            case .mobile: "个人信息（手机号码）"
+            case .bankCard: "个人信息（银行卡号）"
+            case .health: "个人信息（健康状况）"
+            case .severe: "严重表述错误"
+            case .sensitive: "敏感词"
+            }
+        }
+
+        init(_ kind: PersonalInfoHit.Kind) {
+            switch kind {
+            case .idCard: self = .idCard
+            case .mobile: self = .mobile
+            case .bankCard: self = .bankCard
+            case .health: self = .health
+            }
+        }
+    }
+
+    public var kind: Kind
+    public var level: Level
+    /// Where it is in the scanned text (`ContentScanResult.location(of:)` gives line and column).
+    public var range: Range<String.Index>
+    /// Offsets of `range` in the text's UTF-8, for storing and for texts rebuilt elsewhere.
+    public var utf8Range: Range<Int>
+    /// What may be shown: the masked value for personal information, the text as written for dictionary terms.
+    public var evidence: String
+    /// The correction: de-identified text for personal information, the correct form for a
+    /// severe error, the replacement (or an instruction) for a sensitive word.
+    public var suggestion: String
+    /// The dictionary entry, for `severe` and `sensitive`.
+    public var entry: DictionaryEntry?
+
+    /// The content indicator without its prefix, e.g. `content.privacy`.
+    public var indicatorSuffix: String { kind.indicatorSuffix }
+
+    /// The full indicator for a target of `targetKind`: `site.content.privacy`,
+    /// `account.content.severe-error`; nil where indicators.md defines none (sensitive
+    /// words in posts, anything for a unit).
+    public func indicator(for targetKind: Target.Kind) -> IndicatorID? {
+        let id: IndicatorID
+        switch targetKind {
+        case .site: id = IndicatorID(rawValue: "site." + indicatorSuffix)
+        case .account: id = IndicatorID(rawValue: "account." + indicatorSuffix)
+        case .unit: return nil
+        }
+        return IndicatorID.all.contains(id) ? id : nil
+    }
+
+    /// The indicator-specific `detail` of a finding (interfaces.md): `kind`/`masked` for
+    /// privacy, `wrong`/`correct` for severe errors, `word` for sensitive words.
+    public var detail: JSONValue {
+        switch kind {
+        case .idCard, .mobile, .bankCard, .health:
+            return ["kind": .string(kind.rawValue), "masked": .string(evidence)]
+        case .severe:
+            return ["wrong": .string(evidence), "correct": .string(entry?.correct ?? suggestion)]
+        case .sensitive:
+            return ["word": .string(evidence)]
+        }
+    }
+}
+
+/// The levels content problems get (indicators.md): severe errors veto, personal
+/// information deducts (a province may make it a veto), sensitive words are notices.
+public struct ContentLevels: Hashable, Sendable {
+    public var severe: Level
+    public var privacy: Level
+    public var sensitive: Level
+
+    public init(severe: Level = .veto, privacy: Level = .deduction, sensitive: Level = .notice) {
+        self.severe = severe
+        self.privacy = privacy
+        self.sensitive = sensitive
+    }
+
+    public static let standard = ContentLevels()
+
+    public func level(for kind: ContentProblem.Kind) -> Level {
+        switch kind {
+        case .idCard, .mobile, .bankCard, .health: privacy
+        case .severe: severe
+        case .sensitive: sensitive
+        }
+    }
+}
+
+/// The content checks of pages, attachments, posts and drafts in one call.
+///
+/// Build one scanner (the dictionary automaton is compiled in `init`) and share it: it is
+/// immutable and `Sendable`.
+///
+/// ```swift
+/// let scanner = try ContentScanner.standard()
+/// let result = scanner.scan(pageText)
+/// let findings = result.findings(target: site, url: pageURL)
+/// ```
+public struct ContentScanner: Sendable {
+    public let levels: ContentLevels
+    private let personalInfo: PersonalInfoScanner
+    private let matcher: DictionaryMatcher
+
+    /// A scanner using `dictionary` (use `ContentDictionary.shipped()` plus any extra lists).
+    public init(dictionary: ContentDictionary, levels: ContentLevels = .standard) {
+        self.levels = levels
+        self.personalInfo = PersonalInfoScanner()
+        self.matcher = DictionaryMatcher(dictionary: dictionary)
+    }
+
+    /// A scanner with the lists shipped with the product plus `additional` ones (`--dictionary`).
+    public static func standard(additional: [ContentDictionary] = [], levels: ContentLevels = .standard) throws -> ContentScanner {
+        let dictionary = additional.reduce(try ContentDictionary.shipped()) { $0.merging($1) }
+        return ContentScanner(dictionary: dictionary, levels: levels)
+    }
+
+    /// Number of dictionary terms (severe and sensitive) compiled.
+    public var termCount: Int { matcher.termCount }
+
+    /// Every problem in `text`, in text order.
+    public func scan(_ text: String) -> ContentScanResult {
+        let scanned = ScannedText(text)
+        var problems: [(range: Range<Int>, problem: ContentProblem)] = []
+        let personalHits = personalInfo.scan(scanned)
+        for hit in personalHits {
+            let kind = ContentProblem.Kind(hit.kind)
+            problems.append((hit.range, ContentProblem(
+                kind: kind, level: levels.level(for: kind), range: scanned.stringRange(hit.range),
+                utf8Range: scanned.utf8Offsets[hit.range.lowerBound]..<scanned.utf8Offsets[hit.range.upperBound],
+                evidence: hit.masked, suggestion: hit.replacement, entry: nil)))
+        }
+        for match in matcher.matches(in: scanned) {
+            let entry = matcher.entry(of: match)
+            let kind: ContentProblem.Kind = entry.category == .severe ? .severe : .sensitive
+            let written = String(String.UnicodeScalarView(
+                scanned.string(match.range).unicodeScalars.filter { !ScalarClass.isIgnorableInTerm($0.value) || $0.value == 0x20 }))
+            let suggestion = entry.correct.isEmpty ? "删除或修改该表述" : entry.correct
+            problems.append((match.range, ContentProblem(
+                kind: kind, level: levels.level(for: kind), range: scanned.stringRange(match.range),
+                utf8Range: scanned.utf8Offsets[match.range.lowerBound]..<scanned.utf8Offsets[match.range.upperBound],
+                evidence: written, suggestion: suggestion, entry: entry)))
+        }
+        problems.sort { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+        let deidentified = PersonalInfoScanner.applying(personalHits, to: scanned)
+        return ContentScanResult(
+            text: text, problems: problems.map(\.problem),
+            privacyRanges: personalHits.map { ($0.range, $0.replacement) }, scanned: scanned,
+            deidentifiedText: deidentified)
+    }
+}

@@ -1,0 +1,232 @@
+/// Health conditions of an identifiable person, one sentence at a time.
+///
+/// A condition word alone is common in public health notices (新增确诊病例0例, 残疾人就业);
+/// it becomes personal information only together with someone who can be identified,
+/// in the same sentence.
+enum HealthDisclosureDetector {
+    /// Words that state a person's health condition.
+    static let conditionTerms = [
+        "确诊", "患有", "患上", "罹患", "病史", "残疾", "精神病", "精神疾病", "精神障碍", "精神分裂",
+        "抑郁症", "艾滋病", "hiv", "乙肝", "肝炎", "梅毒", "癌症", "肺癌", "肝癌", "胃癌", "乳腺癌",
+        "白血病", "尿毒症", "肿瘤", "核酸检测阳性", "检测结果阳性", "结核病", "肺结核", "传染病",
+        "住院治疗", "诊断为", "瘫痪", "偏瘫", "智力障碍", "脑瘫", "重病", "病危",
+    ]
+
+    /// Common single-character surnames (the 百家姓 entries that cover most of the population).
+    static let surnames: Set<UInt32> = Set(
+        ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁"
+            + "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武"
+            + "戴莫孔汤赖文庞樊兰殷施陈洪颜倪温芦鲁葛伍韩柳邢乔岳齐庄聂祝").unicodeScalars.map(\.value))
+    static let compoundSurnames: [[UInt32]] = ["欧阳", "司马", "诸葛", "上官", "皇甫", "司徒", "慕容", "令狐", "公孙", "尉迟"]
+        .map { $0.unicodeScalars.map(\.value) }
+
+    /// Words after which a name denotes a member of the public (not an official).
+    static let personRoles: [[UInt32]] = [
+        "患者", "病人", "病患", "村民", "居民", "市民", "群众", "申请人", "户主", "职工", "学生", "家属", "儿子", "女儿",
+        "之子", "之女", "其子", "其女", "妻子", "丈夫", "母亲", "父亲", "老人", "贫困户", "低保户", "五保户", "困难户",
+        "来信人", "来电人", "反映人", "当事人", "留言人", "网民", "农户", "员工", "孩子", "本人", "救助对象",
+    ].map { $0.unicodeScalars.map(\.value) }
+
+    /// Characters that end a given name: verbs and particles that follow a name in a sentence.
+    /// Symptom characters are included so that 患者高热 is not read as 患者 + a name 高热.
+    static let nameStoppers: Set<UInt32> = Set("患确因于的在是为被有等与和及同经已曾今现系某，、先女老家户之其诊热咳病症痛烧伤疾".unicodeScalars.map(\.value))
+    /// Words after a name that confirm it is a person's name.
+    static let nameSuffixes: [[UInt32]] = ["同志", "先生", "女士", "老人", "大爷", "阿姨"].map { $0.unicodeScalars.map(\.value) }
+
+    static let conditionAutomaton = AhoCorasickAutomaton(patterns: conditionTerms.map(DictionaryCompiler.normalizedPattern))
+
+    private static let mou: UInt32 = 0x67D0  // 某
+    private static let male: UInt32 = 0x7537  // 男
+    private static let female: UInt32 = 0x5973  // 女
+    private static let sui: UInt32 = 0x5C81  // 岁
+
+    /// A person found in a sentence.
+    struct PersonCue {
+        enum Strength { case pseudonym, number, nameWithRole, nameWithAttributes }
+        var range: Range<Int>
+        var strength: Strength
+        /// The masked form for evidence.
+        var masked: String
+        /// The de-identified form.
+        var replacement: String
+    }
+
+    static func hits(in scanned: ScannedText, numberHits: [PersonalInfoScanner.RawHit]) -> [PersonalInfoScanner.RawHit] {
+        let conditions = conditionAutomaton.matches(in: scanned.scalars, skipIgnorable: false)
+        guard !conditions.isEmpty else { return [] }
+        var hits: [PersonalInfoScanner.RawHit] = []
+        var lastSentenceEnd = -1
+        for condition in conditions where condition.range.lowerBound >= lastSentenceEnd {
+            let sentence = sentenceBounds(around: condition.range, in: scanned)
+            if isAggregateMention(condition.range, in: scanned) { continue }
+            let cues = personCues(in: sentence, scanned: scanned, numberHits: numberHits)
+            let statistical = containsCount(in: sentence, scanned: scanned)
+            let eligible = cues.filter { cue in
+                !cue.range.overlaps(condition.range)
+                    && (!statistical || cue.strength == .pseudonym || cue.strength == .number)
+            }
+            guard let cue = eligible.min(by: { distance($0.range, condition.range) < distance($1.range, condition.range) })
+            else { continue }
+            let range = min(cue.range.lowerBound, condition.range.lowerBound)..<max(cue.range.upperBound, condition.range.upperBound)
+            let conditionText = scanned.string(condition.range)
+            let masked =
+                cue.range.lowerBound < condition.range.lowerBound
+                ? cue.masked + (cue.range.upperBound == condition.range.lowerBound ? "" : "…") + conditionText
+                : conditionText + "…" + cue.masked
+            let replacement = deidentified(range, cues: cues.filter { range.contains($0.range.lowerBound) }, numberHits: numberHits, in: scanned)
+            hits.append(PersonalInfoScanner.RawHit(kind: .health, range: range, masked: masked, replacement: replacement))
+            lastSentenceEnd = sentence.upperBound
+        }
+        return hits
+    }
+
+    private static func distance(_ a: Range<Int>, _ b: Range<Int>) -> Int {
+        a.upperBound <= b.lowerBound ? b.lowerBound - a.upperBound : a.lowerBound - b.upperBound
+    }
+
+    /// The sentence around `range`: up to 。！？；!?; or a line break, at most 150 characters each way.
+    static func sentenceBounds(around range: Range<Int>, in scanned: ScannedText) -> Range<Int> {
+        var start = range.lowerBound
+        while start > 0, range.lowerBound - start < 150, !ScalarClass.isSentenceEnd(scanned.scalars[start - 1]) { start -= 1 }
+        var end = range.upperBound
+        while end < scanned.count, end - range.upperBound < 150, !ScalarClass.isSentenceEnd(scanned.scalars[end]) { end += 1 }
+        return start..<end
+    }
+
+    /// 确诊病例, 确诊人数, 残疾人联合会: the condition word names a group or an office.
+    private static func isAggregateMention(_ range: Range<Int>, in scanned: ScannedText) -> Bool {
+        let following = scanned.string(range.upperBound..<min(range.upperBound + 3, scanned.count))
+        return ["病例", "人数", "率", "人联", "人就业", "人证", "人员", "儿童", "家庭", "群体", "人群"].contains { following.hasPrefix($0) }
+    }
+
+    /// Digits followed by 例/人/名/户/位: the sentence counts cases rather than describing one person.
+    private static func containsCount(in sentence: Range<Int>, scanned: ScannedText) -> Bool {
+        var index = sentence.lowerBound
+        while index < sentence.upperBound {
+            if let value = scanned.folded(at: index), ScalarClass.isDigit(value) {
+                var end = index
+                while end < sentence.upperBound, let digit = scanned.folded(at: end), ScalarClass.isDigit(digit) { end += 1 }
+                if end < sentence.upperBound, [0x4F8B, 0x4EBA, 0x540D, 0x6237, 0x4F4D].contains(scanned.scalars[end]) { return true }  // 例 人 名 户 位
+                index = end
+            } else {
+                index += 1
+            }
+        }
+        return false
+    }
+
+    /// Every identifiable person mentioned in `sentence`.
+    static func personCues(in sentence: Range<Int>, scanned: ScannedText, numberHits: [PersonalInfoScanner.RawHit]) -> [PersonCue] {
+        var cues: [PersonCue] = numberHits.filter { sentence.contains($0.range.lowerBound) }.map {
+            PersonCue(range: $0.range, strength: .number, masked: $0.masked, replacement: $0.replacement)
+        }
+        let scalars = scanned.scalars
+        var index = sentence.lowerBound
+        while index < sentence.upperBound {
+            guard let surnameLength = surnameLength(at: index, in: scanned, limit: sentence.upperBound) else {
+                index += 1
+                continue
+            }
+            let afterSurname = index + surnameLength
+            // 张某, 张某某, 张某华: a name already reduced to surname + 某, still a specific person.
+            if afterSurname < sentence.upperBound, scalars[afterSurname] == mou {
+                var end = afterSurname + 1
+                if end < sentence.upperBound, scalars[end] == mou { end += 1 }
+                cues.append(nameCue(index..<end, strength: .pseudonym, in: scanned))
+                index = end
+                continue
+            }
+            // A full name: surname + one or two characters of given name.
+            var end = afterSurname
+            while end < sentence.upperBound, end - afterSurname < 2, ScalarClass.isHan(scalars[end]), !nameStoppers.contains(scalars[end]) {
+                end += 1
+            }
+            let nameRange = index..<end
+            if let strength = nameStrength(nameRange, surnameLength: surnameLength, sentence: sentence, in: scanned) {
+                cues.append(nameCue(nameRange, strength: strength, in: scanned))
+                index = end
+                continue
+            }
+            // 王先生, 李女士: surname + form of address.
+            if let suffixLength = hasSuffix(at: afterSurname, in: scanned, limit: sentence.upperBound) {
+                let suffixEnd = afterSurname + suffixLength
+                cues.append(PersonCue(
+                    range: index..<suffixEnd, strength: .nameWithAttributes,
+                    masked: PersonalInfoMasking.maskedName(scanned.string(index..<afterSurname)) + scanned.string(afterSurname..<suffixEnd),
+                    replacement: "某" + scanned.string(afterSurname..<suffixEnd)))
+                index = suffixEnd
+                continue
+            }
+            index += 1
+        }
+        return cues
+    }
+
+    private static func nameCue(_ range: Range<Int>, strength: PersonCue.Strength, in scanned: ScannedText) -> PersonCue {
+        let name = scanned.string(range)
+        return PersonCue(range: range, strength: strength, masked: PersonalInfoMasking.maskedName(name), replacement: "某某")
+    }
+
+    private static func surnameLength(at index: Int, in scanned: ScannedText, limit: Int) -> Int? {
+        let scalars = scanned.scalars
+        if index + 1 < limit, compoundSurnames.contains(where: { $0[0] == scalars[index] && $0[1] == scalars[index + 1] }) {
+            return 2
+        }
+        return surnames.contains(scalars[index]) ? 1 : nil
+    }
+
+    /// Whether a candidate name is confirmed as a person: a role word before it
+    /// (村民张建国), or sex, age or a form of address after it (王建国，男，; 王建国（45岁）; 王建国同志).
+    private static func nameStrength(_ name: Range<Int>, surnameLength: Int, sentence: Range<Int>, in scanned: ScannedText) -> PersonCue.Strength? {
+        guard name.count > surnameLength else { return nil }
+        if hasRoleBefore(name.lowerBound, in: scanned, sentence: sentence) { return .nameWithRole }
+        var index = name.upperBound
+        if hasSuffix(at: index, in: scanned, limit: sentence.upperBound) != nil { return .nameWithAttributes }
+        // Skip one punctuation mark: ，, 、 （ (
+        if let value = scanned.folded(at: index), [0xFF0C, 0x2C, 0x3001, 0x28].contains(value) { index += 1 }
+        guard index < sentence.upperBound, let value = scanned.folded(at: index) else { return nil }
+        if value == male || value == female {
+            let next = scanned.folded(at: index + 1) ?? 0x20
+            if !ScalarClass.isHan(next) || next == 0x6027 { return .nameWithAttributes }  // 性
+        }
+        if ScalarClass.isDigit(value) {
+            var end = index
+            while let digit = scanned.folded(at: end), ScalarClass.isDigit(digit), end - index < 3 { end += 1 }
+            if scanned.folded(at: end) == sui { return .nameWithAttributes }
+        }
+        return nil
+    }
+
+    private static func hasRoleBefore(_ index: Int, in scanned: ScannedText, sentence: Range<Int>) -> Bool {
+        personRoles.contains { role in
+            let start = index - role.count
+            guard start >= sentence.lowerBound else { return false }
+            return Array(scanned.scalars[start..<index]) == role
+        }
+    }
+
+    /// The length of a form of address (同志, 先生 …) at `index`, or nil.
+    private static func hasSuffix(at index: Int, in scanned: ScannedText, limit: Int) -> Int? {
+        for suffix in nameSuffixes where index + suffix.count <= limit {
+            if Array(scanned.scalars[index..<(index + suffix.count)]) == suffix { return suffix.count }
+        }
+        return nil
+    }
+
+    /// The passage with names and numbers of the people in it de-identified.
+    private static func deidentified(_ range: Range<Int>, cues: [PersonCue], numberHits: [PersonalInfoScanner.RawHit], in scanned: ScannedText) -> String {
+        var replacements = cues.map { ($0.range, $0.replacement) }
+        for hit in numberHits where range.contains(hit.range.lowerBound) && !replacements.contains(where: { $0.0 == hit.range }) {
+            replacements.append((hit.range, hit.replacement))
+        }
+        replacements.sort { $0.0.lowerBound < $1.0.lowerBound }
+        var result = ""
+        var position = range.lowerBound
+        for (part, replacement) in replacements where part.lowerBound >= position && part.upperBound <= range.upperBound {
+            result += scanned.string(position..<part.lowerBound) + replacement
+            position = part.upperBound
+        }
+        result += scanned.string(position..<range.upperBound)
+        return result
+    }
+}

@@ -1,1 +1,0 @@
-// GovWatchDocuments: filled by its issue.

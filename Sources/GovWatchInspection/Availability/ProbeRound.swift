@@ -1,0 +1,40 @@
+import AsyncHTTPClient
+import Foundation
+import GovWatchCore
+import GovWatchStore
+
+/// One round of availability probes over registered sites, stored as it goes.
+public enum ProbeRound {
+    public struct UnknownSites: Error, CustomStringConvertible {
+        public var codes: [String]
+        public var description: String { "网站标识码未登记：\(codes.joined(separator: "、"))" }
+    }
+
+    /// Probes the homepages of `codes` (every site when empty) at most `concurrency` at a
+    /// time, stores each probe, and returns them in site-code order.
+    public static func run(
+        codes: [String], store: Store, client: HTTPClient, concurrency: Int = 8, now: @escaping @Sendable () -> Date = { Date() }
+    ) async throws -> [(site: SiteRecord, probe: Probe)] {
+        let registered = try await store.sites()
+        let selected = codes.isEmpty ? registered : registered.filter { codes.contains($0.code) }
+        let missing = codes.filter { code in !registered.contains { $0.code == code } }
+        guard missing.isEmpty else { throw UnknownSites(codes: missing) }
+
+        let prober = Prober(client: client)
+        var results: [(SiteRecord, Probe)] = []
+        try await withThrowingTaskGroup(of: (SiteRecord, Probe).self) { group in
+            var pending = selected.makeIterator()
+            func startNext() {
+                guard let site = pending.next() else { return }
+                group.addTask { (site, await prober.probe(siteCode: site.code, url: site.url, at: now())) }
+            }
+            for _ in 0..<max(1, concurrency) { startNext() }
+            while let (site, probe) = try await group.next() {
+                try await store.record(probe)
+                results.append((site, probe))
+                startNext()
+            }
+        }
+        return results.sorted { $0.0.code < $1.0.code }.map { (site: $0.0, probe: $0.1) }
+    }
+}

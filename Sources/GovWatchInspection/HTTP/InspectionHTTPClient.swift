@@ -1,0 +1,41 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTPCompression
+import NIOPosix
+
+/// The HTTP client settings every GovWatch request shares: the User-Agent naming
+/// GovWatch, the optional forward proxy (`--proxy`), redirect and decompression limits.
+public enum InspectionHTTPClient {
+    /// Sent with every request so site operators can recognise the inspection.
+    public static let userAgent = "GovWatch/0.1 (政府网站与政务新媒体监管平台; +https://github.com/govwatch)"
+
+    public struct InvalidProxy: Error, CustomStringConvertible {
+        public var value: String
+        public var description: String { "代理地址“\(value)”无效，应为 http://主机:端口" }
+    }
+
+    /// Parses `--proxy http://HOST:PORT`.
+    public static func proxy(_ value: String?) throws -> HTTPClient.Configuration.Proxy? {
+        guard let value else { return nil }
+        guard let components = URLComponents(string: value), components.scheme?.lowercased() == "http",
+            let host = components.host, !host.isEmpty
+        else { throw InvalidProxy(value: value) }
+        return .server(host: host, port: components.port ?? 80)
+    }
+
+    /// A client; call `shutdown()` on it when done.
+    ///
+    /// Redirects are not followed by the client: callers follow them themselves so that
+    /// loops and hop counts are reported as findings rather than thrown away.
+    public static func make(proxy: String?, connectTimeout: TimeAmount = .seconds(10)) throws -> HTTPClient {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: connectTimeout, read: .seconds(30)),
+            proxy: try self.proxy(proxy),
+            // Gzip bombs: never inflate more than 20× the compressed size.
+            decompression: .enabled(limit: .ratio(20)))
+        configuration.httpVersion = .http1Only
+        return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+    }
+}

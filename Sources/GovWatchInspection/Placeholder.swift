@@ -1,1 +1,0 @@
-// GovWatchInspection: filled by its issue.

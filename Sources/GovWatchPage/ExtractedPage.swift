@@ -1,0 +1,179 @@
+import Foundation
+import GovWatchCore
+
+/// What an inspection sees in one page; encodes to the Extract JSON of the spec
+/// (`govwatch extract --format json`). Absent values encode as `null`, never guessed.
+public struct ExtractedPage: Sendable, Hashable, Codable {
+    /// The page's URL (normalised), or the file it was read from.
+    public var url: String?
+    /// The article title when the page clearly has one, else the `<title>`.
+    public var title: String?
+    /// The page's own publish time, China Standard Time.
+    public var published: PageDateTime?
+    /// The footer identity (网站标识码, ICP, 公安备案, 主办单位, 党政机关标识).
+    public var identity: SiteIdentity
+    /// Dated items of lists on the page (column pages, homepage blocks).
+    public var listItems: [ListItem]
+    /// Every link, image, script, stylesheet and frame in document order.
+    public var links: [PageLink]
+    /// The visible text (see `PageText`).
+    public var text: String
+    /// The character encoding the page was read in; not part of the JSON.
+    public var charset: String?
+
+    /// Makes a page record.
+    public init(
+        url: String?, title: String?, published: PageDateTime?, identity: SiteIdentity,
+        listItems: [ListItem], links: [PageLink], text: String, charset: String? = nil
+    ) {
+        self.url = url
+        self.title = title
+        self.published = published
+        self.identity = identity
+        self.listItems = listItems
+        self.links = links
+        self.text = text
+        self.charset = charset
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case url, title, published, identity, listItems, links, text
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        url = try container.decodeIfPresent(String.self, forKey: .url)
+        title = try container.decodeIfPresent(String.self, forKey: .title)
+        if let published = try container.decodeIfPresent(String.self, forKey: .published) {
+            guard let parsed = PageDateTime(iso8601: published) else {
+                throw DecodingError.dataCorruptedError(forKey: .published, in: container, debugDescription: "发布时间格式无效：\(published)")
+            }
+            self.published = parsed
+        } else {
+            published = nil
+        }
+        identity = try container.decode(SiteIdentity.self, forKey: .identity)
+        listItems = try container.decode([ListItem].self, forKey: .listItems)
+        links = try container.decode([PageLink].self, forKey: .links)
+        text = try container.decode(String.self, forKey: .text)
+        charset = nil
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        // Keys in the spec's order, optionals as explicit nulls.
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(url, forKey: .url)
+        try container.encode(title, forKey: .title)
+        try container.encode(published?.description, forKey: .published)
+        try container.encode(identity, forKey: .identity)
+        try container.encode(listItems, forKey: .listItems)
+        try container.encode(links, forKey: .links)
+        try container.encode(text, forKey: .text)
+    }
+
+    /// The Extract JSON of the spec, UTF-8, keys in the spec's order, slashes unescaped.
+    public func jsonData(prettyPrinted: Bool = true) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = prettyPrinted ? [.prettyPrinted, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}
+
+/// The identity marks a government site must show in its footer.
+public struct SiteIdentity: Sendable, Hashable, Codable {
+    /// 网站标识码: 10 digits, or `bm` + 8 digits for central departments.
+    public var siteCode: String?
+    /// ICP备案号, e.g. `冀ICP备13016076号-2`.
+    public var icp: String?
+    /// 公安机关备案号, e.g. `冀公网安备 13010402001602号`.
+    public var police: String?
+    /// 主办单位.
+    public var sponsor: String?
+    /// Whether the 党政机关网站标识 (the red badge from conac.cn) is present.
+    public var partyGovBadge: Bool
+
+    /// Makes an identity record.
+    public init(siteCode: String? = nil, icp: String? = nil, police: String? = nil, sponsor: String? = nil, partyGovBadge: Bool = false) {
+        self.siteCode = siteCode
+        self.icp = icp
+        self.police = police
+        self.sponsor = sponsor
+        self.partyGovBadge = partyGovBadge
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case siteCode, icp, police, sponsor, partyGovBadge
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        siteCode = try container.decodeIfPresent(String.self, forKey: .siteCode)
+        icp = try container.decodeIfPresent(String.self, forKey: .icp)
+        police = try container.decodeIfPresent(String.self, forKey: .police)
+        sponsor = try container.decodeIfPresent(String.self, forKey: .sponsor)
+        partyGovBadge = try container.decodeIfPresent(Bool.self, forKey: .partyGovBadge) ?? false
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(siteCode, forKey: .siteCode)
+        try container.encode(icp, forKey: .icp)
+        try container.encode(police, forKey: .police)
+        try container.encode(sponsor, forKey: .sponsor)
+        try container.encode(partyGovBadge, forKey: .partyGovBadge)
+    }
+}
+
+/// One dated entry of a list (a column page's article list, a homepage block).
+public struct ListItem: Sendable, Hashable, Codable {
+    /// The entry's title (the link text, or its `title` attribute when the text is cut short).
+    public var title: String
+    /// Where the entry links to (absolute and normalised when the page URL is known).
+    public var url: String
+    /// The entry's date.
+    public var date: CalendarDate
+
+    /// Makes a list item.
+    public init(title: String, url: String, date: CalendarDate) {
+        self.title = title
+        self.url = url
+        self.date = date
+    }
+}
+
+/// One reference from the page to another resource.
+public struct PageLink: Sendable, Hashable, Codable {
+    /// What the reference loads.
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        /// `<a href>` / `<area href>` to a page.
+        case page
+        /// `<img src>`, icons.
+        case image
+        /// `<a href>` to a document (.pdf, .doc, .docx, .xls, .xlsx, .zip, .rar, .wps, .et, .ofd, .txt, …).
+        case attachment
+        /// `<script src>`.
+        case script
+        /// `<link rel=stylesheet href>`.
+        case style
+        /// `<iframe src>` / `<frame src>`.
+        case frame
+    }
+
+    /// The target, absolute and normalised when the page URL is known; otherwise the
+    /// reference as written.
+    public var url: String
+    /// The link text (an image's `alt`); empty when there is none.
+    public var text: String
+    /// What the reference loads.
+    public var kind: Kind
+    /// Whether the element or an ancestor is hidden by inline markup (see `InlineStyle`).
+    public var hidden: Bool
+
+    /// Makes a link record.
+    public init(url: String, text: String, kind: Kind, hidden: Bool) {
+        self.url = url
+        self.text = text
+        self.kind = kind
+        self.hidden = hidden
+    }
+}

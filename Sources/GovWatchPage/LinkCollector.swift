@@ -1,0 +1,104 @@
+import Foundation
+
+/// Collects every reference of a page — links, images, scripts, stylesheets, frames —
+/// with its kind and whether inline markup hides it.
+struct LinkCollector {
+    let document: HTMLDocument
+    let base: NormalizedURL?
+
+    /// Path extensions of documents published as attachments (附件).
+    static let attachmentExtensions: Set<String> = [
+        "pdf", "doc", "docx", "xls", "xlsx", "zip", "rar", "wps", "et", "ofd", "txt",
+        "ppt", "pptx", "7z", "csv", "dps", "ceb", "caj",
+    ]
+
+    func links() -> [PageLink] {
+        var result: [PageLink] = []
+        let storage = document.storage
+        for element in document.elements {
+            let reference: String?
+            var kind: PageLink.Kind
+            switch element.name {
+            case "a", "area":
+                reference = element["href"]
+                kind = .page
+            case "img":
+                reference = element["src"]
+                kind = .image
+            case "input":
+                guard element["type"]?.lowercased() == "image" else { continue }
+                reference = element["src"]
+                kind = .image
+            case "script":
+                reference = element["src"]
+                kind = .script
+            case "link":
+                let rel = (element["rel"] ?? "").lowercased().split(separator: " ")
+                if rel.contains("stylesheet") {
+                    kind = .style
+                } else if rel.contains(where: { $0.contains("icon") }) {
+                    kind = .image
+                } else {
+                    continue
+                }
+                reference = element["href"]
+            case "iframe", "frame":
+                reference = element["src"]
+                kind = .frame
+            default:
+                continue
+            }
+            guard let reference, let url = resolve(reference) else { continue }
+            if kind == .page, let resolved = NormalizedURL(url), let ext = resolved.pathExtension,
+               Self.attachmentExtensions.contains(ext) {
+                kind = .attachment
+            } else if kind == .page, base == nil, Self.attachmentExtensions.contains(Self.rawExtension(url)) {
+                kind = .attachment
+            }
+            let text: String
+            switch element.name {
+            case "a", "area":
+                text = Self.linkText(element, storage: storage)
+            case "img", "input":
+                text = (element["alt"] ?? element["title"] ?? "").collapsingWhitespace()
+            default:
+                text = (element["title"] ?? "").collapsingWhitespace()
+            }
+            result.append(PageLink(url: url, text: text, kind: kind, hidden: element.isHidden))
+        }
+        return result
+    }
+
+    /// The absolute normalised URL of a reference, or the reference itself when the page
+    /// has no known URL; nil for references that load nothing over HTTP (`javascript:`,
+    /// `mailto:`, `tel:`, `data:`, pure fragments, empty).
+    func resolve(_ reference: String) -> String? {
+        let trimmed = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { return nil }
+        let lower = trimmed.lowercased()
+        for scheme in ["javascript:", "mailto:", "tel:", "data:", "about:", "sms:", "vbscript:", "file:", "blob:"]
+        where lower.hasPrefix(scheme) {
+            return nil
+        }
+        if let base { return base.resolve(trimmed)?.description }
+        if let absolute = NormalizedURL(trimmed) { return absolute.description }
+        return trimmed
+    }
+
+    static func rawExtension(_ reference: String) -> String {
+        let path = reference.split(separator: "?", maxSplits: 1).first.map(String.init) ?? reference
+        guard let last = path.split(separator: "/").last, let dot = last.lastIndex(of: ".") else { return "" }
+        return last[last.index(after: dot)...].lowercased()
+    }
+
+    /// The visible text of a link, else its `title`, else the `alt` of an image inside.
+    static func linkText(_ element: HTMLElement, storage: HTMLStorage) -> String {
+        let text = storage.subtreeText(element.index, limit: 2048)
+        if !text.isEmpty { return text }
+        if let title = element["title"]?.collapsingWhitespace(), !title.isEmpty { return title }
+        for image in element.descendants(named: "img") {
+            if let alt = image["alt"]?.collapsingWhitespace(), !alt.isEmpty { return alt }
+        }
+        return ""
+    }
+}

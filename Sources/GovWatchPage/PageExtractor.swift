@@ -1,0 +1,143 @@
+import Foundation
+import GovWatchCore
+
+/// Turns one page into what an inspection needs (`ExtractedPage`): title, publish time,
+/// footer identity, links with their kind and visibility, dated list items, and text.
+///
+/// Pure and deterministic: the as-of time used to complete month-day dates (`03-10`) is
+/// passed in, never read from the clock.
+public struct PageExtractor: Sendable {
+    /// The inspection's as-of time. Month-day list dates take the latest year that does
+    /// not put them after this day (or after the page's own publish date when no as-of
+    /// time is given). Without either, month-day items are left out rather than guessed.
+    public var asOf: Date?
+
+    /// Makes an extractor.
+    public init(asOf: Date? = nil) {
+        self.asOf = asOf
+    }
+
+    /// Decodes (see `CharsetDetector`), parses and extracts a page.
+    ///
+    /// - Parameters:
+    ///   - bytes: the raw page.
+    ///   - contentType: the HTTP `Content-Type` header, if any.
+    ///   - url: the page's URL (the final one after redirects), used to resolve links.
+    ///     When nil, a browser's `saved from url` comment is used if present.
+    public func extract(bytes: some Collection<UInt8>, contentType: String? = nil, url: String?) -> ExtractedPage {
+        let decoded = CharsetDetector.decode(bytes, contentType: contentType)
+        var page = extract(html: decoded.text, url: url)
+        page.charset = decoded.charset
+        return page
+    }
+
+    /// Parses and extracts already-decoded HTML.
+    public func extract(html: String, url: String?) -> ExtractedPage {
+        let document = HTMLDocument(html: html)
+        return extract(document: document, url: url ?? PageExtractor.savedFromURL(in: html))
+    }
+
+    /// Extracts from a parsed document.
+    public func extract(document: HTMLDocument, url: String?) -> ExtractedPage {
+        let pageURL = url.flatMap(NormalizedURL.init)
+        let base = PageExtractor.baseURL(of: document, pageURL: pageURL)
+        let plain = document.visibleText(includeAttributes: false)
+        let full = document.visibleText(includeAttributes: true)
+        let title = TitleFinder(document: document).title()
+        let published = PublishDateFinder(document: document, plainText: plain, title: title).published()
+        let identity = IdentityFinder(document: document, plainText: plain.string).identity()
+        let links = LinkCollector(document: document, base: base).links()
+        var reference: CalendarDate?
+        if let asOf { reference = CalendarDate(asOf) } else { reference = published?.date }
+        let items = ListItemFinder(document: document, base: base, referenceDay: reference).items()
+        return ExtractedPage(
+            url: pageURL?.description ?? url, title: title, published: published, identity: identity,
+            listItems: items, links: links, text: full.string, charset: document.charset)
+    }
+
+    /// The URL links resolve against: `<base href>` (itself resolved against the page
+    /// URL), else the page URL.
+    static func baseURL(of document: HTMLDocument, pageURL: NormalizedURL?) -> NormalizedURL? {
+        if let href = document.baseHref {
+            if let pageURL, let resolved = pageURL.resolve(href) { return resolved }
+            if let absolute = NormalizedURL(href) { return absolute }
+        }
+        return pageURL
+    }
+
+    /// The original address browsers record when saving a page
+    /// (`<!-- saved from url=(0071)https://… -->`), searched in the first 4 KB.
+    public static func savedFromURL(in html: String) -> String? {
+        let head = html.utf8.prefix(4096)
+        guard let text = String(head), let marker = text.range(of: "saved from url=(") else {
+            // A cut in the middle of a character: retry on the decodable prefix.
+            let lossy = String(decoding: head, as: UTF8.self)
+            guard let marker = lossy.range(of: "saved from url=(") else { return nil }
+            return savedFromURL(lossy, after: marker.upperBound)
+        }
+        return savedFromURL(text, after: marker.upperBound)
+    }
+
+    private static func savedFromURL(_ text: String, after start: String.Index) -> String? {
+        guard let close = text[start...].firstIndex(of: ")") else { return nil }
+        var candidate = String(text[text.index(after: close)...].prefix(while: { !$0.isWhitespace }))
+        if let end = candidate.range(of: "-->") { candidate = String(candidate[..<end.lowerBound]) }
+        return NormalizedURL(candidate)?.description
+    }
+}
+
+// MARK: - Shared text helpers
+
+extension HTMLStorage {
+    /// The text inside node `index` (excluding `excluded` and non-text elements such as
+    /// scripts), with block and cell boundaries as spaces, whitespace collapsed. Stops
+    /// after `limit` characters of raw text.
+    func subtreeText(_ index: Int, excluding excluded: Range<Int>? = nil, limit: Int = 4096) -> String {
+        var raw = ""
+        var cursor = index + 1
+        let end = nodes[index].end
+        while cursor < end {
+            if let excluded, excluded.contains(cursor) {
+                cursor = excluded.upperBound
+                raw += " "
+                continue
+            }
+            let node = nodes[cursor]
+            if node.isElement {
+                if nonTextElements.contains(node.name) {
+                    cursor = node.end
+                    continue
+                }
+                if blockElements.contains(node.name) || cellElements.contains(node.name) { raw += " " }
+            } else {
+                raw += node.text
+                if raw.utf8.count > limit { break }
+            }
+            cursor += 1
+        }
+        return raw.collapsingWhitespace()
+    }
+}
+
+extension Character {
+    var isHan: Bool {
+        unicodeScalars.first.map(\.isHan) ?? false
+    }
+}
+
+extension Unicode.Scalar {
+    /// CJK ideographs (the blocks government pages use).
+    var isHan: Bool {
+        switch value {
+        case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x2FA1F: return true
+        default: return false
+        }
+    }
+}
+
+/// The text with every whitespace character removed, for comparing titles.
+func squeezed(_ text: String) -> String {
+    var result = ""
+    result.unicodeScalars.append(contentsOf: text.unicodeScalars.filter { !$0.properties.isWhitespace })
+    return result
+}

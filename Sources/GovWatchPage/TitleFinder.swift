@@ -1,0 +1,113 @@
+import Foundation
+
+/// Finds the page title a person would name.
+///
+/// 1. The CMS's own `ArticleTitle` meta tag (TRS, Hanweb, UCAP pages carry it).
+/// 2. Otherwise the `<title>`, shortened to its article part when that part (the whole
+///    title, or the piece before or after a separator such as `_`, `|`, `-`) is also
+///    the entire text of a heading-like element of the body — so
+///    `载人航天工程全线备战空间站建造任务_中国载人航天官方网站` becomes the article title, while
+///    a homepage's `中国政府网_中央人民政府门户网站` stays whole.
+/// 3. Otherwise the whole `<title>`; nil when the page has none.
+struct TitleFinder {
+    let document: HTMLDocument
+
+    /// Title separators CMS templates put between the article and the site name.
+    static let separators: Set<Character> = ["_", "|", "｜", "-", "—", "–", "·", "－", "—"]
+    /// Elements whose whole text can be an article heading.
+    static let headingLike: Set<String> = [
+        "h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "font", "div", "p", "td", "span", "em",
+        "ucaptitle", "header", "section", "article",
+    ]
+
+    func title() -> String? {
+        if let meta = document.metaContent("ArticleTitle")?.collapsingWhitespace(), !meta.isEmpty {
+            return meta
+        }
+        guard let titleTag = titleElementText() else { return nil }
+        let candidates = Self.candidates(of: titleTag)
+        guard !candidates.isEmpty else { return titleTag }
+        let matched = headingMatches(for: candidates)
+        // The longest candidate that some heading shows in full.
+        for candidate in candidates where matched.contains(squeezed(candidate)) {
+            return candidate
+        }
+        return titleTag
+    }
+
+    /// The first `<title>` outside inline SVG, whitespace collapsed; nil when empty.
+    func titleElementText() -> String? {
+        for element in document.elements(named: "title") {
+            if element.ancestors.contains(where: { $0.name == "svg" }) { continue }
+            let text = element.textContent.collapsingWhitespace()
+            return text.isEmpty ? nil : text
+        }
+        return nil
+    }
+
+    /// The whole title and every piece before or after a separator, longest first,
+    /// at least 4 characters.
+    static func candidates(of title: String) -> [String] {
+        var result: [String] = [title]
+        let characters = Array(title)
+        for (position, character) in characters.enumerated() where separators.contains(character) {
+            let before = String(characters[..<position]).trimmingSeparators()
+            let after = String(characters[(position + 1)...]).trimmingSeparators()
+            for piece in [before, after] where squeezed(piece).count >= 4 && !result.contains(piece) {
+                result.append(piece)
+            }
+        }
+        return result.sorted { squeezed($0).count > squeezed($1).count }
+    }
+
+    /// The squeezed candidates that equal the whole text of a heading-like body element.
+    private func headingMatches(for candidates: [String]) -> Set<String> {
+        let storage = document.storage
+        let nodes = storage.nodes
+        let wanted = Set(candidates.map(squeezed))
+        let lengths = Set(wanted.map { $0.unicodeScalars.count })
+        guard let maxLength = lengths.max() else { return [] }
+        // Visible non-whitespace length of every subtree, in one backward pass.
+        var textLength = [Int](repeating: 0, count: nodes.count)
+        var skipped = [Bool](repeating: false, count: nodes.count)
+        for index in nodes.indices {
+            let parent = nodes[index].parent
+            skipped[index] = (parent >= 0 && skipped[parent]) || nonTextElements.contains(nodes[index].name)
+                || nodes[index].name == "a" || nodes[index].name == "option"
+        }
+        for index in nodes.indices.reversed() {
+            let node = nodes[index]
+            if !node.isElement && !skipped[index] {
+                textLength[index] = node.text.unicodeScalars.reduce(0) { $0 + ($1.properties.isWhitespace ? 0 : 1) }
+            }
+            if node.parent >= 0 && !skipped[index] { textLength[node.parent] += textLength[index] }
+        }
+        var found: Set<String> = []
+        for index in nodes.indices where nodes[index].isElement && !skipped[index] {
+            let node = nodes[index]
+            guard lengths.contains(textLength[index]), textLength[index] <= maxLength,
+                  Self.headingLike.contains(node.name) || Self.namesTitle(node),
+                  node.end - index <= 64 else { continue }
+            let text = squeezed(storage.subtreeText(index, limit: maxLength * 4 + 64))
+            if wanted.contains(text) { found.insert(text) }
+        }
+        return found
+    }
+
+    /// Elements whose class or id says they hold a title (`title`, `bt`, `tit`).
+    static func namesTitle(_ node: HTMLNodeRecord) -> Bool {
+        node.attributes.contains { attribute in
+            (attribute.name == "class" || attribute.name == "id")
+                && ["title", "tit", "bt", "headline"].contains(where: { attribute.value.lowercased().contains($0) })
+        }
+    }
+}
+
+extension String {
+    func trimmingSeparators() -> String {
+        var characters = Substring(self)
+        while let first = characters.first, first.isWhitespace || TitleFinder.separators.contains(first) { characters.removeFirst() }
+        while let last = characters.last, last.isWhitespace || TitleFinder.separators.contains(last) { characters.removeLast() }
+        return String(characters)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import GovWatchCore
+
+/// Findings and scorecards as `govwatch findings` / `govwatch scorecard` print them, in
+/// the JSON shapes of `interfaces.md`.
+public enum FindingsReport {
+    struct FindingsJSON: Encodable {
+        var run: String
+        var asOf: String
+        var indicatorSet: String
+        var findings: [Finding]
+    }
+
+    struct ScorecardJSON: Encodable {
+        var run: String
+        var asOf: String
+        var indicatorSet: String
+        var targets: [Scorecard]
+    }
+
+    public static func render(run: InspectionRun, findings: [Finding], format: String) throws -> String {
+        switch format {
+        case "json":
+            return try json(
+                FindingsJSON(run: run.code, asOf: ChinaTime.iso8601(run.asOf), indicatorSet: run.indicatorSet, findings: findings))
+        case "csv":
+            return CSVTable.render(
+                header: ["run", "target_kind", "target_code", "target_name", "indicator", "level", "url", "evidence", "detail", "fingerprint"],
+                rows: findings.map {
+                    [run.code, $0.target.kind.rawValue, $0.target.code, $0.target.name, $0.indicator.rawValue, $0.level.rawValue,
+                     $0.url ?? "", $0.evidence ?? "", FindingRow.encode($0.detail), $0.fingerprint]
+                })
+        default:
+            let table = TextTable.render(
+                header: ["对象", "指标", "级别", "位置", "说明"],
+                rows: findings.map {
+                    [$0.target.name, $0.indicator.rawValue, $0.level.chineseName, $0.url ?? "（整体）", $0.evidence ?? ""]
+                },
+                footer: "检查批次 \(run.code)（监测时间点 \(ChinaTime.display(run.asOf))，指标 \(run.indicatorSet)）：共 \(findings.count) 个问题")
+            return table
+        }
+    }
+
+    public static func render(run: InspectionRun, scorecards: [Scorecard], format: String) throws -> String {
+        switch format {
+        case "json":
+            return try json(
+                ScorecardJSON(run: run.code, asOf: ChinaTime.iso8601(run.asOf), indicatorSet: run.indicatorSet, targets: scorecards))
+        case "csv":
+            return CSVTable.render(
+                header: ["run", "target_kind", "target_code", "target_name", "score", "vetoes", "passed"],
+                rows: scorecards.map {
+                    [run.code, $0.target.kind.rawValue, $0.target.code, $0.target.name, formatScore($0.score),
+                     $0.vetoes.map(\.rawValue).joined(separator: " "), $0.passed ? "1" : "0"]
+                })
+        default:
+            let passed = scorecards.filter(\.passed).count
+            return TextTable.render(
+                header: ["对象", "标识", "得分", "结果", "单项否决"],
+                rows: scorecards.map {
+                    [$0.target.name, $0.target.code, formatScore($0.score), $0.passed ? "合格" : "不合格",
+                     $0.vetoes.map(\.rawValue).joined(separator: "、")]
+                },
+                footer: "检查批次 \(run.code)：共 \(scorecards.count) 个对象，合格 \(passed) 个，不合格 \(scorecards.count - passed) 个")
+        }
+    }
+
+    static func formatScore(_ score: Double) -> String {
+        score.rounded() == score ? String(Int(score)) : String(format: "%.1f", score)
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+    }
+}
