@@ -71,11 +71,119 @@ public struct ExtractedPage: Sendable, Hashable, Codable {
         try container.encode(text, forKey: .text)
     }
 
-    /// The Extract JSON of the spec, UTF-8, keys in the spec's order, slashes unescaped.
-    public func jsonData(prettyPrinted: Bool = true) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = prettyPrinted ? [.prettyPrinted, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
-        return try encoder.encode(self)
+    /// The Extract JSON of the spec, UTF-8, with the keys in the spec's order (`url`,
+    /// `title`, `published`, `identity`, `listItems`, `links`, `text`), nulls written out
+    /// and slashes and Chinese left unescaped.
+    ///
+    /// Written by hand rather than with `JSONEncoder`, whose key order is unspecified on
+    /// Linux. Pretty output puts one list item or link per line.
+    public func jsonData(prettyPrinted: Bool = true) -> Data {
+        var json = JSONWriter(pretty: prettyPrinted)
+        json.beginObject()
+        json.key("url"); json.string(url)
+        json.key("title"); json.string(title)
+        json.key("published"); json.string(published?.description)
+        json.key("identity")
+        json.inlineObject([
+            ("siteCode", JSONWriter.quoted(identity.siteCode)), ("icp", JSONWriter.quoted(identity.icp)),
+            ("police", JSONWriter.quoted(identity.police)), ("sponsor", JSONWriter.quoted(identity.sponsor)),
+            ("partyGovBadge", identity.partyGovBadge ? "true" : "false"),
+        ])
+        json.key("listItems")
+        json.array(listItems.map { item in
+            [("title", JSONWriter.quoted(item.title)), ("url", JSONWriter.quoted(item.url)),
+             ("date", JSONWriter.quoted(item.date.description))]
+        })
+        json.key("links")
+        json.array(links.map { link in
+            [("url", JSONWriter.quoted(link.url)), ("text", JSONWriter.quoted(link.text)),
+             ("kind", JSONWriter.quoted(link.kind.rawValue)), ("hidden", link.hidden ? "true" : "false")]
+        })
+        json.key("text"); json.string(text)
+        json.endObject()
+        return Data(json.output.utf8)
+    }
+}
+
+/// A minimal JSON writer that keeps keys in the order given.
+struct JSONWriter {
+    let pretty: Bool
+    private(set) var output = ""
+    private var needsComma = false
+
+    init(pretty: Bool) {
+        self.pretty = pretty
+    }
+
+    mutating func beginObject() {
+        output += "{"
+        needsComma = false
+    }
+
+    mutating func endObject() {
+        output += pretty ? "\n}" : "}"
+    }
+
+    mutating func key(_ name: String) {
+        if needsComma { output += "," }
+        output += pretty ? "\n  " : ""
+        output += JSONWriter.quoted(name) + (pretty ? ": " : ":")
+        needsComma = true
+    }
+
+    mutating func string(_ value: String?) {
+        output += JSONWriter.quoted(value)
+    }
+
+    /// An object on one line from already-encoded values.
+    mutating func inlineObject(_ members: [(String, String)]) {
+        output += JSONWriter.inline(members, pretty: pretty)
+    }
+
+    /// An array of one-line objects, one per line when pretty.
+    mutating func array(_ elements: [[(String, String)]]) {
+        guard !elements.isEmpty else {
+            output += "[]"
+            return
+        }
+        output += "["
+        for (position, members) in elements.enumerated() {
+            if position > 0 { output += "," }
+            output += pretty ? "\n    " : ""
+            output += JSONWriter.inline(members, pretty: pretty)
+        }
+        output += pretty ? "\n  ]" : "]"
+    }
+
+    static func inline(_ members: [(String, String)], pretty: Bool) -> String {
+        let separator = pretty ? ", " : ","
+        let colon = pretty ? ": " : ":"
+        return "{" + members.map { quoted($0.0) + colon + $0.1 }.joined(separator: separator) + "}"
+    }
+
+    /// A JSON string literal, or `null`.
+    static func quoted(_ value: String?) -> String {
+        guard let value else { return "null" }
+        var result = "\""
+        result.reserveCapacity(value.utf8.count + 2)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case "\u{2028}": result += "\\u2028"
+            case "\u{2029}": result += "\\u2029"
+            default:
+                if scalar.value < 0x20 {
+                    result += String(format: "\\u%04x", scalar.value)
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
     }
 }
 

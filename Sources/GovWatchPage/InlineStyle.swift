@@ -2,7 +2,7 @@ import Foundation
 
 /// Decides whether markup hides an element, the way tampered pages hide dark links
 /// (暗链): inline styles (`display:none`, `visibility:hidden`, zero width or height,
-/// `font-size:0`, `opacity:0`, off-screen positioning or text indent), the `hidden`
+/// `font-size:0`, `opacity:0`, off-screen positioning, margins or text indent), the `hidden`
 /// attribute, and `width="0"` / `height="0"` attributes (hidden iframes).
 ///
 /// Only inline markup is read: stylesheets are not evaluated.
@@ -58,10 +58,10 @@ public enum InlineStyle {
             case "opacity":
                 if let number = Double(value), number <= 0 { return true }
             case "position":
-                positioned = value == "absolute" || value == "fixed"
-            case "left", "top", "margin-left", "margin-top":
+                positioned = value == "absolute" || value == "fixed" || value == "relative" || value == "sticky"
+            case "left", "top":
                 if let pixels = pixels(value) { offsets.append(pixels) }
-            case "text-indent":
+            case "margin-left", "margin-top", "text-indent":
                 if let pixels = pixels(value), pixels <= offScreenThreshold { return true }
             default:
                 break

@@ -52,7 +52,7 @@ struct ExtractCommand: AsyncParsableCommand {
         }
         switch format {
         case .json:
-            writeOut(String(decoding: try page.jsonData(prettyPrinted: true), as: UTF8.self) + "\n")
+            writeOut(String(decoding: page.jsonData(prettyPrinted: true), as: UTF8.self) + "\n")
         default:
             writeOut(Self.render(page))
         }

@@ -75,7 +75,7 @@ import Testing
         try Data(bad.utf8).write(to: directory.appendingPathComponent("bad.csv"))
         let result = try Self.govwatch(["import", "sites", "bad.csv", "--db", "sqlite://db/gw.sqlite"], in: directory)
         #expect(result.status == 2)
-        #expect(result.stderr.hasPrefix("govwatch: bad.csv:6: field '网站标识码': "))
+        #expect(result.stderr.hasPrefix("govwatch: bad.csv:5: field '网站标识码': "))
         #expect(result.stderr.split(separator: "\n").count == 1)
         let after = try Self.govwatch(["list", "sites", "--format", "json", "--db", "sqlite://db/gw.sqlite"], in: directory).stdout
         #expect(after == before)

@@ -105,7 +105,7 @@ struct ScannerIDNumberTests {
     @Test func checkCharacterMatchesTheStandard() {
         // The example number of GB 11643-1999, appendix.
         #expect(ResidentIDNumber.checkCharacter(forFirst17: "11010519491231002") == "X")
-        #expect(ResidentIDNumber.checkCharacter(forFirst17: "44052419800101001") == "4")
+        #expect(ResidentIDNumber.checkCharacter(forFirst17: "44052419800101001") == "3")
         #expect(ResidentIDNumber.checkCharacter(forFirst17: "1101051949123100") == nil)
     }
 }
@@ -204,7 +204,7 @@ struct ScannerHealthTests {
         ("村民张建国患有精神疾病，生活困难。", "张**患有"),
         ("经查，张某某确诊为肺结核。", "张**确诊"),
         ("王建国，男，45岁，有精神病史。", "王**…精神病"),
-        ("来信人李女士反映其患有抑郁症。", "李**…患有"),
+        ("来信人李女士反映其患有抑郁症。", "李女士…患有"),
         ("低保户欧阳明华因尿毒症住院治疗。", "欧阳**…尿毒症"),
     ])
     func findsConditionsOfIdentifiablePeople(text: String, masked: String) {

@@ -55,10 +55,10 @@ public struct ContentDictionary: Hashable, Sendable {
     public static func parse(_ text: String, file: String) throws -> ContentDictionary {
         var entries: [DictionaryEntry] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character, so splitting at newline characters handles Windows files too.
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
-            var line = Substring(rawLine)
-            if line.hasSuffix("\r") { line = line.dropLast() }
+            var line = rawLine
             if lineNumber == 1, line.hasPrefix("\u{FEFF}") { line = line.dropFirst() }
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             if line.drop(while: { $0 == " " }).hasPrefix("#") { continue }

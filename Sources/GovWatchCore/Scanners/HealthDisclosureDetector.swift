@@ -132,7 +132,7 @@ enum HealthDisclosureDetector {
             if afterSurname < sentence.upperBound, scalars[afterSurname] == mou {
                 var end = afterSurname + 1
                 if end < sentence.upperBound, scalars[end] == mou { end += 1 }
-                cues.append(nameCue(index..<end, strength: .pseudonym, in: scanned))
+                cues.append(nameCue(index..<end, surnameLength: surnameLength, strength: .pseudonym, in: scanned))
                 index = end
                 continue
             }
@@ -143,7 +143,7 @@ enum HealthDisclosureDetector {
             }
             let nameRange = index..<end
             if let strength = nameStrength(nameRange, surnameLength: surnameLength, sentence: sentence, in: scanned) {
-                cues.append(nameCue(nameRange, strength: strength, in: scanned))
+                cues.append(nameCue(nameRange, surnameLength: surnameLength, strength: strength, in: scanned))
                 index = end
                 continue
             }
@@ -152,7 +152,8 @@ enum HealthDisclosureDetector {
                 let suffixEnd = afterSurname + suffixLength
                 cues.append(PersonCue(
                     range: index..<suffixEnd, strength: .nameWithAttributes,
-                    masked: PersonalInfoMasking.maskedName(scanned.string(index..<afterSurname)) + scanned.string(afterSurname..<suffixEnd),
+                    // 李女士 names no one by itself: shown as written, as inspection notices do.
+                    masked: scanned.string(index..<suffixEnd),
                     replacement: "某" + scanned.string(afterSurname..<suffixEnd)))
                 index = suffixEnd
                 continue
@@ -162,9 +163,10 @@ enum HealthDisclosureDetector {
         return cues
     }
 
-    private static func nameCue(_ range: Range<Int>, strength: PersonCue.Strength, in scanned: ScannedText) -> PersonCue {
-        let name = scanned.string(range)
-        return PersonCue(range: range, strength: strength, masked: PersonalInfoMasking.maskedName(name), replacement: "某某")
+    private static func nameCue(_ range: Range<Int>, surnameLength: Int, strength: PersonCue.Strength, in scanned: ScannedText) -> PersonCue {
+        let surname = scanned.string(range.lowerBound..<(range.lowerBound + surnameLength))
+        let masked = surname + String(repeating: "*", count: max(range.count - surnameLength, 1))
+        return PersonCue(range: range, strength: strength, masked: masked, replacement: "某某")
     }
 
     private static func surnameLength(at index: Int, in scanned: ScannedText, limit: Int) -> Int? {

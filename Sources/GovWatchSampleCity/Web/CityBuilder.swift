@@ -33,6 +33,8 @@ final class CityBuilder {
     var dynamicRoutes: [String: DynamicRoute] = [:]
     /// Hosts whose homepage fails one request in four.
     var flakyHomepageHosts: Set<String> = []
+    /// URLs the server answers only after a delay (the slow feed).
+    var slowURLs: Set<String> = []
     private var planted: [(problem: PlantedProblem, fix: FixScope)] = []
 
     init(clock: CityClock) { self.clock = clock }
@@ -72,6 +74,11 @@ final class CityBuilder {
     /// Adds a raw resource outside any site (feeds, downloads, external hosts).
     func addResource(_ url: String, original: Resource?, fixed: Resource? = nil) {
         web.add(url, original: original, fixed: fixed)
+    }
+
+    /// Replaces a resource added before (a feed that gains a planted post).
+    func replaceResource(_ url: String, original: Resource?, fixed: Resource?) {
+        web.replace(url, with: WebEntry(original: original, fixed: fixed))
     }
 
     /// The planted list with every fix scope resolved to URLs.

@@ -52,6 +52,11 @@ struct WebStore: Sendable {
         entries[url] = WebEntry(original: original, fixed: fixed)
     }
 
+    mutating func replace(_ url: String, with entry: WebEntry) {
+        precondition(entries[url] != nil, "nothing to replace at \(url)")
+        entries[url] = entry
+    }
+
     subscript(url: String) -> WebEntry? { entries[url] }
 
     /// URLs whose fixed variant differs from the original.

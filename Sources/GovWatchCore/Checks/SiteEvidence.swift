@@ -1,0 +1,218 @@
+import Foundation
+
+/// Everything an inspection learned about one website, in the terms the indicators use.
+///
+/// The crawler (GovWatchInspection) fills this from fetched and extracted pages; the
+/// site checks (one file per indicator in `Checks/Site/`) turn it into findings. Keeping
+/// the checks on this plain value makes every rule a pure function of evidence, the
+/// indicator set and the as-of time, testable without HTTP.
+public struct SiteEvidence: Sendable {
+    public var site: SiteRecord
+    /// The 监测时间点: staleness is computed against it, never against the wall clock.
+    public var asOf: Date
+    public var homepage: HomepageEvidence?
+    /// Imported columns (authoritative) and columns the crawler discovered.
+    public var columns: [ColumnEvidence]
+    /// Every link target checked (pages, images, attachments, scripts, styles, frames), with
+    /// the pages that refer to it; the broken-link check keeps the failed ones.
+    public var links: [LinkEvidence]
+    /// The text of every crawled page and attachment, for the content scanners.
+    public var documents: [DocumentEvidence]
+    /// Hidden links seen on pages (display:none, off-screen, zero size).
+    public var hiddenLinks: [HiddenLinkEvidence]
+    /// Messages of consultation columns (领导信箱, 咨询留言) with question and reply dates.
+    public var messages: [ConsultationMessage]
+    /// Probes of the homepage (the scheduler records ≥ 20 a day).
+    public var probes: [Probe]
+    /// Hosts under which other registered sites are reachable, for the several-domains rule.
+    public var alternateHosts: [String]
+
+    public init(
+        site: SiteRecord, asOf: Date, homepage: HomepageEvidence? = nil, columns: [ColumnEvidence] = [],
+        links: [LinkEvidence] = [], documents: [DocumentEvidence] = [], hiddenLinks: [HiddenLinkEvidence] = [],
+        messages: [ConsultationMessage] = [], probes: [Probe] = [], alternateHosts: [String] = []
+    ) {
+        self.site = site
+        self.asOf = asOf
+        self.homepage = homepage
+        self.columns = columns
+        self.links = links
+        self.documents = documents
+        self.hiddenLinks = hiddenLinks
+        self.messages = messages
+        self.probes = probes
+        self.alternateHosts = alternateHosts
+    }
+
+    public var target: Target { Target(kind: .site, code: site.code, name: site.name) }
+}
+
+/// The footer identity of a page (国办发〔2017〕47号): what `site.identity.missing` checks.
+public struct FooterIdentity: Sendable, Hashable, Codable {
+    public var siteCode: String?
+    public var icp: String?
+    public var police: String?
+    public var sponsor: String?
+    public var partyGovBadge: Bool
+
+    public init(siteCode: String? = nil, icp: String? = nil, police: String? = nil, sponsor: String? = nil, partyGovBadge: Bool = false) {
+        self.siteCode = siteCode
+        self.icp = icp
+        self.police = police
+        self.sponsor = sponsor
+        self.partyGovBadge = partyGovBadge
+    }
+}
+
+/// A dated (or undated) item of a list: a column page, a homepage block.
+public struct DatedItem: Sendable, Hashable, Codable {
+    public var title: String
+    public var url: String
+    /// Nil when the item shows no publish date (counts as not updated).
+    public var date: CalendarDate?
+
+    public init(title: String, url: String, date: CalendarDate?) {
+        self.title = title
+        self.url = url
+        self.date = date
+    }
+}
+
+public struct HomepageEvidence: Sendable {
+    /// The registered homepage URL.
+    public var url: String
+    /// Where it ended after redirects.
+    public var finalURL: String
+    public var loaded: Bool
+    /// HTTP status of the homepage (after redirects), nil on a transport error.
+    public var status: Int?
+    public var identity: FooterIdentity
+    /// Dated items on the homepage.
+    public var items: [DatedItem]
+    /// For a homepage that is only a navigation entry: the newest date among second-level pages.
+    public var newestSecondLevelDate: CalendarDate?
+    /// A working site search (a search form or link whose target loads).
+    public var searchWorks: Bool
+    /// The homepage answered over HTTPS, or its http:// URL redirected to https://.
+    public var https: Bool
+
+    public init(
+        url: String, finalURL: String, loaded: Bool, status: Int?, identity: FooterIdentity, items: [DatedItem],
+        newestSecondLevelDate: CalendarDate? = nil, searchWorks: Bool, https: Bool
+    ) {
+        self.url = url
+        self.finalURL = finalURL
+        self.loaded = loaded
+        self.status = status
+        self.identity = identity
+        self.items = items
+        self.newestSecondLevelDate = newestSecondLevelDate
+        self.searchWorks = searchWorks
+        self.https = https
+    }
+}
+
+public struct ColumnEvidence: Sendable {
+    public var column: ColumnRecord
+    /// Imported (authoritative) or discovered by the crawler and not yet confirmed.
+    public var discovered: Bool
+    /// The list page loaded.
+    public var loaded: Bool
+    /// The items of the list, following paging and "更多" where needed, newest first.
+    public var items: [DatedItem]
+    /// The page says it has nothing ("暂无信息", "暂无数据", …) or shows only placeholders.
+    public var placeholderOnly: Bool
+
+    public init(column: ColumnRecord, discovered: Bool = false, loaded: Bool, items: [DatedItem], placeholderOnly: Bool = false) {
+        self.column = column
+        self.discovered = discovered
+        self.loaded = loaded
+        self.items = items
+        self.placeholderOnly = placeholderOnly
+    }
+
+    /// The newest dated item; nil when none is dated.
+    public var lastUpdated: CalendarDate? { items.compactMap(\.date).max() }
+}
+
+public struct LinkEvidence: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case page, image, attachment, script, style, frame
+    }
+
+    public var url: String
+    public var kind: Kind
+    /// Outside the site's own host(s).
+    public var external: Bool
+    /// Final HTTP status, nil on a transport failure.
+    public var status: Int?
+    /// Why it failed, in Chinese: 超时, 域名解析失败, 连接被拒绝, 重定向循环 …; nil when it loaded.
+    public var error: String?
+    /// Pages that link to it (first few, sorted).
+    public var referrers: [String]
+    public var onHomepage: Bool
+
+    public init(url: String, kind: Kind, external: Bool, status: Int?, error: String?, referrers: [String], onHomepage: Bool) {
+        self.url = url
+        self.kind = kind
+        self.external = external
+        self.status = status
+        self.error = error
+        self.referrers = referrers
+        self.onHomepage = onHomepage
+    }
+
+    /// 4xx/5xx, timeout, DNS or connection failure, redirect loop.
+    public var isBroken: Bool { error != nil || (status ?? 0) >= 400 }
+}
+
+/// The text of one crawled page, attachment or post, for the content scanners.
+public struct DocumentEvidence: Sendable, Hashable {
+    /// The page URL, or the attachment URL (with `#Sheet1`/`#page 2` where it helps).
+    public var url: String
+    public var title: String?
+    public var text: String
+    /// The column the page belongs to (e.g. 领导信箱, 公告公示), when known: the notice
+    /// groups personal information by column type.
+    public var columnCategory: ColumnCategory?
+    public var isAttachment: Bool
+
+    public init(url: String, title: String? = nil, text: String, columnCategory: ColumnCategory? = nil, isAttachment: Bool = false) {
+        self.url = url
+        self.title = title
+        self.text = text
+        self.columnCategory = columnCategory
+        self.isAttachment = isAttachment
+    }
+}
+
+public struct HiddenLinkEvidence: Sendable, Hashable {
+    public var page: String
+    public var link: String
+    public var text: String
+
+    public init(page: String, link: String, text: String) {
+        self.page = page
+        self.link = link
+        self.text = text
+    }
+}
+
+/// A message of a consultation column (领导信箱, 咨询留言).
+public struct ConsultationMessage: Sendable, Hashable {
+    public var url: String
+    public var title: String
+    public var askedOn: CalendarDate
+    /// Nil while unanswered.
+    public var answeredOn: CalendarDate?
+    /// As shown: 已回复, 办理中, 已受理 …
+    public var status: String?
+
+    public init(url: String, title: String, askedOn: CalendarDate, answeredOn: CalendarDate?, status: String? = nil) {
+        self.url = url
+        self.title = title
+        self.askedOn = askedOn
+        self.answeredOn = answeredOn
+        self.status = status
+    }
+}
