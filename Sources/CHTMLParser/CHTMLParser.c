@@ -80,8 +80,11 @@ int gw_html_parse(const char *bytes, size_t length, const char *encoding, size_t
 
     htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
     if (ctxt == NULL) return -1;
+    /* XML_PARSE_HUGE lifts libxml2's nesting limit of 256: without it, a page with
+     * deeper (often unclosed) markup makes the parser halt and drop everything after. The
+     * caller's depth cap below keeps the reported tree bounded instead. */
     int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                  HTML_PARSE_NONET | HTML_PARSE_COMPACT;
+                  HTML_PARSE_NONET | HTML_PARSE_COMPACT | XML_PARSE_HUGE;
     /* The caller decided the encoding (HTTP header, BOM, <meta>, sniffing); a second,
      * different guess from a <meta> tag inside the document must not override it. */
     if (encoding != NULL) options |= HTML_PARSE_IGNORE_ENC;

@@ -74,6 +74,19 @@ public struct PageDateTime: Hashable, Comparable, Sendable, CustomStringConverti
         self = converted
     }
 
+    /// Equal when they denote the same local time (whether the page printed `00:00`
+    /// or no time at all does not matter).
+    public static func == (lhs: PageDateTime, rhs: PageDateTime) -> Bool {
+        (lhs.date, lhs.hour, lhs.minute, lhs.second) == (rhs.date, rhs.hour, rhs.minute, rhs.second)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(date)
+        hasher.combine(hour)
+        hasher.combine(minute)
+        hasher.combine(second)
+    }
+
     public static func < (lhs: PageDateTime, rhs: PageDateTime) -> Bool {
         (lhs.date, lhs.hour, lhs.minute, lhs.second) < (rhs.date, rhs.hour, rhs.minute, rhs.second)
     }

@@ -91,11 +91,12 @@ public struct PageExtractor: Sendable {
 extension HTMLStorage {
     /// The text inside node `index` (excluding `excluded` and non-text elements such as
     /// scripts), with block and cell boundaries as spaces, whitespace collapsed. Stops
-    /// after `limit` characters of raw text.
+    /// after `limit` bytes of raw text or `4 × limit` nodes, so that callers asking about
+    /// many nested elements stay linear.
     func subtreeText(_ index: Int, excluding excluded: Range<Int>? = nil, limit: Int = 4096) -> String {
         var raw = ""
         var cursor = index + 1
-        let end = nodes[index].end
+        let end = min(nodes[index].end, index + 1 + 4 * limit)
         while cursor < end {
             if let excluded, excluded.contains(cursor) {
                 cursor = excluded.upperBound

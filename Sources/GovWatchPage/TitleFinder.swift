@@ -5,7 +5,8 @@ import Foundation
 /// 1. The CMS's own `ArticleTitle` meta tag (TRS, Hanweb, UCAP pages carry it).
 /// 2. Otherwise the `<title>`, shortened to its article part when that part (the whole
 ///    title, or the piece before or after a separator such as `_`, `|`, `-`) is also
-///    the entire text of a heading-like element of the body — so
+///    the entire text of a heading of the body (`h1`–`h6`, `strong`/`b`, or an element
+///    whose class or id — or its parent's — names a title) — so
 ///    `载人航天工程全线备战空间站建造任务_中国载人航天官方网站` becomes the article title, while
 ///    a homepage's `中国政府网_中央人民政府门户网站` stays whole.
 /// 3. Otherwise the whole `<title>`; nil when the page has none.
@@ -14,11 +15,10 @@ struct TitleFinder {
 
     /// Title separators CMS templates put between the article and the site name.
     static let separators: Set<Character> = ["_", "|", "｜", "-", "—", "–", "·", "－", "—"]
-    /// Elements whose whole text can be an article heading.
-    static let headingLike: Set<String> = [
-        "h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "font", "div", "p", "td", "span", "em",
-        "ucaptitle", "header", "section", "article",
-    ]
+    /// Elements whose whole text can be an article heading whatever their class.
+    /// Plain `div`/`p`/`span` qualify only when named as a title (see `namesTitle`): site
+    /// names stand alone in such elements all over headers and footers.
+    static let headingLike: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "ucaptitle"]
 
     func title() -> String? {
         if let meta = document.metaContent("ArticleTitle")?.collapsingWhitespace(), !meta.isEmpty {
@@ -86,7 +86,8 @@ struct TitleFinder {
         for index in nodes.indices where nodes[index].isElement && !skipped[index] {
             let node = nodes[index]
             guard lengths.contains(textLength[index]), textLength[index] <= maxLength,
-                  Self.headingLike.contains(node.name) || Self.namesTitle(node),
+                  Self.headingLike.contains(node.name) || Self.namesTitle(node)
+                    || (node.parent >= 0 && Self.namesTitle(nodes[node.parent])),
                   node.end - index <= 64 else { continue }
             let text = squeezed(storage.subtreeText(index, limit: maxLength * 4 + 64))
             if wanted.contains(text) { found.insert(text) }

@@ -52,8 +52,9 @@ struct ScanCommand: AsyncParsableCommand {
 
         let extractor = DocumentTextExtractor()
         var reports: [ScannedSection] = []
-        var unreadable = false
-        for file in files.isEmpty ? ["-"] : files {
+        var unreadable = 0
+        let inputs = files.isEmpty ? ["-"] : files
+        for file in inputs {
             do {
                 let sections: [TextSection]
                 if file == "-" {
@@ -67,15 +68,15 @@ struct ScanCommand: AsyncParsableCommand {
                 }
             } catch let error as DocumentReadError {
                 _ = reportFailure(error.description)
-                unreadable = true
+                unreadable += 1
             }
         }
 
         switch format {
         case .json: writeOut(try Self.json(reports))
-        case .text: writeOut(Self.text(reports, scannedFiles: files.isEmpty ? 1 : files.count))
+        case .text: writeOut(Self.text(reports, readFiles: inputs.count - unreadable, unreadableFiles: unreadable))
         }
-        if unreadable { throw ExitCode(2) }
+        if unreadable > 0 { throw ExitCode(2) }
         if reports.contains(where: { $0.result.requiresAction }) { throw ExitCode(1) }
     }
 
@@ -115,7 +116,7 @@ struct ScanCommand: AsyncParsableCommand {
 
     /// For people: each problem with its place, its context (the problem in 【】, personal
     /// information around it masked) and the suggestion; then a summary.
-    static func text(_ reports: [ScannedSection], scannedFiles: Int) -> String {
+    static func text(_ reports: [ScannedSection], readFiles: Int, unreadableFiles: Int) -> String {
         var output = ""
         var counts: [Level: Int] = [:]
         var personal = 0
@@ -131,11 +132,13 @@ struct ScanCommand: AsyncParsableCommand {
             }
         }
         let total = counts.values.reduce(0, +)
+        var checked = "检查了 \(readFiles) 个文件"
+        if unreadableFiles > 0 { checked += "（另有 \(unreadableFiles) 个文件无法读取，未检查）" }
         if total == 0 {
-            output += "检查了 \(scannedFiles) 个文件，未发现问题。\n"
+            output += "\(checked)，未发现问题。\n"
         } else {
             let parts = Level.allCases.compactMap { level in counts[level].map { "\(level.chineseName) \($0) 个" } }
-            output += "检查了 \(scannedFiles) 个文件，发现 \(total) 个问题（\(parts.joined(separator: "，"))"
+            output += "\(checked)，发现 \(total) 个问题（\(parts.joined(separator: "，"))"
             output += personal > 0 ? "，其中个人信息 \(personal) 处）。\n" : "）。\n"
             if reports.contains(where: { $0.result.requiresAction }) {
                 output += "存在单项否决问题或个人信息，请整改后再发布。\n"

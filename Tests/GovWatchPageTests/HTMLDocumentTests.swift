@@ -8,7 +8,7 @@ struct HTMLDocumentTests {
     func recovery() throws {
         let document = HTMLDocument(html: """
             <html><head><title>测试&amp;页面</title></head><body>
-            <div class=list id=main><ul><li><a href=a.html title=标题>一<li><a href='b.html'>二</a>
+            <div class=list id=main><ul><li><a href=a.html title=标题>一</a><li><a href='b.html'>二</a>
             <p>段落<b>粗体</p><img src=x.png alt="图&nbsp;片"></div></body></html>
             """)
         let root = try #require(document.root)
@@ -78,6 +78,14 @@ struct HTMLDocumentTests {
         #expect(page.links.count == 20_000)
         #expect(page.identity.sponsor == "鸿溪市人民政府办公室")
         #expect(elapsed < .seconds(60))
+    }
+
+    @Test("thousands of unclosed links and list items")
+    func unclosedLinks() {
+        let html = "<ul>" + (0..<20_000).map { "<li><a href=/p\($0).html>条目\($0)<span>2022-03-10" }.joined()
+        let page = PageExtractor().extract(html: html, url: "http://www.example.gov.cn/")
+        #expect(page.links.count == 20_000)
+        #expect(page.text.contains("条目19999"))
     }
 
     @Test("many unclosed inline elements")

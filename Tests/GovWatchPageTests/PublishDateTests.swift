@@ -97,9 +97,11 @@ struct TitleTests {
     @Test("the article part of a suffix-laden <title> when a heading shows it")
     func shortened() {
         #expect(title("<head><title>春季防火通知_鸿溪市人民政府</title></head><body><h1>春季防火通知</h1></body>") == "春季防火通知")
-        #expect(title("<head><title>鸿溪市人民政府 | 春季防火通知</title></head><body><div class=t>春季防火通知</div></body>") == "春季防火通知")
+        #expect(title("<head><title>鸿溪市人民政府 | 春季防火通知</title></head><body><div class=article-title>春季防火通知</div></body>") == "春季防火通知")
         #expect(title("<head><title>春季防火通知 - 鸿溪市人民政府</title></head><body><p>鸿溪市人民政府</p></body>") == "春季防火通知 - 鸿溪市人民政府")
         #expect(title("<head><title>鸿溪市人民政府</title></head><body><a href=/>鸿溪市人民政府</a></body>") == "鸿溪市人民政府")
         #expect(title("<body><h1>无标题元素</h1></body>") == nil)
+        // A class naming the title on the parent (kepu.gov.cn's template).
+        #expect(title("<head><title>座谈会召开-科普网</title></head><body><div class=detil-new-title><div>座谈会召开</div><ul><li>2023-12-01</li></ul></div></body>") == "座谈会召开")
     }
 }

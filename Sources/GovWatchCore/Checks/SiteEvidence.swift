@@ -24,13 +24,20 @@ public struct SiteEvidence: Sendable {
     public var messages: [ConsultationMessage]
     /// Probes of the homepage (the scheduler records ≥ 20 a day).
     public var probes: [Probe]
-    /// Hosts under which other registered sites are reachable, for the several-domains rule.
+    /// Other registered domains under which this same site is served (not merely redirected
+    /// to its main host), for the several-domains rule of `site.domain.noncompliant`.
     public var alternateHosts: [String]
+    /// For a department site: the domain of its government's portal (`hongxi.gov.cn` for
+    /// 鸿溪市人民政府 at www.hongxi.gov.cn), under which the department's host must be
+    /// (国办发〔2017〕47号). The crawler takes it from the registered portal whose unit is the
+    /// site's `parent`; nil when unknown, and then only the .gov.cn rule is checked.
+    public var governmentDomain: String?
 
     public init(
         site: SiteRecord, asOf: Date, homepage: HomepageEvidence? = nil, columns: [ColumnEvidence] = [],
         links: [LinkEvidence] = [], documents: [DocumentEvidence] = [], hiddenLinks: [HiddenLinkEvidence] = [],
-        messages: [ConsultationMessage] = [], probes: [Probe] = [], alternateHosts: [String] = []
+        messages: [ConsultationMessage] = [], probes: [Probe] = [], alternateHosts: [String] = [],
+        governmentDomain: String? = nil
     ) {
         self.site = site
         self.asOf = asOf
@@ -42,6 +49,7 @@ public struct SiteEvidence: Sendable {
         self.messages = messages
         self.probes = probes
         self.alternateHosts = alternateHosts
+        self.governmentDomain = governmentDomain
     }
 
     public var target: Target { Target(kind: .site, code: site.code, name: site.name) }
@@ -190,11 +198,15 @@ public struct HiddenLinkEvidence: Sendable, Hashable {
     public var page: String
     public var link: String
     public var text: String
+    /// How it is hidden, as the extractor saw it: `display:none`, `visibility:hidden`,
+    /// `zero-size`, `off-screen`; nil when not recorded.
+    public var hiding: String?
 
-    public init(page: String, link: String, text: String) {
+    public init(page: String, link: String, text: String, hiding: String? = nil) {
         self.page = page
         self.link = link
         self.text = text
+        self.hiding = hiding
     }
 }
 
@@ -207,12 +219,19 @@ public struct ConsultationMessage: Sendable, Hashable {
     public var answeredOn: CalendarDate?
     /// As shown: 已回复, 办理中, 已受理 …
     public var status: String?
+    /// The list page of the consultation column the message was listed in (the column's
+    /// `ColumnRecord.url`), so slow replies are reported per channel; nil when unknown.
+    public var columnURL: String?
 
-    public init(url: String, title: String, askedOn: CalendarDate, answeredOn: CalendarDate?, status: String? = nil) {
+    public init(
+        url: String, title: String, askedOn: CalendarDate, answeredOn: CalendarDate?, status: String? = nil,
+        columnURL: String? = nil
+    ) {
         self.url = url
         self.title = title
         self.askedOn = askedOn
         self.answeredOn = answeredOn
         self.status = status
+        self.columnURL = columnURL
     }
 }

@@ -29,7 +29,8 @@ enum HealthDisclosureDetector {
 
     /// Characters that end a given name: verbs and particles that follow a name in a sentence.
     /// Symptom characters are included so that 患者高热 is not read as 患者 + a name 高热.
-    static let nameStoppers: Set<UInt32> = Set("患确因于的在是为被有等与和及同经已曾今现系某，、先女老家户之其诊热咳病症痛烧伤疾".unicodeScalars.map(\.value))
+    /// Place suffixes are included so that 黄冈市 is not read as a name.
+    static let nameStoppers: Set<UInt32> = Set("患确因于的在是为被有等与和及同经已曾今现系某，、先女老家户之其诊热咳病症痛烧伤疾市县区省镇乡村州".unicodeScalars.map(\.value))
     /// Words after a name that confirm it is a person's name.
     static let nameSuffixes: [[UInt32]] = ["同志", "先生", "女士", "老人", "大爷", "阿姨"].map { $0.unicodeScalars.map(\.value) }
 
@@ -42,7 +43,7 @@ enum HealthDisclosureDetector {
 
     /// A person found in a sentence.
     struct PersonCue {
-        enum Strength { case pseudonym, number, nameWithRole, nameWithAttributes }
+        enum Strength { case pseudonym, number, nameWithRole, nameWithAttributes, nameAsSubject }
         var range: Range<Int>
         var strength: Strength
         /// The masked form for evidence.
@@ -65,7 +66,13 @@ enum HealthDisclosureDetector {
                 !cue.range.overlaps(condition.range)
                     && (!statistical || cue.strength == .pseudonym || cue.strength == .number)
             }
-            guard let cue = eligible.min(by: { distance($0.range, condition.range) < distance($1.range, condition.range) })
+            var candidates = eligible
+            if let subject = subjectName(before: condition.range, sentence: sentence, in: scanned),
+                !candidates.contains(where: { $0.range.overlaps(subject.range) })
+            {
+                candidates.append(subject)
+            }
+            guard let cue = candidates.min(by: { distance($0.range, condition.range) < distance($1.range, condition.range) })
             else { continue }
             let range = min(cue.range.lowerBound, condition.range.lowerBound)..<max(cue.range.upperBound, condition.range.upperBound)
             let conditionText = scanned.string(condition.range)
@@ -164,9 +171,10 @@ enum HealthDisclosureDetector {
     }
 
     private static func nameCue(_ range: Range<Int>, surnameLength: Int, strength: PersonCue.Strength, in scanned: ScannedText) -> PersonCue {
-        let surname = scanned.string(range.lowerBound..<(range.lowerBound + surnameLength))
-        let masked = surname + String(repeating: "*", count: max(range.count - surnameLength, 1))
-        return PersonCue(range: range, strength: strength, masked: masked, replacement: "某某")
+        let name = scanned.string(range)
+        // 张某某 is already how notices de-identify a person: keep it as written.
+        let masked = strength == .pseudonym ? name : PersonalInfoMasking.maskedName(name, surnameLength: surnameLength)
+        return PersonCue(range: range, strength: strength, masked: masked, replacement: masked)
     }
 
     private static func surnameLength(at index: Int, in scanned: ScannedText, limit: Int) -> Int? {
@@ -175,6 +183,32 @@ enum HealthDisclosureDetector {
             return 2
         }
         return surnames.contains(scalars[index]) ? 1 : nil
+    }
+
+    /// A three-character name (surname + two) right before the condition, at the start of a
+    /// clause or of a table cell: 申请事由：王秀英确诊为…; 李红梅<TAB>患有尿毒症. Two-character
+    /// candidates are left out here: too many place names and words start with a surname.
+    static func subjectName(before condition: Range<Int>, sentence: Range<Int>, in scanned: ScannedText) -> PersonCue? {
+        var end = condition.lowerBound
+        // One separator between name and condition (a table cell boundary, a colon).
+        if end > sentence.lowerBound, let value = scanned.folded(at: end - 1), [0x09, 0x20, 0x3A, 0x2C].contains(value) { end -= 1 }
+        // 因 (because of) may stand between: 王秀英因尿毒症…
+        if end > sentence.lowerBound, scanned.scalars[end - 1] == 0x56E0 { end -= 1 }
+        for surnameLength in [2, 1] {
+            let start = end - surnameLength - 2
+            guard start >= sentence.lowerBound,
+                surnameLength == 2
+                    ? compoundSurnames.contains([scanned.scalars[start], scanned.scalars[start + 1]])
+                    : surnames.contains(scanned.scalars[start])
+            else { continue }
+            let given = scanned.scalars[(start + surnameLength)..<end]
+            guard given.allSatisfy({ ScalarClass.isHan($0) && !nameStoppers.contains($0) }) else { continue }
+            // The name must begin its clause or cell: nothing Chinese right before it, or a role word.
+            let before = start > 0 ? scanned.scalars[start - 1] : 0x20
+            guard !ScalarClass.isHan(before) || hasRoleBefore(start, in: scanned, sentence: sentence) else { continue }
+            return nameCue(start..<end, surnameLength: surnameLength, strength: .nameAsSubject, in: scanned)
+        }
+        return nil
     }
 
     /// Whether a candidate name is confirmed as a person: a role word before it

@@ -120,10 +120,16 @@ public enum PersonalInfoMasking {
         mask(value, keepingFirst: 4, last: 4)
     }
 
-    /// A personal name reduced to its surname and a `*` for every other character (张**).
-    public static func maskedName(_ name: String) -> String {
-        guard let first = name.first else { return name }
-        return String(first) + String(repeating: "*", count: max(name.count - 1, 1))
+    /// A personal name masked the way 公示 pages do: surname and last character kept for
+    /// names of three or more characters (张*明, 欧阳*华), surname only otherwise (张*).
+    public static func maskedName(_ name: String, surnameLength: Int = 1) -> String {
+        let characters = Array(name)
+        guard characters.count > surnameLength else { return name }
+        let given = characters.count - surnameLength
+        if given >= 2 {
+            return String(characters.prefix(surnameLength)) + String(repeating: "*", count: given - 1) + String(characters.last!)
+        }
+        return String(characters.prefix(surnameLength)) + "*"
     }
 }
 
