@@ -10,8 +10,10 @@ import Foundation
 /// or size runs in linear time without growing the call stack.
 public struct HTMLDocument: Sendable {
     /// Elements nested deeper than this are folded into their ancestor (their text is
-    /// kept). Real pages stay far below it; hostile ones cannot make the tree explode.
-    public static let maximumDepth = 512
+    /// kept, their links are not). Unclosed tags in long CMS lists nest thousands deep,
+    /// so the cap is generous; every algorithm over the tree is linear in its size
+    /// whatever the depth.
+    public static let maximumDepth = 10_000
 
     let storage: HTMLStorage
 

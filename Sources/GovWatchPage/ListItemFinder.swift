@@ -57,7 +57,9 @@ struct ListItemFinder {
             ancestor = node.parent
             level += 1
         }
-        // The whole row is the link: a child element holding only a date.
+        // The whole row is the link: a child element holding only a date. Only small
+        // links qualify (an unclosed <a> can swallow the rest of the page).
+        guard nodes[link.index].end - link.index <= Self.maximumItemNodes else { return nil }
         for child in link.descendants where child.name != "a" {
             let text = storage.subtreeText(child.index, limit: 64)
             let scalars = Array(text.unicodeScalars)

@@ -111,8 +111,14 @@ extension HTMLStorage {
                 }
                 if blockElements.contains(node.name) || cellElements.contains(node.name) { raw += " " }
             } else {
-                raw += node.text
-                if raw.utf8.count > limit { break }
+                // Only what fits: one folded text run can hold a whole hostile page.
+                let room = max(0, limit - raw.utf8.count)
+                if node.text.utf8.count <= room {
+                    raw += node.text
+                } else {
+                    raw += String(decoding: node.text.utf8.prefix(room), as: UTF8.self)
+                    break
+                }
             }
             cursor += 1
         }

@@ -52,7 +52,7 @@ public final class Store: Sendable {
     }
 
     /// Every migration, in order; append new ones, never edit an applied one.
-    static let migrations: [any Migration] = [CreateRegistry(), CreateInspections(), CreateTickets()]
+    static let migrations: [any Migration] = [CreateRegistry(), CreateInspections(), CreateTickets(), CreateCrawlState()]
 
     private func migrate() async throws {
         let migrations = Migrations()

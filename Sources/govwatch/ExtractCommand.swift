@@ -46,7 +46,8 @@ struct ExtractCommand: AsyncParsableCommand {
             do {
                 data = try Data(contentsOf: URL(fileURLWithPath: source))
             } catch {
-                throw reportFailure("\(source): 无法读取文件：\(error.localizedDescription)")
+                let reason = FileManager.default.fileExists(atPath: source) ? "无法读取文件" : "文件不存在"
+                throw reportFailure("\(source): \(reason)")
             }
             page = extractor.extract(bytes: data, contentType: nil, url: url)
         }

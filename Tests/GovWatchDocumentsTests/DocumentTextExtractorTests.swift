@@ -56,7 +56,7 @@ struct DocumentTextExtractorTests {
     }
 
     @Test(.enabled(if: hasPDFToText)) func pdfPagesAreSectionsNamedByPage() throws {
-        let id = "110105197811200364"
+        let id = "11010519781120036X"  // valid GB 11643 check character
         let data = DocumentFixtures.pdf(pages: [["Recruitment list", "No. 1 Name: Zhou ID: \(id)"], ["Contact: 13812345678"]])
         let sections = try extractor.extract(data: data, fileName: "list.pdf")
         #expect(sections.map(\.label) == ["page=1", "page=2"])

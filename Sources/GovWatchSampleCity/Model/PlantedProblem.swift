@@ -57,8 +57,3 @@ public struct PlantedProblem: Sendable, Hashable, Codable {
     /// Whether the city's fixed variant removes this problem.
     public var isFixable: Bool { !fixedBy.isEmpty }
 }
-
-/// The registry files the city exports, in the spec's import formats.
-public enum RegistryFile: String, Sendable, CaseIterable, Codable {
-    case sites, columns, accounts, posts, people
-}

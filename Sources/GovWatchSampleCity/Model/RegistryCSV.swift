@@ -1,4 +1,5 @@
 import Foundation
+import GovWatchCore
 
 extension SampleCity {
     /// The registry file `file` as CSV text in the spec's import format (`interfaces.md`).

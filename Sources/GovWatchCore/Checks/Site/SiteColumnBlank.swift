@@ -1,0 +1,48 @@
+import Foundation
+
+/// `site.column.blank` (deduction): a column with nothing in it (空白栏目).
+///
+/// Rule (国办秘函〔2019〕19号, 空白栏目): a column whose list page loaded but shows no items
+/// ("暂无信息", "暂无数据", an empty list), or whose only items are placeholders ("本栏目信息
+/// 正在整理中", as the crawler marks with `placeholderOnly`). A column whose page did not load
+/// is a broken link, not a blank column.
+///
+/// One finding per column, at the column's URL (the location key).
+/// `detail`: `column` (name), `category`, `placeholder` (the page shows only placeholder
+/// items rather than none), `items` (items listed), `topLevel`, `discovered`.
+public enum SiteColumnBlank {
+    public static let indicator = IndicatorID.siteColumnBlank
+
+    /// Whether a loaded column counts as blank.
+    public static func isBlank(_ column: ColumnEvidence) -> Bool {
+        column.loaded && (column.items.isEmpty || column.placeholderOnly)
+    }
+
+    /// The blank columns, one per URL (imported record preferred), sorted by URL.
+    public static func blankColumns(_ columns: [ColumnEvidence]) -> [ColumnEvidence] {
+        var byURL: [String: ColumnEvidence] = [:]
+        for column in columns where isBlank(column) {
+            if let existing = byURL[column.column.url], !existing.discovered || column.discovered { continue }
+            byURL[column.column.url] = column
+        }
+        return byURL.values.sorted { $0.column.url < $1.column.url }
+    }
+
+    public static func check(site: Target, columns: [ColumnEvidence], indicators: IndicatorSet) -> [Finding] {
+        blankColumns(columns).map { column in
+            let name = column.column.name
+            let placeholder = column.placeholderOnly && !column.items.isEmpty
+            let evidence = placeholder
+                ? "栏目“\(name)”仅有占位信息（如“\(column.items[0].title)”），无实际内容，视为空白栏目"
+                : "栏目“\(name)”页面无任何信息（如显示“暂无信息”），为空白栏目"
+            return Finding(
+                target: site, indicator: indicator, level: indicators.level(indicator), url: column.column.url,
+                detail: [
+                    "column": .string(name), "category": .string(column.column.category.rawValue),
+                    "placeholder": .bool(placeholder), "items": .number(Double(column.items.count)),
+                    "topLevel": .bool(column.column.topLevel), "discovered": .bool(column.discovered),
+                ],
+                evidence: evidence, locationKey: column.column.url)
+        }
+    }
+}

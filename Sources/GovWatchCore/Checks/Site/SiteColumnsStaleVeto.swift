@@ -1,0 +1,49 @@
+import Foundation
+
+/// `site.columns.stale-veto` (veto): too many key columns not updated.
+///
+/// Rule (国办秘函〔2019〕19号, 栏目不更新): among 动态/要闻 columns (any level, period 2 weeks)
+/// and top-level (一级) 通知公告/政策文件 columns (period 6 months), at least `count` (5) are
+/// stale as `site.column.stale` judges them (same periods, undated items count as not
+/// updated). A 政策解读 sub-column under 政策文件 does not count.
+///
+/// One target-wide finding (location key `columns`: the veto is one problem however many
+/// columns it lists). `detail`: `count`, `threshold`, `columns` (each `name`, `url`,
+/// `category`, `lastUpdated` or null, `periodDays`), sorted by URL.
+public enum SiteColumnsStaleVeto {
+    public static let indicator = IndicatorID.siteColumnsStaleVeto
+
+    /// Whether a stale column is one the veto counts.
+    public static func counts(_ column: ColumnRecord) -> Bool {
+        switch column.category {
+        case .news: true
+        case .notice, .policy: column.topLevel
+        default: false
+        }
+    }
+
+    public static func check(site: Target, columns: [ColumnEvidence], asOf: Date, indicators: IndicatorSet) -> Finding? {
+        let threshold = Int(indicators.threshold(indicator, "count", default: 5))
+        let stale = SiteColumnStale.staleColumns(columns, asOf: asOf, indicators: indicators).filter { counts($0.column) }
+        guard stale.count >= threshold, !stale.isEmpty else { return nil }
+        return Finding(
+            target: site, indicator: indicator, level: indicators.level(indicator), url: nil,
+            detail: [
+                "count": .number(Double(stale.count)), "threshold": .number(Double(threshold)),
+                "columns": .array(stale.map(SiteColumnsStaleVeto.summary)),
+            ],
+            evidence: "动态要闻类栏目（2周）及一级通知公告、政策文件类栏目（6个月）中有\(stale.count)个未按期更新"
+                + "（达到\(threshold)个即单项否决）：\(SiteCheckSupport.list(stale.map(\.column.name)))",
+            locationKey: "columns")
+    }
+
+    /// A stale column as listed in a veto's detail.
+    static func summary(_ stale: SiteColumnStale.StaleColumn) -> JSONValue {
+        [
+            "name": .string(stale.column.name), "url": .string(stale.column.url),
+            "category": .string(stale.column.category.rawValue),
+            "lastUpdated": SiteCheckSupport.json(stale.lastUpdated?.description),
+            "periodDays": .number(Double(stale.periodDays)),
+        ]
+    }
+}

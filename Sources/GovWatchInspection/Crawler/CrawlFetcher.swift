@@ -1,0 +1,338 @@
+import AsyncHTTPClient
+import Foundation
+import GovWatchPage
+import NIOCore
+import NIOHTTP1
+import NIOHTTPCompression
+import NIOPosix
+
+/// A response as the crawler keeps it: status, where it ended, the headers it needs and
+/// (for GET) the body, never more than the configured cap.
+struct CrawlResponse: Sendable {
+    var status: Int
+    var finalURL: NormalizedURL
+    /// The hops before `finalURL`, the requested URL first.
+    var redirects: [NormalizedURL]
+    var contentType: String?
+    var etag: String?
+    var lastModified: String?
+    var body: [UInt8]
+    /// The `Location` of a 3xx answer.
+    var redirectLocation: String? = nil
+}
+
+/// Why a URL could not be loaded, in Chinese for the inspector, with the status when the
+/// server answered something (e.g. the 302 of a redirect loop).
+struct CrawlFailure: Error, Sendable {
+    var reason: String
+    var status: Int?
+    var finalURL: NormalizedURL?
+    /// Worth another attempt (timeouts, refused or dropped connections).
+    var retryable: Bool
+}
+
+/// HTTP for the crawler: one logical fetch follows redirects by hand (hop limit, loop
+/// detection), retries with backoff on timeouts, dropped connections, 429 (honouring
+/// `Retry-After`) and 5xx, and enforces separate connect, first-byte and whole-response
+/// timeouts and a body-size cap. Every request passes the per-host politeness gate.
+final class CrawlFetcher: Sendable {
+    enum Method: Sendable { case head, get }
+
+    let client: HTTPClient
+    private let ownsClient: Bool
+    let configuration: CrawlConfiguration
+    let gate: PolitenessGate
+    /// Hosts that answered HEAD wrongly (an error where GET works): checked with GET from then on.
+    private let headBroken = HostSet()
+
+    init(configuration: CrawlConfiguration, client: HTTPClient?) throws {
+        self.configuration = configuration
+        self.gate = PolitenessGate(perHostLimit: configuration.perHostConcurrency, delay: configuration.perHostDelay)
+        if let client {
+            self.client = client
+            self.ownsClient = false
+        } else {
+            self.client = try Self.makeClient(configuration)
+            self.ownsClient = true
+        }
+    }
+
+    /// A client with the crawl's timeouts and limits, the shared User-Agent and proxy rules.
+    static func makeClient(_ configuration: CrawlConfiguration) throws -> HTTPClient {
+        var settings = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(
+                connect: .crawl(configuration.connectTimeout), read: .crawl(configuration.firstByteTimeout)),
+            proxy: try InspectionHTTPClient.proxy(configuration.proxy),
+            decompression: .enabled(limit: .ratio(configuration.maximumDecompressionRatio)))
+        settings.httpVersion = .http1Only
+        // Fail a request on the first refused connection instead of retrying until its
+        // deadline: the crawler has its own retry policy and reports the reason.
+        settings.connectionPool.retryConnectionEstablishment = false
+        settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, configuration.perHostConcurrency)
+        return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: settings)
+    }
+
+    func shutdown() async throws {
+        if ownsClient { try await client.shutdown() }
+    }
+
+    /// GET `url` following redirects; `validators` make it conditional (a 304 comes back as is).
+    func get(_ url: NormalizedURL, bodyLimit: Int, validators: (etag: String?, lastModified: String?)? = nil) async throws
+        -> Result<CrawlResponse, CrawlFailure>
+    {
+        try await follow(url, method: .get, bodyLimit: bodyLimit, validators: validators)
+    }
+
+    /// Checks that `url` loads: HEAD, then GET when the server mishandles HEAD.
+    func check(_ url: NormalizedURL) async throws -> Result<CrawlResponse, CrawlFailure> {
+        if await !headBroken.contains(url.authority) {
+            let head = try await follow(url, method: .head, bodyLimit: 0, validators: nil)
+            switch head {
+            case .success(let response) where response.status < 400: return head
+            case .success, .failure:
+                // Many servers answer HEAD with 403/404/405/500 or drop it: ask again with GET.
+                let get = try await follow(url, method: .get, bodyLimit: 0, validators: nil)
+                if case .success(let response) = get, response.status < 400, case .success = head {
+                    await headBroken.insert(url.authority)
+                }
+                return get
+            }
+        }
+        return try await follow(url, method: .get, bodyLimit: 0, validators: nil)
+    }
+
+    private func follow(
+        _ start: NormalizedURL, method: Method, bodyLimit: Int, validators: (etag: String?, lastModified: String?)?
+    ) async throws -> Result<CrawlResponse, CrawlFailure> {
+        var current = start
+        var chain: [NormalizedURL] = []
+        var visited: Set<NormalizedURL> = [start]
+        while true {
+            let attempt = try await attemptWithRetries(
+                current, method: method, bodyLimit: bodyLimit, validators: chain.isEmpty ? validators : nil)
+            guard case .success(var response) = attempt else { return attempt }
+            guard (300...399).contains(response.status), response.status != 304 else {
+                response.redirects = chain
+                return .success(response)
+            }
+            guard let location = response.redirectLocation, let next = current.resolve(location) else {
+                return .failure(CrawlFailure(reason: "重定向地址无效", status: response.status, finalURL: current, retryable: false))
+            }
+            chain.append(current)
+            if !visited.insert(next).inserted {
+                return .failure(CrawlFailure(reason: "重定向循环", status: response.status, finalURL: next, retryable: false))
+            }
+            if chain.count > configuration.maximumRedirects {
+                return .failure(
+                    CrawlFailure(
+                        reason: "重定向次数过多（超过\(configuration.maximumRedirects)次）", status: response.status,
+                        finalURL: next, retryable: false))
+            }
+            current = next
+        }
+    }
+
+    private func attemptWithRetries(
+        _ url: NormalizedURL, method: Method, bodyLimit: Int, validators: (etag: String?, lastModified: String?)?
+    ) async throws -> Result<CrawlResponse, CrawlFailure> {
+        var attempt = 0
+        while true {
+            try Task.checkCancellation()
+            let host = url.authority
+            try await gate.acquire(host)
+            let outcome: Result<CrawlResponse, CrawlFailure>
+            let retryAfter: Duration?
+            do {
+                (outcome, retryAfter) = try await once(url, method: method, bodyLimit: bodyLimit, validators: validators)
+            } catch {
+                await gate.release(host)
+                throw error
+            }
+            await gate.release(host)
+            guard attempt < configuration.maximumRetries else { return outcome }
+            var wait = configuration.retryBackoff * (1 << attempt)
+            switch outcome {
+            case .success(let response) where response.status == 429 || (500...599).contains(response.status):
+                if let retryAfter {
+                    // A server asking for longer than we wait has answered: report what it said.
+                    guard retryAfter <= configuration.maximumRetryAfter else { return outcome }
+                    wait = retryAfter
+                }
+            case .failure(let failure) where failure.retryable:
+                break
+            default:
+                return outcome
+            }
+            attempt += 1
+            try await Task.sleep(for: wait)
+        }
+    }
+
+    /// One HTTP exchange, no redirects followed; also the `Retry-After` it carried.
+    private func once(
+        _ url: NormalizedURL, method: Method, bodyLimit: Int, validators: (etag: String?, lastModified: String?)?
+    ) async throws -> (Result<CrawlResponse, CrawlFailure>, Duration?) {
+        let clock = ContinuousClock()
+        let began = clock.now
+        var request = HTTPClientRequest(url: url.description)
+        request.method = method == .head ? .HEAD : .GET
+        request.headers.add(name: "User-Agent", value: InspectionHTTPClient.userAgent)
+        request.headers.add(name: "Accept", value: "text/html,application/xhtml+xml,*/*;q=0.8")
+        request.headers.add(name: "Accept-Language", value: "zh-CN,zh;q=0.9")
+        request.headers.add(name: "Accept-Encoding", value: "gzip, deflate")
+        if let validators {
+            if let etag = validators.etag { request.headers.add(name: "If-None-Match", value: etag) }
+            if let lastModified = validators.lastModified { request.headers.add(name: "If-Modified-Since", value: lastModified) }
+        }
+        let response: HTTPClientResponse
+        do {
+            // The deadline of `execute` ends when the head arrives: it is the first-byte timeout.
+            response = try await client.execute(request, deadline: .now() + .crawl(configuration.firstByteTimeout))
+        } catch {
+            return (.failure(try Self.failure(error, url: url)), nil)
+        }
+        let status = Int(response.status.code)
+        var result = CrawlResponse(
+            status: status, finalURL: url, redirects: [], contentType: response.headers.first(name: "Content-Type"),
+            etag: response.headers.first(name: "ETag"), lastModified: response.headers.first(name: "Last-Modified"), body: [])
+        if (300...399).contains(status) { result.redirectLocation = response.headers.first(name: "Location") }
+        let retryAfter = response.headers.first(name: "Retry-After").flatMap(Self.retryAfter)
+        // Bodies of HEAD, redirects, errors and checks are not needed: leaving them unread
+        // closes the connection rather than downloading what nobody reads.
+        guard method == .get, bodyLimit > 0, status == 200 || status == 203 else { return (.success(result), retryAfter) }
+        if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > bodyLimit {
+            return (.failure(Self.tooLarge(bodyLimit, status: status, url: url)), nil)
+        }
+        let deadline = began + configuration.responseTimeout
+        do {
+            result.body = try await Self.readBody(response.body, limit: bodyLimit, deadline: deadline, clock: clock)
+        } catch let error as BodyError {
+            switch error {
+            case .tooLarge: return (.failure(Self.tooLarge(bodyLimit, status: status, url: url)), nil)
+            case .timedOut:
+                // A server that keeps trickling is slow, not down: another attempt would only wait again.
+                return (.failure(CrawlFailure(reason: "超时（整体响应超过\(Self.seconds(configuration.responseTimeout))秒）", status: status, finalURL: url, retryable: false)), nil)
+            }
+        } catch {
+            var failure = try Self.failure(error, url: url)
+            failure.status = status
+            return (.failure(failure), nil)
+        }
+        return (.success(result), retryAfter)
+    }
+
+    private enum BodyError: Error { case tooLarge, timedOut }
+
+    /// Reads at most `limit` bytes before `deadline`; the reading task is cancelled at the
+    /// deadline, which cancels the request (a trickling server cannot hold the crawl).
+    private static func readBody(
+        _ body: HTTPClientResponse.Body, limit: Int, deadline: ContinuousClock.Instant, clock: ContinuousClock
+    ) async throws -> [UInt8] {
+        try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+            group.addTask {
+                var bytes: [UInt8] = []
+                for try await chunk in body {
+                    if bytes.count + chunk.readableBytes > limit { throw BodyError.tooLarge }
+                    bytes.append(contentsOf: chunk.readableBytesView)
+                }
+                return bytes
+            }
+            group.addTask {
+                try await Task.sleep(until: deadline, clock: clock)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw BodyError.timedOut }
+            guard let bytes = first else { throw BodyError.timedOut }
+            return bytes
+        }
+    }
+
+    private static func tooLarge(_ limit: Int, status: Int, url: NormalizedURL) -> CrawlFailure {
+        CrawlFailure(reason: "响应过大（超过\(limit / 1_048_576)MB）", status: status, finalURL: url, retryable: false)
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+
+    /// `Retry-After` as seconds or an HTTP date.
+    static func retryAfter(_ value: String) -> Duration? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int(trimmed), seconds >= 0 { return .seconds(seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: trimmed) else { return nil }
+        return .milliseconds(max(0, Int(date.timeIntervalSinceNow * 1000)))
+    }
+
+    /// A transport error in words; rethrows cancellation (the crawl was stopped).
+    static func failure(_ error: any Error, url: NormalizedURL) throws -> CrawlFailure {
+        if error is CancellationError { throw error }
+        func failed(_ reason: String, retry: Bool) -> CrawlFailure {
+            CrawlFailure(reason: reason, status: nil, finalURL: url, retryable: retry)
+        }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .cancelled:
+                if Task.isCancelled { throw CancellationError() }
+                return failed("请求被取消", retry: true)
+            case .connectTimeout: return failed("连接超时", retry: true)
+            case .deadlineExceeded, .readTimeout: return failed("超时", retry: true)
+            case .getConnectionFromPoolTimeout: return failed("连接超时", retry: true)
+            case .remoteConnectionClosed: return failed("连接被关闭", retry: true)
+            case .invalidURL, .emptyHost, .emptyScheme: return failed("网址无效", retry: false)
+            default: break
+            }
+        }
+        if let error = error as? NIOHTTPDecompression.DecompressionError {
+            switch error {
+            case .limit: return failed("解压后超过上限（疑似压缩炸弹）", retry: false)
+            default: return failed("压缩数据损坏", retry: false)
+            }
+        }
+        if let error = error as? NIOConnectionError {
+            if error.connectionErrors.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
+                return failed("域名解析失败", retry: false)
+            }
+            let text = error.connectionErrors.map { String(describing: $0.error) }.joined(separator: " ")
+            if text.contains("ECONNREFUSED") || text.contains("refused") || text.contains("errno: 111") {
+                return failed("连接被拒绝", retry: true)
+            }
+            return failed("无法建立连接", retry: true)
+        }
+        if let error = error as? IOError {
+            switch error.errnoCode {
+            case ECONNREFUSED: return failed("连接被拒绝", retry: true)
+            case ECONNRESET: return failed("连接被重置", retry: true)
+            case ETIMEDOUT: return failed("连接超时", retry: true)
+            case EHOSTUNREACH, ENETUNREACH: return failed("网络不可达", retry: false)
+            default: return failed("网络错误（\(error.errnoCode)）", retry: true)
+            }
+        }
+        let text = String(describing: error)
+        if text.contains("NXDOMAIN") || text.contains("DNS") || text.contains("resolve") { return failed("域名解析失败", retry: false) }
+        if text.contains("refused") { return failed("连接被拒绝", retry: true) }
+        if text.contains("SSL") || text.contains("TLS") || text.contains("ertificate") { return failed("证书或加密连接错误", retry: false) }
+        return failed("请求失败（\(text.prefix(80))）", retry: false)
+    }
+}
+
+/// A concurrent set of host names.
+actor HostSet {
+    private var hosts: Set<String> = []
+    func contains(_ host: String) -> Bool { hosts.contains(host) }
+    func insert(_ host: String) { hosts.insert(host) }
+}
+
+extension TimeAmount {
+    /// A NIO time amount from a Swift duration (nanosecond precision).
+    static func crawl(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,261 @@
+import FluentKit
+import Foundation
+import GovWatchCore
+import SQLKit
+
+/// A crawl session as the crawler sees it.
+public struct CrawlSessionInfo: Sendable, Hashable {
+    public var id: Int
+    public var key: String
+    public var siteCode: String
+    public var asOf: Date
+    /// `running` or `finished`.
+    public var status: String
+    public var settings: String
+
+    public var isFinished: Bool { status == "finished" }
+}
+
+/// One URL row of a crawl session, as plain values (see `CrawlURLRow`).
+public struct CrawlURLEntry: Sendable, Hashable {
+    /// Nil for a URL not yet stored.
+    public var id: Int?
+    public var url: String
+    public var depth: Int
+    public var role: String
+    public var kind: String
+    public var state: String
+    public var status: Int?
+    public var error: String?
+    public var finalURL: String?
+    public var contentHash: String?
+    public var etag: String?
+    public var lastModified: String?
+    public var notModified: Bool
+    public var record: String?
+
+    public init(
+        id: Int? = nil, url: String, depth: Int, role: String, kind: String, state: String = "queued", status: Int? = nil,
+        error: String? = nil, finalURL: String? = nil, contentHash: String? = nil, etag: String? = nil,
+        lastModified: String? = nil, notModified: Bool = false, record: String? = nil
+    ) {
+        self.id = id
+        self.url = url
+        self.depth = depth
+        self.role = role
+        self.kind = kind
+        self.state = state
+        self.status = status
+        self.error = error
+        self.finalURL = finalURL
+        self.contentHash = contentHash
+        self.etag = etag
+        self.lastModified = lastModified
+        self.notModified = notModified
+        self.record = record
+    }
+}
+
+/// Persistence of crawls: the frontier and per-URL results, written as the crawl goes so
+/// that a crawl killed at any moment resumes where it stopped (no loss, no duplicates).
+extension Store {
+    /// The session with this key, created (as `running`) when there is none.
+    ///
+    /// - Returns: the session and whether it already existed (a resume, or a finished crawl
+    ///   whose results can be read back without fetching anything).
+    public func openCrawlSession(key: String, siteCode: String, asOf: Date, settings: String, startedAt: Date) async throws
+        -> (session: CrawlSessionInfo, existed: Bool)
+    {
+        try await database.transaction { db in
+            if let row = try await CrawlSessionRow.query(on: db).filter(\.$key == key).first() {
+                return (try row.info(), true)
+            }
+            let row = CrawlSessionRow()
+            row.key = key
+            row.siteCode = siteCode
+            row.asOf = asOf
+            row.status = "running"
+            row.startedAt = startedAt
+            row.settings = settings
+            try await row.create(on: db)
+            return (try row.info(), false)
+        }
+    }
+
+    /// The session with this key, if any.
+    public func crawlSession(key: String) async throws -> CrawlSessionInfo? {
+        try await CrawlSessionRow.query(on: database).filter(\.$key == key).first()?.info()
+    }
+
+    /// The newest finished session of a site other than `excluding`: the source of
+    /// validators for conditional requests.
+    public func latestFinishedCrawlSession(siteCode: String, excluding: Int?) async throws -> CrawlSessionInfo? {
+        var query = CrawlSessionRow.query(on: database).filter(\.$siteCode == siteCode).filter(\.$status == "finished")
+        if let excluding { query = query.filter(\.$id != excluding) }
+        return try await query.sort(\.$id, .descending).first()?.info()
+    }
+
+    /// Marks a session finished and deletes the older sessions of its site: only the newest
+    /// finished crawl is kept (for conditional requests and for reading evidence back).
+    public func finishCrawlSession(_ sessionID: Int, at: Date) async throws {
+        try await database.transaction { db in
+            guard let row = try await CrawlSessionRow.find(sessionID, on: db) else { return }
+            row.status = "finished"
+            row.finishedAt = at
+            try await row.update(on: db)
+            let older = try await CrawlSessionRow.query(on: db).filter(\.$siteCode == row.siteCode)
+                .filter(\.$id != sessionID).filter(\.$status == "finished").all()
+            for session in older {
+                let id = try session.requireID()
+                try await CrawlURLRow.query(on: db).filter(\.$sessionID == id).delete()
+                try await session.delete(on: db)
+            }
+        }
+    }
+
+    /// Lightweight rows of a session in id order, without results: for rebuilding the
+    /// crawler's seen-set and counters on resume, a page at a time (memory stays flat).
+    public func crawlURLIndex(session: Int, afterID: Int, limit: Int) async throws -> [CrawlURLEntry] {
+        let rows = try await CrawlURLRow.query(on: database)
+            .filter(\.$sessionID == session).filter(\.$id > afterID)
+            .field(\.$id).field(\.$url).field(\.$depth).field(\.$role).field(\.$kind).field(\.$state)
+            .sort(\.$id).limit(limit).all()
+        return rows.map { row in
+            CrawlURLEntry(id: row.id, url: row.url, depth: row.depth, role: row.role, kind: row.kind, state: row.state)
+        }
+    }
+
+    /// Queued rows of one depth after `afterID`, in id order: the next slice of the frontier.
+    public func queuedCrawlURLs(session: Int, depth: Int, afterID: Int, limit: Int) async throws -> [CrawlURLEntry] {
+        try await CrawlURLRow.query(on: database)
+            .filter(\.$sessionID == session).filter(\.$state == "queued").filter(\.$depth == depth)
+            .filter(\.$id > afterID).sort(\.$id).limit(limit).all().map { $0.entry() }
+    }
+
+    /// The smallest depth that still has queued rows, nil when the frontier is empty.
+    public func shallowestQueuedDepth(session: Int) async throws -> Int? {
+        try await CrawlURLRow.query(on: database)
+            .filter(\.$sessionID == session).filter(\.$state == "queued")
+            .sort(\.$depth).first()?.depth
+    }
+
+    /// Every row of a session with its result, in id order, a page at a time.
+    public func crawlResults(session: Int, afterID: Int, limit: Int) async throws -> [CrawlURLEntry] {
+        try await CrawlURLRow.query(on: database)
+            .filter(\.$sessionID == session).filter(\.$id > afterID).sort(\.$id).limit(limit).all().map { $0.entry() }
+    }
+
+    /// The stored result of one URL in a session (for conditional requests).
+    public func crawlResult(session: Int, url: String) async throws -> CrawlURLEntry? {
+        try await CrawlURLRow.query(on: database).filter(\.$sessionID == session).filter(\.$url == url).first()?.entry()
+    }
+
+    /// Writes finished results and newly admitted URLs in one transaction, so the frontier
+    /// and the results never disagree after a crash. New URLs already present are ignored.
+    public func commitCrawlBatch(session: Int, results: [CrawlURLEntry], newURLs: [CrawlURLEntry]) async throws {
+        guard !results.isEmpty || !newURLs.isEmpty else { return }
+        try await database.transaction { db in
+            for result in results {
+                guard let id = result.id else { continue }
+                try await CrawlURLRow.query(on: db).filter(\.$id == id)
+                    .set(\.$state, to: result.state).set(\.$status, to: result.status).set(\.$error, to: result.error)
+                    .set(\.$finalURL, to: result.finalURL).set(\.$contentHash, to: result.contentHash)
+                    .set(\.$etag, to: result.etag).set(\.$lastModified, to: result.lastModified)
+                    .set(\.$notModified, to: result.notModified).set(\.$record, to: result.record)
+                    .update()
+            }
+            try await Self.insertCrawlURLs(newURLs, session: session, on: db)
+        }
+    }
+
+    private static func insertCrawlURLs(_ entries: [CrawlURLEntry], session: Int, on db: any Database) async throws {
+        guard !entries.isEmpty else { return }
+        if let sql = db as? any SQLDatabase {
+            var start = 0
+            while start < entries.count {
+                let end = min(start + insertBatchSize, entries.count)
+                var insert = sql.insert(into: CrawlURLRow.schema)
+                    .columns("session_id", "url", "depth", "role", "kind", "state", "not_modified")
+                for entry in entries[start..<end] {
+                    insert = insert.values(
+                        SQLBind(session), SQLBind(entry.url), SQLBind(entry.depth), SQLBind(entry.role),
+                        SQLBind(entry.kind), SQLBind(entry.state), SQLBind(false))
+                }
+                try await insert.ignoringConflicts(with: ["session_id", "url"]).run()
+                start = end
+            }
+            return
+        }
+        // Not an SQL database (never in this product): one by one, skipping known URLs.
+        for entry in entries {
+            let exists = try await CrawlURLRow.query(on: db).filter(\.$sessionID == session).filter(\.$url == entry.url).count() > 0
+            if exists { continue }
+            let row = CrawlURLRow()
+            row.sessionID = session
+            row.url = entry.url
+            row.depth = entry.depth
+            row.role = entry.role
+            row.kind = entry.kind
+            row.state = entry.state
+            row.notModified = false
+            try await row.create(on: db)
+        }
+    }
+
+    /// The columns of a site, split into imported (authoritative) and discovered by earlier crawls.
+    public func siteColumns(siteCode: String) async throws -> (imported: [ColumnRecord], discovered: [ColumnRecord]) {
+        let db = database
+        guard let site = try await SiteRow.query(on: db).filter(\.$code == siteCode).first() else { return ([], []) }
+        let rows = try await ColumnRow.query(on: db).filter(\.$siteID == site.requireID()).sort(\.$url).all()
+        var imported: [ColumnRecord] = []
+        var discovered: [ColumnRecord] = []
+        for row in rows {
+            let record = ColumnRecord(
+                site: siteCode, name: row.name, url: row.url, category: ColumnCategory(rawValue: row.category) ?? .other,
+                periodDays: row.periodDays, topLevel: row.topLevel)
+            if row.origin == "imported" { imported.append(record) } else { discovered.append(record) }
+        }
+        return (imported, discovered)
+    }
+
+    /// Records columns the crawler discovered (origin `discovered`) for an administrator to
+    /// confirm; URLs the site already has (imported or discovered) are left untouched.
+    /// - Returns: how many were added.
+    @discardableResult
+    public func recordDiscoveredColumns(_ columns: [ColumnRecord], siteCode: String) async throws -> Int {
+        try await database.transaction { db in
+            guard let site = try await SiteRow.query(on: db).filter(\.$code == siteCode).first() else { return 0 }
+            let siteID = try site.requireID()
+            let known = Set(try await ColumnRow.query(on: db).filter(\.$siteID == siteID).all().map(\.url))
+            var added = 0
+            for column in columns where !known.contains(column.url) {
+                let row = ColumnRow()
+                row.siteID = siteID
+                row.name = column.name
+                row.url = column.url
+                row.category = column.category.rawValue
+                row.periodDays = column.periodDays
+                row.topLevel = column.topLevel
+                row.origin = "discovered"
+                try await row.create(on: db)
+                added += 1
+            }
+            return added
+        }
+    }
+}
+
+extension CrawlSessionRow {
+    func info() throws -> CrawlSessionInfo {
+        CrawlSessionInfo(id: try requireID(), key: key, siteCode: siteCode, asOf: asOf, status: status, settings: settings)
+    }
+}
+
+extension CrawlURLRow {
+    func entry() -> CrawlURLEntry {
+        CrawlURLEntry(
+            id: id, url: url, depth: depth, role: role, kind: kind, state: state, status: status, error: error,
+            finalURL: finalURL, contentHash: contentHash, etag: etag, lastModified: lastModified, notModified: notModified,
+            record: record)
+    }
+}

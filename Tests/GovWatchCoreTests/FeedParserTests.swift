@@ -1,0 +1,58 @@
+import Foundation
+import GovWatchCore
+import Testing
+
+@Suite struct FeedParserTests {
+    @Test func rss() throws {
+        let rss = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>鸿溪发布</title>
+            <item><title>鸿溪市召开春季植树动员会</title><link>https://mp.weixin.qq.com/s/a1</link><guid>wx-a1</guid>
+            <pubDate>Thu, 10 Mar 2022 09:30:00 +0800</pubDate><description><![CDATA[<p>会议要求<b>全民</b>植树。</p>]]></description></item>
+            <item><title>第二条</title><link>https://mp.weixin.qq.com/s/a2</link><pubDate>Wed, 09 Mar 2022 01:00:00 GMT</pubDate></item>
+            </channel></rss>
+            """
+        let (format, items) = try FeedParser.parse(Data(rss.utf8))
+        #expect(format == .rss)
+        #expect(items.count == 2)
+        #expect(items[0].guid == "wx-a1")
+        #expect(items[0].published.map(ChinaTime.iso8601) == "2022-03-10T09:30:00+08:00")
+        #expect(items[0].content == "<p>会议要求<b>全民</b>植树。</p>")
+        #expect(items[1].guid == "https://mp.weixin.qq.com/s/a2")
+        #expect(items[1].published.map(ChinaTime.iso8601) == "2022-03-09T09:00:00+08:00")
+    }
+
+    @Test func atom() throws {
+        let atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>鸿溪微博</title>
+            <entry><id>tag:weibo,2022:1</id><title>春季防火提示</title><link rel="alternate" href="https://weibo.com/1/1"/>
+            <published>2022-03-12T08:00:00+08:00</published><content type="html">&lt;p&gt;注意防火&lt;/p&gt;</content></entry>
+            </feed>
+            """
+        let (format, items) = try FeedParser.parse(Data(atom.utf8))
+        #expect(format == .atom)
+        #expect(items.first?.link == "https://weibo.com/1/1")
+        #expect(items.first?.content == "<p>注意防火</p>")
+        #expect(items.first?.published.map(ChinaTime.iso8601) == "2022-03-12T08:00:00+08:00")
+    }
+
+    @Test func jsonFeed() throws {
+        let json = """
+            {"version":"https://jsonfeed.org/version/1.1","title":"鸿溪抖音","items":[
+             {"id":"dy-1","url":"https://www.douyin.com/video/1","title":"视频","content_text":"正文","date_published":"2022-03-01T10:00:00Z"}]}
+            """
+        let (format, items) = try FeedParser.parse(Data(json.utf8))
+        #expect(format == .jsonFeed)
+        #expect(items.first?.contentIsHTML == false)
+        #expect(items.first?.published.map(ChinaTime.iso8601) == "2022-03-01T18:00:00+08:00")
+    }
+
+    @Test func malformedAndEmptyFeedsAreClearErrors() {
+        #expect(throws: FeedError.self) { try FeedParser.parse(Data()) }
+        #expect(throws: FeedError.self) { try FeedParser.parse(Data("<rss><channel><item><title>未闭合".utf8)) }
+        #expect(throws: FeedError.self) { try FeedParser.parse(Data("<html><body>not a feed</body></html>".utf8)) }
+        #expect(throws: FeedError.self) { try FeedParser.parse(Data("{\"broken\":".utf8)) }
+        // An empty but valid feed is no error: it has no items.
+        #expect((try? FeedParser.parse(Data("<rss version=\"2.0\"><channel></channel></rss>".utf8)))?.items.isEmpty == true)
+    }
+}
