@@ -94,8 +94,11 @@ public struct SampleCity: Sendable {
     /// Every URL the city serves statically (pages, attachments, feeds, downloads), sorted.
     public var servedURLs: [String] { web.entries.keys.sorted() }
 
-    /// URLs whose fixed variant differs from the original.
-    public var fixableURLs: [String] { web.fixableURLs }
+    /// URLs whose fixed variant differs from the original (pages, attachments, feeds, and the
+    /// homepages whose failures the fixed variant ends).
+    public var fixableURLs: [String] {
+        (web.fixableURLs + flakyHomepageHosts.map { "http://\($0)/" }).sorted()
+    }
 
     /// The body of `url` as served (before any `Content-Encoding`), or nil when it answers 404.
     public func body(of url: String, fixed: Bool = false) -> Data? {

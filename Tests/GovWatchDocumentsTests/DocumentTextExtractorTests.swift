@@ -94,10 +94,10 @@ struct DocumentTextExtractorTests {
         #expect(!text.contains("13812345678"))
         #expect(!text.contains("13912345678"))
         #expect(!text.contains("color"))
-        #expect(text.contains("第一段\u{A0}文字&符号中国"))
+        #expect(text.contains("第一段 文字&符号中国"))
         #expect(text.contains("中华人民共合国示意图"))
         #expect(text.contains("详情"))
-        #expect(text.contains("李红梅\t患有尿毒症"))
+        #expect(text.contains("李红梅 患有尿毒症"))  // cells of a row: one line, separated by a space
         #expect(PersonalInfoScanner().scan(text).map(\.kind) == [.health])
     }
 

@@ -74,7 +74,9 @@ struct SampleCityDataTests {
         var found = 0
         for problem in ids {
             guard let url = problem.url, let masked = problem.detail["masked"] else { continue }
-            let text = city.body(of: url).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            // A post's text is in its account's feed.
+            let source = city.body(of: url) ?? problem.detail["feed"].flatMap { city.body(of: $0) }
+            let text = source.map { String(decoding: $0, as: UTF8.self) } ?? ""
             for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
                 let value = String(text[Range(match.range, in: text)!])
                 if PersonalData.mask(value, kind: .idCard) == masked {

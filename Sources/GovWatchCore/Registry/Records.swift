@@ -90,19 +90,27 @@ public struct PostRecord: Hashable, Sendable, Codable {
     public var title: String
     public var url: String?
     public var text: String
+    /// A feed's id for the post when it has no URL (not part of the import file).
+    public var guid: String?
 
-    public init(platform: Platform, account: String, published: Date, title: String, url: String? = nil, text: String = "") {
+    public init(
+        platform: Platform, account: String, published: Date, title: String, url: String? = nil, text: String = "",
+        guid: String? = nil
+    ) {
         self.platform = platform
         self.account = account
         self.published = published
         self.title = title
         self.url = url
         self.text = text
+        self.guid = guid
     }
 
-    /// What identifies the post within its account: its URL, else its time and title.
+    /// What identifies the post within its account: its URL, else its feed id, else its
+    /// time and title.
     public var key: String {
         if let url, !url.isEmpty { return url }
+        if let guid, !guid.isEmpty { return "guid:" + guid }
         return ChinaTime.iso8601(published) + "|" + title
     }
 }

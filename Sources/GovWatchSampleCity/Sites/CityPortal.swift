@@ -37,7 +37,8 @@ enum CityPortal {
             to: notices)
 
         b.homepageLinkBlocks = [
-            ("部门网站", Roster.departments.map { ($0.name, "http://\($0.host)/") }),
+            // Links name `/index.html`: the registered `/` of 统计局 is the URL that fails one request in four.
+            ("部门网站", Roster.departments.map { ($0.name, "http://\($0.host)/index.html") }),
             ("区县网站", [("青山县人民政府", "http://\(Roster.qingshanHost)/"), ("澜江区人民政府", "http://\(Roster.lanjiangHost)/")]),
         ]
         city.finish(b)

@@ -1,0 +1,79 @@
+import Foundation
+import GovWatchPage
+
+/// The hosts that make up a site: the homepage's host (and where it redirects), with and
+/// without `www.`; everything else is external and only checked.
+struct SiteScope: Sendable {
+    private(set) var hosts: Set<String> = []
+
+    init(homepage: NormalizedURL?) {
+        if let homepage { add(homepage) }
+    }
+
+    mutating func add(_ url: NormalizedURL) {
+        hosts.insert(Self.key(url))
+    }
+
+    func contains(_ url: NormalizedURL) -> Bool { hosts.contains(Self.key(url)) }
+
+    /// host[:port] without a leading `www.`.
+    static func key(_ url: NormalizedURL) -> String {
+        let authority = url.authority
+        return authority.hasPrefix("www.") ? String(authority.dropFirst(4)) : authority
+    }
+}
+
+/// Spider-trap guards: URLs that generate pages without end (repeating path segments,
+/// exploding query parameters, endless query variants of one path, a folder with more
+/// pages than any real column) are not followed.
+struct SpiderTrapGuard: Sendable {
+    let configuration: CrawlConfiguration
+    private var variants: [String: Int] = [:]
+    private var prefixes: [String: Int] = [:]
+
+    init(configuration: CrawlConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Why `url` is not followed, or nil when it is (and then it is counted).
+    mutating func admit(_ url: NormalizedURL) -> String? {
+        if let reason = Self.shapeProblem(url, configuration) { return reason }
+        let pathKey = url.authority + url.path
+        if url.query != nil, variants[pathKey, default: 0] >= configuration.maximumVariantsPerPath {
+            return "同一路径的查询变体过多（疑似无限链接）"
+        }
+        let prefixKey = Self.prefix(url)
+        if prefixes[prefixKey, default: 0] >= configuration.maximumPagesPerPathPrefix {
+            return "同一目录下页面过多（疑似无限链接）"
+        }
+        record(url)
+        return nil
+    }
+
+    /// Counts an already admitted URL (rebuilding the counters of a resumed crawl).
+    mutating func record(_ url: NormalizedURL) {
+        if url.query != nil { variants[url.authority + url.path, default: 0] += 1 }
+        prefixes[Self.prefix(url), default: 0] += 1
+    }
+
+    static func shapeProblem(_ url: NormalizedURL, _ configuration: CrawlConfiguration) -> String? {
+        if url.description.utf8.count > configuration.maximumURLLength { return "网址过长（疑似无限链接）" }
+        if let query = url.query {
+            let parameters = query.split(separator: "&").count
+            if parameters > configuration.maximumQueryParameters { return "查询参数过多（疑似无限链接）" }
+        }
+        var counts: [Substring: Int] = [:]
+        for segment in url.path.split(separator: "/") where !segment.isEmpty {
+            counts[segment, default: 0] += 1
+            if counts[segment]! >= configuration.maximumRepeatedSegments { return "路径段重复（疑似无限链接）" }
+        }
+        return nil
+    }
+
+    /// The host and first folder: `/a/b/c.html` → `host/a/`; `/x.html` → `host/`.
+    static func prefix(_ url: NormalizedURL) -> String {
+        let segments = url.path.split(separator: "/", omittingEmptySubsequences: true)
+        guard segments.count > 1 else { return url.authority + "/" }
+        return url.authority + "/" + segments[0] + "/"
+    }
+}
