@@ -41,6 +41,13 @@ extension Store {
         }
     }
 
+    /// The newest run of this as-of time and indicator set that never finished, if any.
+    public func unfinishedRun(asOf: Date, indicatorSet: String) async throws -> InspectionRun? {
+        try await InspectionRunRow.query(on: database)
+            .filter(\.$asOf == asOf).filter(\.$indicatorSet == indicatorSet).filter(\.$status == "running")
+            .sort(\.$id, .descending).first()?.run
+    }
+
     /// The run by code, or the newest with `latest`.
     public func run(_ reference: String) async throws -> InspectionRun {
         try await runRow(reference).run

@@ -210,6 +210,7 @@ struct ScannerHealthTests {
         ("1\t李红梅\t患有尿毒症，长期血液透析\t12,000", "李*梅…患有"),
         ("您好！经核实，来信人父亲王建华患有2型糖尿病伴肾病，符合认定条件。", "王*华患有"),
         ("王秀英因白血病住院。", "王*英…白血病"),
+        ("  李红梅    患有尿毒症，长期血液透析    12,000", "李*梅…患有"),
     ])
     func findsConditionsOfIdentifiablePeople(text: String, masked: String) {
         let hits = scanner.scan(text).filter { $0.kind == .health }

@@ -190,8 +190,20 @@ enum HealthDisclosureDetector {
     /// candidates are left out here: too many place names and words start with a surname.
     static func subjectName(before condition: Range<Int>, sentence: Range<Int>, in scanned: ScannedText) -> PersonCue? {
         var end = condition.lowerBound
-        // One separator between name and condition (a table cell boundary, a colon).
-        if end > sentence.lowerBound, let value = scanned.folded(at: end - 1), [0x09, 0x20, 0x3A, 0x2C].contains(value) { end -= 1 }
+        // Between name and condition: a table cell boundary (spaces or tabs, however many
+        // the extraction left) or one colon or comma.
+        func skipSpaces() {
+            while end > sentence.lowerBound, condition.lowerBound - end < 12, let value = scanned.folded(at: end - 1),
+                value == 0x20 || value == 0x09 || value == 0xA0
+            {
+                end -= 1
+            }
+        }
+        skipSpaces()
+        if end > sentence.lowerBound, let value = scanned.folded(at: end - 1), value == 0x3A || value == 0x2C {
+            end -= 1
+            skipSpaces()
+        }
         // 因 (because of) may stand between: 王秀英因尿毒症…
         if end > sentence.lowerBound, scanned.scalars[end - 1] == 0x56E0 { end -= 1 }
         for surnameLength in [2, 1] {

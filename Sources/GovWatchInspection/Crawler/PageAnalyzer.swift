@@ -58,8 +58,41 @@ struct PageAnalyzer: Sendable {
         record.letter = consultation.letter(inText: page.text)
         if record.items.isEmpty, record.messages.isEmpty {
             record.placeholder = Self.placeholderMarkers.contains { page.text.contains($0) }
+            if record.published == nil {
+                // A list without dates still lists: such items count as not updated.
+                record.items = Self.undatedItems(document, page: url)
+            }
         }
         return record
+    }
+
+    /// Class or id words of page furniture whose links are not list entries.
+    static let furniture = ["nav", "menu", "header", "footer", "crumb", "position", "location", "top", "bottom", "yqlj", "friend", "page", "tool", "search", "share"]
+
+    /// Entries of a list that shows no dates: titled links in list items or table cells of
+    /// the main content, pointing to other pages of the same host.
+    static func undatedItems(_ document: HTMLDocument, page: NormalizedURL) -> [DatedItem] {
+        var result: [DatedItem] = []
+        var seen: Set<String> = []
+        for anchor in document.elements(named: "a") {
+            guard let href = anchor["href"], let target = page.resolve(href), target.authority == page.authority,
+                target != page, !anchor.isHidden
+            else { continue }
+            let text = (anchor["title"].flatMap { $0.count > anchor.normalizedText.count ? $0 : nil } ?? anchor.normalizedText)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            guard text.count >= 8, !isNextPage(text), !isMore(text), !placeholderMarkers.contains(where: { text.contains($0) })
+            else { continue }
+            let ancestors = anchor.ancestors
+            guard ancestors.contains(where: { $0.name == "li" || $0.name == "td" || $0.name == "dd" }) else { continue }
+            let inFurniture = ancestors.contains { element in
+                let words = ((element["class"] ?? "") + " " + (element["id"] ?? "")).lowercased()
+                return element.name == "nav" || element.name == "header" || element.name == "footer"
+                    || furniture.contains { words.contains($0) }
+            }
+            guard !inFurniture, seen.insert(target.description).inserted else { continue }
+            result.append(DatedItem(title: text, url: target.description, date: nil))
+        }
+        return result
     }
 
     /// "下一页", "下页", "后页", "›", "»", ">" (and numbered pages "2", "3" … of a pager).

@@ -1,0 +1,143 @@
+import AsyncHTTPClient
+import Foundation
+import GovWatchCore
+import GovWatchStore
+
+/// Where a site's evidence comes from: the crawler in production, anything in tests.
+public protocol SiteEvidenceSource: Sendable {
+    /// Crawls (or resumes crawling) `site` for the run `runCode` and returns what it found.
+    /// Probes are added by the runner from the store.
+    func evidence(for site: SiteRecord, columns: [ColumnRecord], asOf: Date, runCode: String) async throws -> SiteEvidence
+}
+
+/// What `govwatch inspect` asks for.
+public struct InspectionRequest: Sendable {
+    /// Sites to inspect by 网站标识码; with `accountIDs` also empty, everything registered.
+    public var siteCodes: [String]
+    /// Accounts to inspect by platform account id.
+    public var accountIDs: [String]
+    public var asOf: Date
+    public var indicators: IndicatorSet
+    public var scanner: ContentScanner
+
+    public init(siteCodes: [String] = [], accountIDs: [String] = [], asOf: Date, indicators: IndicatorSet, scanner: ContentScanner) {
+        self.siteCodes = siteCodes
+        self.accountIDs = accountIDs
+        self.asOf = asOf
+        self.indicators = indicators
+        self.scanner = scanner
+    }
+
+    public var inspectsEverything: Bool { siteCodes.isEmpty && accountIDs.isEmpty }
+}
+
+/// What one inspection produced.
+public struct InspectionOutcome: Sendable {
+    public var run: InspectionRun
+    public var resumed: Bool
+    public var scorecards: [Scorecard]
+    public var findings: [Finding]
+    /// Accounts whose feed could not be read, with the reason.
+    public var feedProblems: [(account: AccountRecord, problem: String)]
+}
+
+/// Runs an inspection: evidence per target, the checks, scoring, and storage as it goes.
+///
+/// Each target's findings and scorecard are stored when the target is done, so an
+/// inspection that is killed resumes with the next `inspect` of the same as-of time: done
+/// targets are skipped, the crawler resumes its frontier, and findings are keyed by
+/// fingerprint, so nothing is lost or duplicated.
+public struct InspectionRunner: Sendable {
+    public var store: Store
+    public var sites: any SiteEvidenceSource
+    public var accounts: AccountEvidenceBuilder
+    public var now: @Sendable () -> Date
+
+    public init(store: Store, sites: any SiteEvidenceSource, accounts: AccountEvidenceBuilder, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.sites = sites
+        self.accounts = accounts
+        self.now = now
+    }
+
+    public struct UnknownTargets: Error, CustomStringConvertible {
+        public var sites: [String]
+        public var accounts: [String]
+        public var description: String {
+            var parts: [String] = []
+            if !sites.isEmpty { parts.append("网站标识码未登记：\(sites.joined(separator: "、"))") }
+            if !accounts.isEmpty { parts.append("账号未登记：\(accounts.joined(separator: "、"))") }
+            return parts.joined(separator: "；")
+        }
+    }
+
+    /// Runs the inspection; `progress` receives one Chinese line per finished target.
+    public func run(_ request: InspectionRequest, progress: @Sendable (String) -> Void = { _ in }) async throws -> InspectionOutcome {
+        let allSites = try await store.sites()
+        let allAccounts = try await store.accounts()
+        let unknownSites = request.siteCodes.filter { code in !allSites.contains { $0.code == code } }
+        let unknownAccounts = request.accountIDs.filter { id in !allAccounts.contains { $0.id == id } }
+        guard unknownSites.isEmpty, unknownAccounts.isEmpty else {
+            throw UnknownTargets(sites: unknownSites, accounts: unknownAccounts)
+        }
+        let sites = request.inspectsEverything ? allSites : allSites.filter { request.siteCodes.contains($0.code) }
+        let accounts = request.inspectsEverything ? allAccounts : allAccounts.filter { request.accountIDs.contains($0.id) }
+
+        let (run, resumed) = try await startOrResume(request)
+        let done = try await store.scorecards(of: run.code).1.map { "\($0.target.kind.rawValue) \($0.target.code)" }
+        let doneSet = Set(done)
+        if resumed { progress("继续未完成的检查批次 \(run.code)（已完成 \(doneSet.count) 个对象）") }
+
+        let columns = try await store.columns()
+        let scorer = Scorer(indicators: request.indicators)
+        for site in sites where !doneSet.contains("site \(site.code)") {
+            var evidence = try await self.sites.evidence(
+                for: site, columns: columns.filter { $0.site == site.code }, asOf: request.asOf, runCode: run.code)
+            evidence.probes = try await store.probes(
+                site: site.code, from: request.asOf.addingTimeInterval(-request.indicators.threshold(.siteUnreachable, "windowDays", default: 7) * 86_400),
+                to: request.asOf)
+            let findings = SiteChecks.run(evidence, indicators: request.indicators, scanner: request.scanner)
+            try await store.record(findings, in: run.code)
+            let card = scorer.score(evidence.target, findings: findings)
+            try await store.record([card], in: run.code)
+            progress(Self.line(card, findings: findings.count))
+        }
+
+        var feedProblems: [(AccountRecord, String)] = []
+        let pendingAccounts = accounts.filter { !doneSet.contains("account \($0.id)") }
+        if !pendingAccounts.isEmpty {
+            let evidence = try await self.accounts.evidence(for: pendingAccounts, store: store, asOf: request.asOf, now: now)
+            let findings = AccountChecks.run(evidence, registry: allAccounts, indicators: request.indicators, scanner: request.scanner)
+            // Unit-level findings (duplicates) first, then each account with its scorecard.
+            try await store.record(findings.filter { $0.target.kind == .unit }, in: run.code)
+            for item in evidence {
+                let own = findings.filter { $0.target == item.target }
+                try await store.record(own, in: run.code)
+                let card = scorer.score(item.target, findings: own)
+                try await store.record([card], in: run.code)
+                if let problem = item.feedProblem { feedProblems.append((item.account, problem)) }
+                progress(Self.line(card, findings: own.count))
+            }
+        }
+
+        try await store.finishRun(run.code, at: now())
+        let (finishedRun, findings) = try await store.findings(of: run.code)
+        let cards = try await store.scorecards(of: run.code).1
+        return InspectionOutcome(run: finishedRun, resumed: resumed, scorecards: cards, findings: findings, feedProblems: feedProblems)
+    }
+
+    /// An unfinished run of the same as-of time and indicator set is continued.
+    func startOrResume(_ request: InspectionRequest) async throws -> (InspectionRun, Bool) {
+        if let running = try await store.unfinishedRun(asOf: request.asOf, indicatorSet: request.indicators.reference) {
+            return (running, true)
+        }
+        return (try await store.startRun(asOf: request.asOf, indicatorSet: request.indicators.reference, startedAt: now()), false)
+    }
+
+    static func line(_ card: Scorecard, findings: Int) -> String {
+        let verdict = card.passed ? "合格" : "不合格"
+        let vetoes = card.vetoes.isEmpty ? "" : "，单项否决：\(card.vetoes.map(\.rawValue).joined(separator: "、"))"
+        let score = card.score.rounded() == card.score ? String(Int(card.score)) : String(format: "%.1f", card.score)
+        return "\(card.target.code)  \(card.target.name)  \(verdict)  \(score)分  问题\(findings)个\(vetoes)"
+    }
+}
