@@ -115,7 +115,11 @@ let package = Package(
         ),
         .testTarget(name: "GovWatchCoreTests", dependencies: ["GovWatchCore"], swiftSettings: strictSettings),
         .testTarget(name: "GovWatchPageTests", dependencies: ["GovWatchPage", "GovWatchCore"], swiftSettings: strictSettings),
-        .testTarget(name: "GovWatchDocumentsTests", dependencies: ["GovWatchDocuments", "GovWatchCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "GovWatchDocumentsTests",
+            dependencies: ["GovWatchDocuments", "GovWatchCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "GovWatchStoreTests", dependencies: ["GovWatchStore", "GovWatchCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "GovWatchInspectionTests",

@@ -15,6 +15,9 @@ struct SiteEvidenceBuilder {
     let site: SiteRecord
     let asOf: Date
     let columns: [ColumnRecord]
+    /// Columns discovered by earlier crawls and recorded, not yet confirmed: kept as recorded
+    /// (an administrator may have corrected the name or category) and marked discovered.
+    var knownDiscovered: [ColumnRecord] = []
     let homepage: NormalizedURL
     let scope: SiteScope
 
@@ -94,16 +97,25 @@ struct SiteEvidenceBuilder {
                 let name = (text.isEmpty || PageAnalyzer.isMore(text)) ? (page.columnName ?? page.title ?? text) : text
                 candidates[link.url] = name
             }
-            for (url, name) in candidates.sorted(by: { $0.key < $1.key }) {
+            for (url, name) in candidates {
                 let category = ColumnCategoryGuess.category(forName: name) ?? .other
-                let column = ColumnRecord(site: site.code, name: name, url: url, category: category, topLevel: true)
-                let (evidenceItem, pages) = columnItems(column, url: url, discovered: true, rows: rows)
-                columnEvidence.append(evidenceItem)
-                discovered.append(column)
-                assign(category, pages: pages, items: evidenceItem.items, to: &categoryOfPage, overriding: false)
-                if category == .consultation { consultationPages += pages }
+                discovered.append(ColumnRecord(site: site.code, name: name, url: url, category: category, topLevel: true))
             }
         }
+        var known: [String: ColumnRecord] = [:]
+        for column in knownDiscovered {
+            let url = NormalizedURL(column.url)?.description ?? column.url
+            if !importedURLs.contains(url) { known[url] = column }
+        }
+        let fresh = discovered.filter { known[$0.url] == nil }
+        for column in (Array(known.values) + fresh).sorted(by: { $0.url < $1.url }) {
+            let url = NormalizedURL(column.url)?.description ?? column.url
+            let (evidenceItem, pages) = columnItems(column, url: url, discovered: true, rows: rows)
+            columnEvidence.append(evidenceItem)
+            assign(column.category, pages: pages, items: evidenceItem.items, to: &categoryOfPage, overriding: false)
+            if column.category == .consultation { consultationPages += pages }
+        }
+        discovered = fresh.sorted { $0.url < $1.url }
         evidence.columns = columnEvidence
 
         // Consultation messages, completed from each message's own page when the list omits the reply date.

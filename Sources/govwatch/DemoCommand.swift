@@ -1,6 +1,121 @@
 import ArgumentParser
+import Foundation
+import GovWatchCore
+import GovWatchInspection
+import GovWatchSampleCity
+import GovWatchStore
 
+/// `govwatch demo`: the main job on embedded data.
+///
+/// Starts the sample city 鸿溪市 on loopback, creates a fresh SQLite database in a folder it
+/// prints, imports the city's registry files, replays a week of availability probes, inspects
+/// every site and account as of 2022-03-31, and prints the scorecard.
 struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo")
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "演示：启动内置示例城市“鸿溪市”，导入台账、检查全部网站和政务新媒体并输出结果。"
+    )
+
+    @Option(help: "演示数据目录（默认在临时目录新建）")
+    var output: String?
+
+    @Option(help: "每个网站最多抓取的页面数")
+    var maxPages = 2_000
+
+    func run() async throws {
+        let folder = URL(fileURLWithPath: output ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("govwatch-demo-\(Int(Date().timeIntervalSince1970))").path)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let databasePath = folder.appendingPathComponent("govwatch.sqlite").path
+        try? FileManager.default.removeItem(atPath: databasePath)
+
+        say("GovWatch 演示：鸿溪市（虚构）政府网站与政务新媒体检查")
+        say("数据目录：\(folder.path)")
+        let city = SampleCity.standard
+        let server = try await FixtureServer.start(city: city)
+        say("示例城市已在 \(server.proxyURL) 启动（HTTP 代理方式访问 \(city.sites.count) 个网站、\(city.accounts.count) 个账号）")
+
+        let store = try await Store.open(.sqlite(path: databasePath))
+        let client = try HTTPClientHandle(proxy: server.proxyURL)
+        do {
+            try await runDemo(city: city, store: store, client: client, folder: folder, proxy: server.proxyURL)
+        } catch {
+            await client.shutdown()
+            await store.close()
+            try? await server.shutdown()
+            throw error
+        }
+        await client.shutdown()
+        await store.close()
+        try await server.shutdown()
+    }
+
+    func runDemo(city: SampleCity, store: Store, client: HTTPClientHandle, folder: URL, proxy: String) async throws {
+        // 1. The registry, as the national reporting systems export it.
+        say("\n一、导入台账")
+        for kind in RegistryFile.allCases {
+            let file = "\(kind.rawValue).csv"
+            let data = city.registryCSVData(kind, gbk: kind == .people)
+            try data.write(to: folder.appendingPathComponent(file))
+            let summary = try await RegistryImporter.importFile(kind, data: data, file: file, into: store)
+            say("  \(file)：\(kind.chineseName) 新增 \(summary.inserted) 条\(summary.unitsCreated > 0 ? "，新建单位 \(summary.unitsCreated) 个" : "")")
+        }
+
+        // 2. A week of probes, replayed: each probe is a real request to the city, stamped at
+        // its slot of the week before the as-of time (20 a day).
+        say("\n二、可用性监测（回放检查时间点前7天、每天20次的监测）")
+        let slots = 7 * 20
+        let start = city.asOf.addingTimeInterval(-7 * 86_400)
+        for slot in 0..<slots {
+            let at = start.addingTimeInterval(Double(slot) * 7 * 86_400 / Double(slots) + 60)
+            _ = try await ProbeRound.run(codes: [], store: store, client: client.client, concurrency: 16, now: { at })
+        }
+        say("  共监测 \(slots) 轮")
+
+        // 3. The inspection.
+        say("\n三、检查（监测时间点 \(ChinaTime.display(city.asOf))）")
+        let scanner = try ContentScanner.standard()
+        var configuration = CrawlConfiguration()
+        configuration.proxy = proxy
+        configuration.maximumPages = maxPages
+        let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: configuration)
+        let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(client: client.client))
+        let outcome: InspectionOutcome
+        do {
+            outcome = try await runner.run(
+                InspectionRequest(asOf: city.asOf, indicators: .national2019, scanner: scanner),
+                progress: { say("  " + $0) })
+            try await crawler.shutdown()
+        } catch {
+            try? await crawler.shutdown()
+            throw error
+        }
+
+        let sites = outcome.scorecards.filter { $0.target.kind == .site }
+        let accounts = outcome.scorecards.filter { $0.target.kind == .account }
+        say("\n四、结果（检查批次 \(outcome.run.code)）")
+        say("  政府网站 \(sites.count) 个，合格 \(sites.filter(\.passed).count) 个，合格率 \(percent(sites))")
+        say("  政务新媒体 \(accounts.count) 个，合格 \(accounts.filter(\.passed).count) 个，合格率 \(percent(accounts))")
+        say("  发现问题 \(outcome.findings.count) 个，其中单项否决 \(outcome.findings.filter { $0.level == .veto }.count) 个")
+        for (account, problem) in outcome.feedProblems {
+            say("  数据源异常：\(account.name)：\(problem)")
+        }
+        let findingsFile = folder.appendingPathComponent("findings.json")
+        try Data(try FindingsReport.render(run: outcome.run, findings: outcome.findings, format: "json").utf8).write(to: findingsFile)
+        let cardsFile = folder.appendingPathComponent("scorecard.json")
+        try Data(try FindingsReport.render(run: outcome.run, scorecards: outcome.scorecards, format: "json").utf8).write(to: cardsFile)
+        say("\n问题清单：\(findingsFile.path)")
+        say("得分情况：\(cardsFile.path)")
+        say("也可以运行：govwatch findings --db sqlite://\(folder.appendingPathComponent("govwatch.sqlite").path)")
+    }
+
+    func percent(_ cards: [Scorecard]) -> String {
+        guard !cards.isEmpty else { return "-" }
+        return "\(Int((Double(cards.filter(\.passed).count) / Double(cards.count) * 100).rounded()))%"
+    }
+}
+
+/// Prints a line for people, immediately.
+func say(_ line: String) {
+    writeOut(line + "\n")
 }

@@ -3,7 +3,9 @@ import Foundation
 /// A crawled page or attachment with what the content scanner found in it: scanned once,
 /// read by the three content checks.
 public struct ScannedDocument: Sendable {
+    /// The page or attachment as crawled.
     public var document: DocumentEvidence
+    /// What the content scanner found in its text.
     public var result: ContentScanResult
 
     public init(document: DocumentEvidence, result: ContentScanResult) {

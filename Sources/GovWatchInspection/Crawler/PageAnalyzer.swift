@@ -67,7 +67,7 @@ struct PageAnalyzer: Sendable {
     }
 
     /// Class or id words of page furniture whose links are not list entries.
-    static let furniture = ["nav", "menu", "header", "footer", "crumb", "position", "location", "top", "bottom", "yqlj", "friend", "page", "tool", "search", "share"]
+    static let furniture = ["nav", "menu", "header", "footer", "crumb", "position", "location", "yqlj", "friend", "pager", "paging", "search", "share"]
 
     /// Entries of a list that shows no dates: titled links in list items or table cells of
     /// the main content, pointing to other pages of the same host.

@@ -99,6 +99,18 @@ enum SiteCheckSupport {
         return names.count > limit ? "\(shown)等\(names.count)个" : shown
     }
 
+    /// One column per list-page URL — an imported column the crawler also discovered is one
+    /// column, judged by the imported (authoritative) record — sorted by URL so every check
+    /// reports columns in the same order on every run.
+    static func uniqueColumns(_ columns: [ColumnEvidence]) -> [ColumnEvidence] {
+        var byURL: [String: ColumnEvidence] = [:]
+        for column in columns {
+            if let existing = byURL[column.column.url], !existing.discovered || column.discovered { continue }
+            byURL[column.column.url] = column
+        }
+        return byURL.values.sorted { $0.column.url < $1.column.url }
+    }
+
     /// How many referring pages or sample messages a detail lists; the count is given beside.
     static let detailListLimit = 20
 }

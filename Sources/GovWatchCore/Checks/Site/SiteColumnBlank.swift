@@ -11,6 +11,7 @@ import Foundation
 /// `detail`: `column` (name), `category`, `placeholder` (the page shows only placeholder
 /// items rather than none), `items` (items listed), `topLevel`, `discovered`.
 public enum SiteColumnBlank {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteColumnBlank
 
     /// Whether a loaded column counts as blank.
@@ -20,14 +21,10 @@ public enum SiteColumnBlank {
 
     /// The blank columns, one per URL (imported record preferred), sorted by URL.
     public static func blankColumns(_ columns: [ColumnEvidence]) -> [ColumnEvidence] {
-        var byURL: [String: ColumnEvidence] = [:]
-        for column in columns where isBlank(column) {
-            if let existing = byURL[column.column.url], !existing.discovered || column.discovered { continue }
-            byURL[column.column.url] = column
-        }
-        return byURL.values.sorted { $0.column.url < $1.column.url }
+        SiteCheckSupport.uniqueColumns(columns).filter(isBlank)
     }
 
+    /// The findings of this indicator for one site, in a stable order.
     public static func check(site: Target, columns: [ColumnEvidence], indicators: IndicatorSet) -> [Finding] {
         blankColumns(columns).map { column in
             let name = column.column.name

@@ -20,15 +20,20 @@ import Foundation
 /// no item is dated), `daysSinceUpdate` (null likewise), `undated` (no item dated),
 /// `topLevel`, `discovered` (found by the crawler, not imported).
 public enum SiteColumnStale {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteColumnStale
 
     /// A column found stale, shared with the two column vetoes.
     public struct StaleColumn: Sendable, Hashable {
+        /// The column as imported or discovered.
         public var column: ColumnRecord
+        /// Found by the crawler rather than imported.
         public var discovered: Bool
+        /// The period it was judged by.
         public var periodDays: Int
         /// The newest item dated on or before the as-of day; nil when none is.
         public var lastUpdated: CalendarDate?
+        /// Days from `lastUpdated` to the as-of day; nil when nothing is dated.
         public var daysSinceUpdate: Int?
         /// No item of the column carries a date at all.
         public var undated: Bool
@@ -47,7 +52,7 @@ public enum SiteColumnStale {
     public static func staleColumns(_ columns: [ColumnEvidence], asOf: Date, indicators: IndicatorSet) -> [StaleColumn] {
         let today = SiteCheckSupport.lastDay(coveredBy: asOf)
         var stale: [StaleColumn] = []
-        for evidence in columns where evidence.loaded && !SiteColumnBlank.isBlank(evidence) {
+        for evidence in SiteCheckSupport.uniqueColumns(columns) where evidence.loaded && !SiteColumnBlank.isBlank(evidence) {
             guard let period = periodDays(of: evidence.column, indicators: indicators) else { continue }
             let newest = evidence.items.compactMap(\.date).filter { $0 <= today }.max()
             let age = newest.map { $0.days(to: today) }
@@ -56,9 +61,10 @@ public enum SiteColumnStale {
                 column: evidence.column, discovered: evidence.discovered, periodDays: period, lastUpdated: newest,
                 daysSinceUpdate: age, undated: evidence.items.allSatisfy { $0.date == nil }))
         }
-        return deduplicated(stale)
+        return stale
     }
 
+    /// The findings of this indicator for one site, in a stable order.
     public static func check(site: Target, columns: [ColumnEvidence], asOf: Date, indicators: IndicatorSet) -> [Finding] {
         staleColumns(columns, asOf: asOf, indicators: indicators).map { stale in
             let name = stale.column.name
@@ -81,16 +87,5 @@ public enum SiteColumnStale {
                 ],
                 evidence: evidence, locationKey: stale.column.url)
         }
-    }
-
-    /// One entry per column URL (an imported column the crawler also discovered is one
-    /// column), the imported record preferred; sorted by URL for a stable order.
-    private static func deduplicated(_ columns: [StaleColumn]) -> [StaleColumn] {
-        var byURL: [String: StaleColumn] = [:]
-        for column in columns {
-            if let existing = byURL[column.column.url], !existing.discovered || column.discovered { continue }
-            byURL[column.column.url] = column
-        }
-        return byURL.values.sorted { $0.column.url < $1.column.url }
     }
 }

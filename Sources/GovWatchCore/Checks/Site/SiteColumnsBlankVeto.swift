@@ -8,8 +8,10 @@ import Foundation
 /// One target-wide finding (location key `columns`). `detail`: `count`, `threshold`,
 /// `columns` (each `name`, `url`, `category`, `placeholder`), sorted by URL.
 public enum SiteColumnsBlankVeto {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteColumnsBlankVeto
 
+    /// The finding of this indicator for one site, or nil when the rule is met.
     public static func check(site: Target, columns: [ColumnEvidence], indicators: IndicatorSet) -> Finding? {
         let threshold = Int(indicators.threshold(indicator, "count", default: 5))
         let blank = SiteColumnBlank.blankColumns(columns)

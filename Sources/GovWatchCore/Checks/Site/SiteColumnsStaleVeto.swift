@@ -11,6 +11,7 @@ import Foundation
 /// columns it lists). `detail`: `count`, `threshold`, `columns` (each `name`, `url`,
 /// `category`, `lastUpdated` or null, `periodDays`), sorted by URL.
 public enum SiteColumnsStaleVeto {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteColumnsStaleVeto
 
     /// Whether a stale column is one the veto counts.
@@ -22,6 +23,7 @@ public enum SiteColumnsStaleVeto {
         }
     }
 
+    /// The finding of this indicator for one site, or nil when the rule is met.
     public static func check(site: Target, columns: [ColumnEvidence], asOf: Date, indicators: IndicatorSet) -> Finding? {
         let threshold = Int(indicators.threshold(indicator, "count", default: 5))
         let stale = SiteColumnStale.staleColumns(columns, asOf: asOf, indicators: indicators).filter { counts($0.column) }

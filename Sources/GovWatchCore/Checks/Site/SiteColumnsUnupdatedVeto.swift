@@ -9,8 +9,10 @@ import Foundation
 /// One target-wide finding (location key `columns`). `detail`: `count`, `threshold`,
 /// `columns` (each `name`, `url`, `category`, `lastUpdated` or null, `periodDays`), sorted by URL.
 public enum SiteColumnsUnupdatedVeto {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteColumnsUnupdatedVeto
 
+    /// The finding of this indicator for one site, or nil when the rule is met.
     public static func check(site: Target, columns: [ColumnEvidence], asOf: Date, indicators: IndicatorSet) -> Finding? {
         let threshold = Int(indicators.threshold(indicator, "count", default: 10))
         let stale = SiteColumnStale.staleColumns(columns, asOf: asOf, indicators: indicators)

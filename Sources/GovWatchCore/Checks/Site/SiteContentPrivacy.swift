@@ -20,8 +20,10 @@ import Foundation
 /// `attachment`, `part` (the sheet or page of an attachment, when the document names one;
 /// also `sheet` for spreadsheets).
 public enum SiteContentPrivacy {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteContentPrivacy
 
+    /// The findings of this indicator for one site, in a stable order.
     public static func check(site: Target, scanned: [ScannedDocument], indicators: IndicatorSet) -> [Finding] {
         scanned.flatMap { document -> [Finding] in
             var order: [String] = []

@@ -12,8 +12,10 @@ import Foundation
 /// (as written), `suggestion`, `occurrences` (on this page), `line`, `column` (first
 /// occurrence), `part` (sheet or page of an attachment), `attachment`.
 public enum SiteContentSensitive {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteContentSensitive
 
+    /// The findings of this indicator for one site, in a stable order.
     public static func check(site: Target, scanned: [ScannedDocument], indicators: IndicatorSet) -> [Finding] {
         scanned.flatMap { document in
             ContentFindingSupport.grouped(document.result.problems, kind: .sensitive).map { term, problems in

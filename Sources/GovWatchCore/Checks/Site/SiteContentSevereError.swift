@@ -21,8 +21,10 @@ import Foundation
 /// and `column` (first occurrence on the page, 1-based), `part` (sheet or page of an
 /// attachment, when the document names one), `attachment`.
 public enum SiteContentSevereError {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteContentSevereError
 
+    /// The findings of this indicator for one site, in a stable order.
     public static func check(site: Target, scanned: [ScannedDocument], indicators: IndicatorSet) -> [Finding] {
         // Site-wide repeats of each wrong term.
         var occurrences: [(source: String, problem: ContentProblem)] = []

@@ -12,8 +12,10 @@ import Foundation
 /// `detail`: `link`, `host`, `text` (the link text), `hidden` (how it is hidden, or null),
 /// `onHomepage`, `pages` (up to 20, sorted), `pageCount`.
 public enum SiteDarkLink {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteDarkLink
 
+    /// The findings of this indicator for one site, in a stable order.
     public static func check(
         site: Target, hiddenLinks: [HiddenLinkEvidence], ownHosts: Set<String>, homepageURLs: Set<String>,
         indicators: IndicatorSet

@@ -16,8 +16,10 @@ import Foundation
 /// under, or the pattern, or null), `hosts` (for `several-domains`: the main host first,
 /// then the others, sorted).
 public enum SiteDomainNoncompliant {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteDomainNoncompliant
 
+    /// The findings of this indicator for one site, in a stable order.
     public static func check(
         site: SiteRecord, alternateHosts: [String], governmentDomain: String?, indicators: IndicatorSet
     ) -> [Finding] {

@@ -8,8 +8,10 @@ import Foundation
 /// One target-wide finding at the homepage (location key `https`). `detail`: `homepage`,
 /// `finalURL` (where the homepage ended after redirects).
 public enum SiteHTTPSMissing {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteHTTPSMissing
 
+    /// The finding of this indicator for one site, or nil when the rule is met.
     public static func check(site: Target, homepage: HomepageEvidence?, indicators: IndicatorSet) -> Finding? {
         guard let homepage, SiteCheckSupport.homepageLoaded(homepage), !homepage.https else { return nil }
         return Finding(

@@ -14,8 +14,10 @@ import Foundation
 /// (null likewise), `limitDays`, `source` (`homepage` or `second-level`: where the newest
 /// date was found), `items` (items seen on the homepage), `undatedItems`.
 public enum SiteHomepageStale {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteHomepageStale
 
+    /// The finding of this indicator for one site, or nil when the rule is met.
     public static func check(site: Target, homepage: HomepageEvidence?, asOf: Date, indicators: IndicatorSet) -> Finding? {
         guard let homepage, SiteCheckSupport.homepageLoaded(homepage) else { return nil }
         let limit = Int(indicators.threshold(indicator, "days", default: 14))

@@ -14,8 +14,10 @@ import Foundation
 /// `badge`, or `code-mismatch`), `item` (its Chinese name); for `code-mismatch` also
 /// `shown` (on the page) and `registered`.
 public enum SiteIdentityMissing {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteIdentityMissing
 
+    /// The findings of this indicator for one site, in a stable order.
     public static func check(site: SiteRecord, homepage: HomepageEvidence?, indicators: IndicatorSet) -> [Finding] {
         guard let homepage, SiteCheckSupport.homepageLoaded(homepage) else { return [] }
         let target = Target(kind: .site, code: site.code, name: site.name)

@@ -11,8 +11,10 @@ import Foundation
 /// configured or found; `not-loading`: channels exist but none loads), `channels` (each
 /// `name`, `url`, for `not-loading`).
 public enum SiteInteractionNoChannel {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteInteractionNoChannel
 
+    /// The finding of this indicator for one site, or nil when the rule is met.
     public static func check(
         site: Target, homepage: HomepageEvidence?, columns: [ColumnEvidence], indicators: IndicatorSet
     ) -> Finding? {

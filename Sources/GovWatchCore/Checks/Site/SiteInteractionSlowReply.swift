@@ -16,8 +16,10 @@ import Foundation
 /// (`url`, `title`, `asked`, `answered`, `workingDays`), `messages` (up to 20 of them, slowest
 /// first, same keys), `column` (the channel's URL, or null).
 public enum SiteInteractionSlowReply {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteInteractionSlowReply
 
+    /// The findings of this indicator for one site, in a stable order.
     public static func check(
         site: Target, messages: [ConsultationMessage], asOf: Date, indicators: IndicatorSet,
         calendar: WorkingCalendar = .china

@@ -15,6 +15,7 @@ import Foundation
 /// title when it has no URL). `detail`: `title`, `asked` (YYYY-MM-DD), `status` (as shown,
 /// or null), `daysUnanswered`, `months` (the limit), `column` (the channel's URL, or null).
 public enum SiteInteractionUnanswered {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteInteractionUnanswered
 
     /// Status words that mark a message as not a valid consultation.
@@ -37,6 +38,7 @@ public enum SiteInteractionUnanswered {
         return false
     }
 
+    /// The findings of this indicator for one site, in a stable order.
     public static func check(site: Target, messages: [ConsultationMessage], asOf: Date, indicators: IndicatorSet) -> [Finding] {
         let months = Int(indicators.threshold(indicator, "months", default: 3))
         let lookback = Int(indicators.threshold(indicator, "lookbackDays", default: 365))

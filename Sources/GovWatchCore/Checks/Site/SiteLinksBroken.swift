@@ -15,8 +15,10 @@ import Foundation
 /// `attachment`, `script`, `style`, `frame`), `external`, `linkKind` (`image`, `attachment`,
 /// else `external` or `internal`), `referrers` (up to 20, sorted), `referrerCount`.
 public enum SiteLinksBroken {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteLinksBroken
 
+    /// The findings of this indicator for one site, in a stable order.
     public static func check(
         site: Target, links: [LinkEvidence], homepageURL: String?, indicators: IndicatorSet
     ) -> [Finding] {

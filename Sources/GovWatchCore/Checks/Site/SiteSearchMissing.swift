@@ -7,8 +7,10 @@ import Foundation
 ///
 /// One target-wide finding at the homepage (location key `search`). `detail`: `homepage`.
 public enum SiteSearchMissing {
+    /// The indicator this check reports.
     public static let indicator = IndicatorID.siteSearchMissing
 
+    /// The finding of this indicator for one site, or nil when the rule is met.
     public static func check(site: Target, homepage: HomepageEvidence?, indicators: IndicatorSet) -> Finding? {
         guard let homepage, SiteCheckSupport.homepageLoaded(homepage), !homepage.searchWorks else { return nil }
         return Finding(
