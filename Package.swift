@@ -126,7 +126,11 @@ let package = Package(
             dependencies: ["GovWatchInspection", "GovWatchSampleCity", "GovWatchStore", "GovWatchCore"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "GovWatchSampleCityTests", dependencies: ["GovWatchSampleCity", "GovWatchCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "GovWatchSampleCityTests",
+            dependencies: ["GovWatchSampleCity", "GovWatchCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "GovWatchCLITests", dependencies: ["govwatch", "GovWatchCore"], swiftSettings: strictSettings),
     ]
 )

@@ -177,12 +177,42 @@ final class HTMLStorage: Sendable {
         )
         var utf8 = Array(source.utf8)
         if utf8.isEmpty { return HTMLStorage(nodes: []) }
+        defuseOversizedTags(&utf8)
         _ = utf8.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
                 gw_html_parse(pointer, buffer.count, "UTF-8", HTMLDocument.maximumDepth, &handler)
             }
         }
         return HTMLStorage(nodes: builder.finish())
+    }
+}
+
+/// Longest start tag passed to libxml2 unchanged (see `defuseOversizedTags`).
+let maximumTagBytes = 65_536
+
+/// libxml2 checks each new attribute against all earlier ones of the element, so one
+/// tag with 100,000 attributes takes minutes. A tag that runs on for more than
+/// `maximumTagBytes` is ended early, at its next ASCII space (never inside a UTF-8
+/// sequence). Real tags — even inline images as data: URIs, which hold no spaces —
+/// are unaffected; inside a quoted value the inserted `>` is only a character.
+func defuseOversizedTags(_ bytes: inout [UInt8]) {
+    var tagStart = -1
+    var index = 0
+    let count = bytes.count
+    while index < count {
+        let byte = bytes[index]
+        if tagStart < 0 {
+            if byte == UInt8(ascii: "<"), index + 1 < count {
+                let next = bytes[index + 1] | 0x20
+                if next >= UInt8(ascii: "a") && next <= UInt8(ascii: "z") { tagStart = index }
+            }
+        } else if byte == UInt8(ascii: ">") {
+            tagStart = -1
+        } else if byte == UInt8(ascii: " ") && index - tagStart > maximumTagBytes {
+            bytes[index] = UInt8(ascii: ">")
+            tagStart = -1
+        }
+        index += 1
     }
 }
 

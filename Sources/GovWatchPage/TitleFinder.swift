@@ -15,6 +15,9 @@ struct TitleFinder {
 
     /// Title separators CMS templates put between the article and the site name.
     static let separators: Set<Character> = ["_", "|", "｜", "-", "—", "–", "·", "－", "—"]
+    /// Titles longer than this (in characters) are used whole.
+    static let maximumSplitLength = 300
+
     /// Elements whose whole text can be an article heading whatever their class.
     /// Plain `div`/`p`/`span` qualify only when named as a title (see `namesTitle`): site
     /// names stand alone in such elements all over headers and footers.
@@ -49,6 +52,8 @@ struct TitleFinder {
     /// at least 4 characters.
     static func candidates(of title: String) -> [String] {
         var result: [String] = [title]
+        // Real titles have a handful of separators; a title of thousands is not split.
+        guard title.count <= maximumSplitLength else { return result }
         let characters = Array(title)
         for (position, character) in characters.enumerated() where separators.contains(character) {
             let before = String(characters[..<position]).trimmingSeparators()

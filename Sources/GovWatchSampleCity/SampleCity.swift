@@ -8,6 +8,20 @@ import GovWatchCore
 /// Every date is relative to `asOf` (default: 2022-03-31 24:00 CST, i.e. `--as-of 2022-03-31`),
 /// so staleness is the same whenever the tests run. Serve it with `FixtureServer`.
 ///
+/// Conventions the importer and the inspections rely on:
+/// - Hosts: the portal `www.hongxi.gov.cn`, departments `*.hongxi.gov.cn` (and `www.hxamr.cn`,
+///   deliberately outside .gov.cn), counties `www.qingshan.gov.cn` (with `wjj.qingshan.gov.cn`)
+///   and `www.lanjiang.gov.cn` (GBK throughout); feeds on `feeds.hongxi.gov.cn`, app downloads on
+///   `app.hongxi.gov.cn`, crawler traps on `hostile.hongxi.gov.cn` (linked from 自然资源和规划局's
+///   相关链接 page); footer and platform hosts answer 200; any other host answers 502.
+/// - HTTPS: the fixture is plain HTTP and answers `CONNECT` with 502, so every site carries a
+///   planted `site.https.missing` (notice level); a "clean" site has no other planted problem.
+/// - The accounts CSV has an extra column `interaction` (`1`/`0`), the inspector's record of an
+///   effective interaction function (`account.interaction.missing`).
+/// - Stopped and closed accounts publish nothing and are not expected to be stale or zombie.
+/// - `PlantedProblem.mustBeFound == false` marks links to hostile endpoints whose verdict
+///   depends on the inspector's limits; `scenario == true` marks the rectification problems.
+///
 /// ```swift
 /// let city = SampleCity.standard
 /// let server = try await FixtureServer.start(city: city)

@@ -110,6 +110,18 @@ import Testing
         #expect(finding.evidence?.hasPrefix("附件（通知公告栏目）公开了个人信息（身份证号）") == true)
     }
 
+    @Test func noExcerptCarriesANamedPatientInClear() throws {
+        let text = "申请事由：王秀英确诊为乳腺癌，申请医疗救助。中华人民共合国宪法规定"
+        let documents = scanned([page("tzgg/t3.html", text, category: .notice)])
+        let severe = try #require(SiteContentSevereError.check(site: F.target, scanned: documents, indicators: .national2019).first)
+        let health = try #require(SiteContentPrivacy.check(site: F.target, scanned: documents, indicators: .national2019).first)
+        #expect(health.detail["kind"] == "health")
+        for finding in [severe, health] {
+            #expect(finding.evidence?.contains("王秀英") == false, "\(finding.evidence ?? "")")
+            #expect(finding.evidence?.contains("王*英") == true, "\(finding.evidence ?? "")")
+        }
+    }
+
     @Test func aProvinceCanMakePrivacyAVeto() {
         let text = "联系人手机13907341234"
         let findings = SiteContentPrivacy.check(

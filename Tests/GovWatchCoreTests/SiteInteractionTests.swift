@@ -74,6 +74,20 @@ import Testing
         #expect(check([message(1, asked: F.daysAgo(150), answered: F.day("2022-04-10"), status: "已回复")]).count == 1)
         // Asked after the as-of day.
         #expect(check([message(1, asked: F.day("2022-04-01"))]).isEmpty)
+        // "未办结" is not "已办结".
+        #expect(check([message(1, asked: F.daysAgo(150), status: "未办结")]).count == 1)
+    }
+
+    @Test func messagesSharingTheirListURLStayApart() {
+        // A list that links no message pages: the crawler gives each message the list's URL.
+        let listed = (1...2).map { index in
+            ConsultationMessage(
+                url: F.mailboxURL, title: "来信\(index)", askedOn: F.daysAgo(100 + index), answeredOn: nil, columnURL: F.mailboxURL)
+        }
+        let findings = check(listed)
+        #expect(findings.count == 2)
+        #expect(Set(findings.map(\.fingerprint)).count == 2)
+        #expect(findings.allSatisfy { $0.url == F.mailboxURL })
     }
 
     @Test func oneFindingPerMessageOldestFirstWithStableFingerprints() throws {

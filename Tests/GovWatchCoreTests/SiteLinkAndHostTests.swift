@@ -26,12 +26,13 @@ import Testing
             link(F.homepageURL + "gzdt/index.html", status: 200, referrers: [F.homepageURL], onHomepage: true),
             link(F.homepageURL + "old.html", status: 301, referrers: [notice]),
         ])
+        // Homepage links first, then by target URL.
         #expect(findings.map { $0.detail["link"] } == [
-            .string(F.homepageURL + "images/banner_2019.jpg"), .string("http://www.hxgtzy.com/"),
-            .string(F.homepageURL + "tzgg/P0202203.docx"), .string(F.homepageURL + "xwdt/202101/t20210105_99999.html"),
+            .string(F.homepageURL + "images/banner_2019.jpg"), .string(F.homepageURL + "tzgg/P0202203.docx"),
+            .string(F.homepageURL + "xwdt/202101/t20210105_99999.html"), .string("http://www.hxgtzy.com/"),
         ])
-        #expect(findings.map { $0.detail["linkKind"] } == ["image", "external", "attachment", "internal"])
-        #expect(findings.map(\.url) == [F.homepageURL, article, notice, article])
+        #expect(findings.map { $0.detail["linkKind"] } == ["image", "attachment", "internal", "external"])
+        #expect(findings.map(\.url) == [F.homepageURL, notice, notice, article])
 
         let banner = findings[0]
         #expect(banner.level == .deduction)
@@ -40,14 +41,14 @@ import Testing
         #expect(banner.detail["error"] == .null)
         #expect(banner.evidence == "首页中的图片链接 \(F.homepageURL)images/banner_2019.jpg 无法访问（HTTP 404）")
 
-        let dead = findings[1]
+        let dead = findings[3]
         #expect(dead.detail["status"] == .null)
         #expect(dead.detail["external"] == true)
         #expect(dead.evidence == "页面 \(article) 中的外部链接 http://www.hxgtzy.com/ 无法访问（域名解析失败）")
 
-        let onSite = findings[3]
+        let onSite = findings[2]
         #expect(onSite.detail["referrerCount"] == 2)
-        #expect(onSite.detail["referrers"] == .array([.string(article), .string(notice)]))
+        #expect(onSite.detail["referrers"] == .array([.string(notice), .string(article)]))
         #expect(onSite.evidence?.hasSuffix("；共2个页面引用") == true)
     }
 

@@ -88,6 +88,19 @@ struct HTMLDocumentTests {
         #expect(page.text.contains("条目19999"))
     }
 
+    @Test("one tag with 100,000 attributes and a title with 50,000 separators stay fast")
+    func pathologicalMarkup() {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let attributes = (0..<100_000).map { "a\($0)=\"xxxxxxxxxx\"" }.joined(separator: " ")
+        let page = PageExtractor().extract(html: "<div \(attributes)>内容</div><p>正文</p>", url: nil)
+        #expect(page.text.contains("正文"))
+        let title = String(repeating: "标题_", count: 50_000)
+        let titled = PageExtractor().extract(html: "<title>\(title)</title>" + String(repeating: "<h1>标题</h1>", count: 5_000), url: nil)
+        #expect(titled.title?.count == title.count - 1)
+        #expect(clock.now - started < .seconds(30))
+    }
+
     @Test("many unclosed inline elements")
     func unclosedInline() {
         let html = String(repeating: "<b><i><font>", count: 20_000) + "文字"

@@ -254,6 +254,8 @@ struct CrawlEngine: Sendable {
                 }
                 group.addTask {
                     let (result, links) = try await process(entry, ledger: ledger)
+                    // A fetch cut short by cancellation is not a result: the URL stays queued.
+                    try Task.checkCancellation()
                     if entry.depth == 0, let final = result.finalURL.flatMap(NormalizedURL.init) {
                         await ledger.extendScope(with: final)
                     }

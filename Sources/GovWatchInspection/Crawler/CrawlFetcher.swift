@@ -44,10 +44,22 @@ final class CrawlFetcher: Sendable {
     let gate: PolitenessGate
     /// Hosts that answered HEAD wrongly (an error where GET works): checked with GET from then on.
     private let headBroken = HostSet()
+    /// Plain-HTTP requests through `--proxy`, in absolute form.
+    private let proxyTransport: ForwardProxyTransport?
 
     init(configuration: CrawlConfiguration, client: HTTPClient?) throws {
         self.configuration = configuration
         self.gate = PolitenessGate(perHostLimit: configuration.perHostConcurrency, delay: configuration.perHostDelay)
+        if case .some(let proxy) = try InspectionHTTPClient.proxy(configuration.proxy),
+            let components = URLComponents(string: configuration.proxy ?? ""), let host = components.host
+        {
+            _ = proxy
+            self.proxyTransport = ForwardProxyTransport(
+                host: host, port: components.port ?? 80, connectTimeout: .crawl(configuration.connectTimeout),
+                decompressionRatio: configuration.maximumDecompressionRatio)
+        } else {
+            self.proxyTransport = nil
+        }
         if let client {
             self.client = client
             self.ownsClient = false
@@ -185,6 +197,10 @@ final class CrawlFetcher: Sendable {
             if let etag = validators.etag { request.headers.add(name: "If-None-Match", value: etag) }
             if let lastModified = validators.lastModified { request.headers.add(name: "If-Modified-Since", value: lastModified) }
         }
+        if let proxyTransport, url.scheme == "http" {
+            return try await viaProxy(
+                proxyTransport, url, method: method, headers: request.headers, bodyLimit: bodyLimit, began: began)
+        }
         let response: HTTPClientResponse
         do {
             // The deadline of `execute` ends when the head arrives: it is the first-byte timeout.
@@ -223,6 +239,47 @@ final class CrawlFetcher: Sendable {
     }
 
     private enum BodyError: Error { case tooLarge, timedOut }
+
+    /// `once` through the forward proxy.
+    private func viaProxy(
+        _ transport: ForwardProxyTransport, _ url: NormalizedURL, method: Method, headers: HTTPHeaders, bodyLimit: Int,
+        began: ContinuousClock.Instant
+    ) async throws -> (Result<CrawlResponse, CrawlFailure>, Duration?) {
+        let now = NIODeadline.now()
+        let reads = method == .get && bodyLimit > 0
+        do {
+            let exchange = try await transport.exchange(
+                method: method == .head ? .HEAD : .GET, url: url.description, headers: headers,
+                firstByteDeadline: now + .crawl(configuration.firstByteTimeout),
+                responseDeadline: now + .crawl(configuration.responseTimeout),
+                bodyLimit: { head in
+                    guard reads, head.status.code == 200 || head.status.code == 203 else { return nil }
+                    if let length = head.headers.first(name: "Content-Length").flatMap(Int.init), length > bodyLimit { return 0 }
+                    return bodyLimit
+                })
+            let head = exchange.head
+            let status = Int(head.status.code)
+            var result = CrawlResponse(
+                status: status, finalURL: url, redirects: [], contentType: head.headers.first(name: "Content-Type"),
+                etag: head.headers.first(name: "ETag"), lastModified: head.headers.first(name: "Last-Modified"),
+                body: exchange.body)
+            if (300...399).contains(status) { result.redirectLocation = head.headers.first(name: "Location") }
+            return (.success(result), head.headers.first(name: "Retry-After").flatMap(Self.retryAfter))
+        } catch let failure as ForwardProxyTransport.Failure {
+            switch failure {
+            case .firstByteTimeout:
+                return (.failure(CrawlFailure(reason: "超时", status: nil, finalURL: url, retryable: true)), nil)
+            case .responseTimeout:
+                return (.failure(CrawlFailure(reason: "超时（整体响应超过\(Self.seconds(configuration.responseTimeout))秒）", status: 200, finalURL: url, retryable: false)), nil)
+            case .tooLarge:
+                return (.failure(Self.tooLarge(bodyLimit, status: 200, url: url)), nil)
+            case .closedEarly:
+                return (.failure(CrawlFailure(reason: "连接被关闭", status: nil, finalURL: url, retryable: true)), nil)
+            }
+        } catch {
+            return (.failure(try Self.failure(error, url: url)), nil)
+        }
+    }
 
     /// Reads at most `limit` bytes before `deadline`; the reading task is cancelled at the
     /// deadline, which cancels the request (a trickling server cannot hold the crawl).
@@ -287,6 +344,13 @@ final class CrawlFetcher: Sendable {
             case .remoteConnectionClosed: return failed("连接被关闭", retry: true)
             case .invalidURL, .emptyHost, .emptyScheme: return failed("网址无效", retry: false)
             default: break
+            }
+        }
+        if let error = error as? ChannelError {
+            switch error {
+            case .ioOnClosedChannel, .eof, .outputClosed, .inputClosed, .alreadyClosed: return failed("连接被关闭", retry: true)
+            case .connectTimeout: return failed("连接超时", retry: true)
+            default: return failed("连接错误（\(error)）", retry: true)
             }
         }
         if let error = error as? NIOHTTPDecompression.DecompressionError {

@@ -8,7 +8,7 @@ import GovWatchStore
 /// recorded in the registry as `discovered` for an administrator to confirm.
 public final class CrawlingSiteEvidenceSource: SiteEvidenceSource {
     public let store: Store
-    public let configuration: CrawlConfiguration
+    public let crawler: WebsiteCrawler
     private let progress: (@Sendable (CrawlProgress) -> Void)?
 
     /// - Parameters:
@@ -16,10 +16,14 @@ public final class CrawlingSiteEvidenceSource: SiteEvidenceSource {
     ///   - progress: progress of each site's crawl (e.g. a status line on a terminal).
     /// - Throws: `InspectionHTTPClient.InvalidProxy` for a malformed proxy.
     public init(store: Store, configuration: CrawlConfiguration, progress: (@Sendable (CrawlProgress) -> Void)? = nil) throws {
-        _ = try InspectionHTTPClient.proxy(configuration.proxy)
         self.store = store
-        self.configuration = configuration
+        self.crawler = try WebsiteCrawler(configuration: configuration)
         self.progress = progress
+    }
+
+    /// Stops the crawler's HTTP client; call once when the inspection is over.
+    public func shutdown() async throws {
+        try await crawler.shutdown()
     }
 
     /// The defaults with `--proxy` and `--max-pages` (nil: 5,000) applied.
@@ -37,18 +41,9 @@ public final class CrawlingSiteEvidenceSource: SiteEvidenceSource {
         let discoveredURLs = Set(stored.discovered.map(\.url))
         let imported = columns.filter { !discoveredURLs.contains($0.url) }
         let discovered = columns.filter { discoveredURLs.contains($0.url) }
-        // One HTTP client per site, shut down here, so nothing outlives the call.
-        let crawler = try WebsiteCrawler(configuration: configuration)
-        let result: SiteCrawlResult
-        do {
-            result = try await crawler.crawl(
-                site: site, columns: imported, discoveredColumns: discovered, asOf: asOf, store: store,
-                sessionKey: "\(runCode)/\(site.code)", progress: progress)
-        } catch {
-            try? await crawler.shutdown()
-            throw error
-        }
-        try await crawler.shutdown()
+        let result = try await crawler.crawl(
+            site: site, columns: imported, discoveredColumns: discovered, asOf: asOf, store: store,
+            sessionKey: "\(runCode)/\(site.code)", progress: progress)
         if !result.discoveredColumns.isEmpty {
             try await store.recordDiscoveredColumns(result.discoveredColumns, siteCode: site.code)
         }

@@ -170,6 +170,10 @@ final class FixtureHandler: ChannelInboundHandler {
     private func pump(context: ChannelHandlerContext) {
         guard var current = stream else { return }
         while current.sent < current.length {
+            guard context.channel.isActive else {
+                stream = nil  // the client left mid-body: produce nothing more
+                return
+            }
             let end = min(current.length, current.sent + current.chunk)
             let bytes = current.produce(current.sent..<end)
             current.sent = end

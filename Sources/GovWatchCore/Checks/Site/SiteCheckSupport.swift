@@ -151,6 +151,24 @@ enum ContentFindingSupport {
         return detail
     }
 
+    /// The excerpt of `problem` as stored in a finding's evidence, with every piece of
+    /// personal information of the document that still appears in clear replaced by its
+    /// masked form — a second line of defence, so that no excerpt (of a severe error next to
+    /// a named patient, say) ever carries personal information, whatever the excerpt
+    /// renderer leaves.
+    static func excerpt(_ document: ScannedDocument, for problem: ContentProblem) -> String {
+        var text = document.result.excerpt(for: problem).description
+        let clear = document.result.problems
+            .filter(\.kind.isPersonalInformation)
+            .map { (clear: String(document.result.text[$0.range]), masked: $0.evidence) }
+            .filter { !$0.clear.isEmpty && $0.clear != $0.masked }
+            .sorted { $0.clear.count > $1.clear.count }
+        for value in clear where text.contains(value.clear) {
+            text = text.replacingOccurrences(of: value.clear, with: value.masked)
+        }
+        return text
+    }
+
     /// The document URL (with its part), the kind and the term or masked value: what names a
     /// content problem across runs, the same shape `ContentScanResult.findings` uses.
     static func locationKey(_ document: ScannedDocument, kind: ContentProblem.Kind, value: String) -> String {

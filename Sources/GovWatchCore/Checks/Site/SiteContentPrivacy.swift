@@ -46,7 +46,7 @@ public enum SiteContentPrivacy {
                 return Finding(
                     target: site, indicator: indicator, level: indicators.level(indicator),
                     url: SiteCheckSupport.splitPart(document.document.url).url, detail: .object(detail),
-                    evidence: "\(container)\(place)公开了\(first.kind.chineseName)\(times)：\(document.result.excerpt(for: first))",
+                    evidence: "\(container)\(place)公开了\(first.kind.chineseName)\(times)：\(ContentFindingSupport.excerpt(document, for: first))",
                     locationKey: ContentFindingSupport.locationKey(document, kind: first.kind, value: first.evidence))
             }
         }

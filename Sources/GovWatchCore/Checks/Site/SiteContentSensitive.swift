@@ -27,7 +27,7 @@ public enum SiteContentSensitive {
                 return Finding(
                     target: site, indicator: indicator, level: indicators.level(indicator),
                     url: SiteCheckSupport.splitPart(document.document.url).url, detail: .object(detail),
-                    evidence: "敏感词“\(first.evidence)”\(times)：\(document.result.excerpt(for: first))",
+                    evidence: "敏感词“\(first.evidence)”\(times)：\(ContentFindingSupport.excerpt(document, for: first))",
                     locationKey: ContentFindingSupport.locationKey(document, kind: .sensitive, value: term))
             }
         }

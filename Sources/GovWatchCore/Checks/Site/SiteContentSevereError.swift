@@ -55,7 +55,7 @@ public enum SiteContentSevereError {
                 findings.append(Finding(
                     target: site, indicator: indicator, level: indicators.level(indicator),
                     url: SiteCheckSupport.splitPart(document.document.url).url, detail: .object(detail),
-                    evidence: "严重表述错误：\(document.result.excerpt(for: first))（应为“\(correct)”\(repeatNote)）",
+                    evidence: "严重表述错误：\(ContentFindingSupport.excerpt(document, for: first))（应为“\(correct)”\(repeatNote)）",
                     locationKey: ContentFindingSupport.locationKey(document, kind: .severe, value: term)))
             }
         }

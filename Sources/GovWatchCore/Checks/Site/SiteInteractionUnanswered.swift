@@ -11,9 +11,10 @@ import Foundation
 /// no date is shown; a message marked invalid (无效, 重复, 不予受理, 已撤回 …) is not a valid
 /// message. A late answer is `site.interaction.slow-reply`'s finding, not this one.
 ///
-/// One finding per message, at the message's URL (the location key; its asked date and
-/// title when it has no URL). `detail`: `title`, `asked` (YYYY-MM-DD), `status` (as shown,
-/// or null), `daysUnanswered`, `months` (the limit), `column` (the channel's URL, or null).
+/// One finding per message, at the message's URL (location key: the URL, asked day and
+/// title, since a list without message pages gives every message the list's URL).
+/// `detail`: `title`, `asked` (YYYY-MM-DD), `status` (as shown, or null), `daysUnanswered`,
+/// `months` (the limit), `column` (the channel's URL, or null).
 public enum SiteInteractionUnanswered {
     /// The indicator this check reports.
     public static let indicator = IndicatorID.siteInteractionUnanswered
@@ -21,7 +22,7 @@ public enum SiteInteractionUnanswered {
     /// Status words that mark a message as not a valid consultation.
     public static let invalidMarkers = ["无效", "重复", "不予受理", "撤回", "撤销", "测试"]
     /// Status words that mark a message as answered.
-    public static let answeredMarkers = ["已回复", "已答复", "已办结", "已处理", "已反馈", "办结", "已解答"]
+    public static let answeredMarkers = ["已回复", "已答复", "已办结", "已处理", "已反馈", "已解答"]
 
     /// Whether the message counts as a valid consultation.
     public static func isValid(_ message: ConsultationMessage) -> Bool {
@@ -67,8 +68,10 @@ public enum SiteInteractionUnanswered {
         }
     }
 
-    /// What names a message across runs: its URL, else its asked day and title.
+    /// What names a message across runs: its URL with its asked day and title, which never
+    /// change for one message — the URL alone is not enough, because a list that links no
+    /// message pages gives every message the list's own URL.
     static func key(_ message: ConsultationMessage) -> String {
-        message.url.isEmpty ? "\(message.askedOn)|\(message.title)" : message.url
+        "\(message.url)|\(message.askedOn)|\(message.title)"
     }
 }
