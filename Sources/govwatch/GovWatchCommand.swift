@@ -13,6 +13,7 @@ struct GovWatchCommand: AsyncParsableCommand {
         subcommands: [
             ImportCommand.self,
             ListCommand.self,
+            InspectCommand.self,
             ProbeCommand.self,
             FindingsCommand.self,
             ScorecardCommand.self,

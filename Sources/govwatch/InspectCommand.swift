@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import GovWatchCore
+import GovWatchInspection
+import GovWatchStore
+
+/// `govwatch inspect [--all] [--site CODE]... [--account ID]... [--as-of DATE] [--proxy URL]
+/// [--max-pages N] [--concurrency N] [--dictionary FILE]... [--indicators FILE]`.
+struct InspectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "检查网站和政务新媒体（抓取、检查、评分），保存为一个检查批次；中断后再次运行会继续未完成的批次。"
+    )
+
+    @Flag(help: "检查全部已登记的网站和账号（未指定 --site/--account 时的默认行为）")
+    var all = false
+
+    @Option(name: .customLong("site"), help: "网站标识码，可重复")
+    var sites: [String] = []
+
+    @Option(name: .customLong("account"), help: "账号ID，可重复")
+    var accounts: [String] = []
+
+    @Option(name: .customLong("as-of"), help: "监测时间点：YYYY-MM-DD（当天24:00）或 ISO 8601 时间，默认为当前时间")
+    var asOf: String?
+
+    @Option(help: "HTTP 代理，如 http://127.0.0.1:8080")
+    var proxy: String?
+
+    @Option(name: .customLong("max-pages"), help: "每个网站最多抓取的页面数")
+    var maxPages = 5_000
+
+    @Option(help: "同时进行的请求数")
+    var concurrency = 16
+
+    @Option(name: .customLong("dictionary"), help: "附加的词典文件，可重复")
+    var dictionaries: [String] = []
+
+    @Option(help: "指标文件（JSON），默认使用内置的国办秘函〔2019〕19号指标")
+    var indicators: String?
+
+    @Flag(name: .customLong("ignore-robots"), help: "不遵守 robots.txt（监管检查时可用）")
+    var ignoreRobots = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let asOfDate: Date
+        if let asOf {
+            guard let parsed = ChinaTime.parseMoment(asOf, bareDayMeansEnd: true) else {
+                throw reportFailure("--as-of “\(asOf)” 无效：应为 YYYY-MM-DD 或 ISO 8601 时间")
+            }
+            asOfDate = parsed
+        } else {
+            asOfDate = Date()
+        }
+        let indicatorSet: IndicatorSet
+        let scanner: ContentScanner
+        do {
+            indicatorSet = try indicators.map { try IndicatorSet.load(contentsOf: URL(fileURLWithPath: $0)) } ?? .national2019
+            let extra = try dictionaries.map { try ContentDictionary.load(contentsOf: URL(fileURLWithPath: $0)) }
+            scanner = try ContentScanner.standard(additional: extra, levels: ContentLevels(indicators: indicatorSet))
+        } catch {
+            throw reportFailure("\(error)")
+        }
+        let client: HTTPClientHandle
+        do {
+            client = try HTTPClientHandle(proxy: proxy)
+        } catch {
+            throw reportFailure("\(error)")
+        }
+        var crawl = CrawlConfiguration()
+        crawl.proxy = proxy
+        crawl.maximumPages = maxPages
+        crawl.concurrency = max(1, concurrency)
+        crawl.obeyRobots = !ignoreRobots
+        let request = InspectionRequest(
+            siteCodes: all ? [] : sites, accountIDs: all ? [] : accounts, asOf: asOfDate, indicators: indicatorSet, scanner: scanner)
+
+        let outcome: InspectionOutcome
+        do {
+            outcome = try await withStore(global) { store in
+                let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: crawl)
+                do {
+                    let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(client: client.client))
+                    let outcome = try await runner.run(request, progress: { writeOut($0 + "\n") })
+                    try await crawler.shutdown()
+                    return outcome
+                } catch let error as InspectionRunner.UnknownTargets {
+                    try? await crawler.shutdown()
+                    throw reportFailure(error.description)
+                } catch {
+                    try? await crawler.shutdown()
+                    throw error
+                }
+            }
+            await client.shutdown()
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        for (account, problem) in outcome.feedProblems {
+            writeOut("数据源异常  \(account.id)  \(account.name)：\(problem)\n")
+        }
+        let passed = outcome.scorecards.filter(\.passed).count
+        writeOut("检查批次 \(outcome.run.code)：\(outcome.scorecards.count) 个对象，合格 \(passed) 个，问题 \(outcome.findings.count) 个\n")
+    }
+}
+
+extension ContentLevels {
+    /// Content levels as the indicator set defines them for sites (a province may make
+    /// personal information a veto).
+    init(indicators: IndicatorSet) {
+        self.init(
+            severe: indicators.level(.siteContentSevereError), privacy: indicators.level(.siteContentPrivacy),
+            sensitive: indicators.level(.siteContentSensitive))
+    }
+}
