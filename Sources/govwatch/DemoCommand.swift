@@ -68,7 +68,7 @@ struct DemoCommand: AsyncParsableCommand {
         let start = city.asOf.addingTimeInterval(-7 * 86_400)
         for slot in 0..<slots {
             let at = start.addingTimeInterval(Double(slot) * 7 * 86_400 / Double(slots) + 60)
-            _ = try await ProbeRound.run(codes: [], store: store, client: client.client, concurrency: 16, now: { at })
+            _ = try await ProbeRound.run(codes: [], store: store, http: client.http, concurrency: 16, now: { at })
         }
         say("  共监测 \(slots) 轮")
 
@@ -79,7 +79,7 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.proxy = proxy
         configuration.maximumPages = maxPages
         let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: configuration)
-        let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(client: client.client))
+        let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http))
         let outcome: InspectionOutcome
         do {
             outcome = try await runner.run(

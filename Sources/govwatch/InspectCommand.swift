@@ -82,7 +82,7 @@ struct InspectCommand: AsyncParsableCommand {
             outcome = try await withStore(global) { store in
                 let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: crawl)
                 do {
-                    let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(client: client.client))
+                    let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http))
                     let outcome = try await runner.run(request, progress: { writeOut($0 + "\n") })
                     try await crawler.shutdown()
                     return outcome

@@ -33,7 +33,7 @@ struct ProbeCommand: AsyncParsableCommand {
         do {
             results = try await withStore(global) { store in
                 do {
-                    return try await ProbeRound.run(codes: all ? [] : sites, store: store, client: client.client)
+                    return try await ProbeRound.run(codes: all ? [] : sites, store: store, http: client.http)
                 } catch let error as ProbeRound.UnknownSites {
                     throw reportFailure(error.description)
                 }

@@ -84,7 +84,9 @@ struct HTMLDocumentTests {
     func unclosedLinks() {
         let html = "<ul>" + (0..<20_000).map { "<li><a href=/p\($0).html>条目\($0)<span>2022-03-10" }.joined()
         let page = PageExtractor().extract(html: html, url: "http://www.example.gov.cn/")
-        #expect(page.links.count == 20_000)
+        // libxml2 nests each unclosed <li><a><span> inside the previous one: links down to
+        // HTMLDocument.maximumDepth are reported, the text of all of them is kept.
+        #expect(page.links.count == HTMLDocument.maximumDepth / 3)
         #expect(page.text.contains("条目19999"))
     }
 
@@ -97,7 +99,7 @@ struct HTMLDocumentTests {
         #expect(page.text.contains("正文"))
         let title = String(repeating: "标题_", count: 50_000)
         let titled = PageExtractor().extract(html: "<title>\(title)</title>" + String(repeating: "<h1>标题</h1>", count: 5_000), url: nil)
-        #expect(titled.title?.count == title.count - 1)
+        #expect(titled.title?.count == title.count)
         #expect(clock.now - started < .seconds(30))
     }
 

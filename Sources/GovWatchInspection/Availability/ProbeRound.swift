@@ -13,14 +13,14 @@ public enum ProbeRound {
     /// Probes the homepages of `codes` (every site when empty) at most `concurrency` at a
     /// time, stores each probe, and returns them in site-code order.
     public static func run(
-        codes: [String], store: Store, client: HTTPClient, concurrency: Int = 8, now: @escaping @Sendable () -> Date = { Date() }
+        codes: [String], store: Store, http: SimpleHTTP, concurrency: Int = 8, now: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> [(site: SiteRecord, probe: Probe)] {
         let registered = try await store.sites()
         let selected = codes.isEmpty ? registered : registered.filter { codes.contains($0.code) }
         let missing = codes.filter { code in !registered.contains { $0.code == code } }
         guard missing.isEmpty else { throw UnknownSites(codes: missing) }
 
-        let prober = Prober(client: client)
+        let prober = Prober(http: http)
         var results: [(SiteRecord, Probe)] = []
         try await withThrowingTaskGroup(of: (SiteRecord, Probe).self) { group in
             var pending = selected.makeIterator()

@@ -11,13 +11,13 @@ import NIOHTTP1
 /// (a firewall or rate limiter in front of a live server) also fail: the homepage did not
 /// load. Redirects are followed up to 5 hops; the body is read up to 2 MB.
 public struct Prober: Sendable {
-    public var client: HTTPClient
+    public var http: SimpleHTTP
     public var timeout: TimeAmount
     public var maxBodyBytes = 2 << 20
     public var maxRedirects = 5
 
-    public init(client: HTTPClient, timeout: TimeAmount = .seconds(15)) {
-        self.client = client
+    public init(http: SimpleHTTP, timeout: TimeAmount = .seconds(15)) {
+        self.http = http
         self.timeout = timeout
     }
 
@@ -30,15 +30,8 @@ public struct Prober: Sendable {
         do {
             for _ in 0...maxRedirects {
                 visited.insert(current)
-                var request = HTTPClientRequest(url: current)
-                request.headers.add(name: "User-Agent", value: InspectionHTTPClient.userAgent)
-                let response = try await client.execute(request, deadline: deadline)
-                var received = 0
-                for try await chunk in response.body {
-                    received += chunk.readableBytes
-                    if received >= maxBodyBytes { break }
-                }
-                let status = Int(response.status.code)
+                let response = try await http.get(current, deadline: deadline, maxBytes: maxBodyBytes, truncateOverLimit: true)
+                let status = response.status
                 if (300..<400).contains(status), let location = response.headers.first(name: "Location"),
                     let next = URL(string: location, relativeTo: URL(string: current))?.absoluteString
                 {

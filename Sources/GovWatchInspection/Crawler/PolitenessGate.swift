@@ -56,7 +56,11 @@ actor PolitenessGate {
                 state.waiters.append(continuation)
                 hosts[host] = state
             }
-            try Task.checkCancellation()
+            if Task.isCancelled {
+                // Hand the wake-up on: the slot this task was woken for is still free.
+                wakeNext(host)
+                throw CancellationError()
+            }
         }
     }
 
@@ -64,6 +68,12 @@ actor PolitenessGate {
     func release(_ host: String) {
         guard var state = hosts[host] else { return }
         state.active -= 1
+        hosts[host] = state
+        wakeNext(host)
+    }
+
+    private func wakeNext(_ host: String) {
+        guard var state = hosts[host] else { return }
         if state.firstWaiter < state.waiters.count {
             let next = state.waiters[state.firstWaiter]
             state.firstWaiter += 1

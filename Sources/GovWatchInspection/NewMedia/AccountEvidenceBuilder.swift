@@ -7,16 +7,16 @@ import NIOCore
 /// Gathers the evidence of new-media accounts: polls their feeds, checks whether stopped
 /// apps can still be downloaded, and reads every known post from the store.
 public struct AccountEvidenceBuilder: Sendable {
-    public var client: HTTPClient
+    public var http: SimpleHTTP
 
-    public init(client: HTTPClient) {
-        self.client = client
+    public init(http: SimpleHTTP) {
+        self.http = http
     }
 
     public func evidence(for accounts: [AccountRecord], store: Store, asOf: Date, now: @escaping @Sendable () -> Date = { Date() })
         async throws -> [AccountEvidence]
     {
-        let outcomes = try await FeedPoller(client: client).poll(accounts, store: store, now: now)
+        let outcomes = try await FeedPoller(http: http).poll(accounts, store: store, now: now)
         let problems = Dictionary(outcomes.map { ("\($0.account.platform.rawValue) \($0.account.id)", $0.problem) }) { a, _ in a }
         var evidence: [AccountEvidence] = []
         for account in accounts {
@@ -34,7 +34,7 @@ public struct AccountEvidenceBuilder: Sendable {
 
     /// Whether `url` still serves something (2xx after up to 5 redirects) within 15 s.
     func stillAnswers(_ url: String) async -> Bool {
-        let prober = Prober(client: client)
+        let prober = Prober(http: http)
         let probe = await prober.probe(siteCode: "", url: url, at: Date(timeIntervalSince1970: 0))
         return probe.ok && (200..<300).contains(probe.status ?? 0)
     }

@@ -12,14 +12,14 @@ import NIOHTTP1
 /// malformed, empty, huge or slow feed is recorded as the account's feed problem and the
 /// other accounts go on.
 public struct FeedPoller: Sendable {
-    public var client: HTTPClient
+    public var http: SimpleHTTP
     /// Whole-response deadline of one feed.
     public var timeout: TimeAmount = .seconds(30)
     /// A bigger feed is refused (a bridge gives tens of items, not megabytes).
     public var maxBytes = 5 << 20
 
-    public init(client: HTTPClient) {
-        self.client = client
+    public init(http: SimpleHTTP) {
+        self.http = http
     }
 
     /// What one poll of one account did.
@@ -108,13 +108,17 @@ public struct FeedPoller: Sendable {
         let deadline = NIODeadline.now() + timeout
         var current = url
         for _ in 0..<6 {
-            var request = HTTPClientRequest(url: current)
-            request.headers.add(name: "User-Agent", value: InspectionHTTPClient.userAgent)
-            request.headers.add(name: "Accept", value: "application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, */*;q=0.5")
-            if let etag { request.headers.add(name: "If-None-Match", value: etag) }
-            if let lastModified { request.headers.add(name: "If-Modified-Since", value: lastModified) }
-            let response = try await client.execute(request, deadline: deadline)
-            let status = Int(response.status.code)
+            var headers = HTTPHeaders()
+            headers.add(name: "Accept", value: "application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, */*;q=0.5")
+            if let etag { headers.add(name: "If-None-Match", value: etag) }
+            if let lastModified { headers.add(name: "If-Modified-Since", value: lastModified) }
+            let response: SimpleHTTP.Response
+            do {
+                response = try await http.get(current, headers: headers, deadline: deadline, maxBytes: maxBytes)
+            } catch let error as SimpleHTTP.TooLarge {
+                throw FetchProblem(reason: "数据源过大（超过 \(error.limit / 1024) KB）")
+            }
+            let status = response.status
             if status == 304 { return Fetched(body: nil, etag: etag, lastModified: lastModified) }
             if (300..<400).contains(status), let location = response.headers.first(name: "Location"),
                 let next = URL(string: location, relativeTo: URL(string: current))?.absoluteString
@@ -123,16 +127,8 @@ public struct FeedPoller: Sendable {
                 continue
             }
             guard (200..<300).contains(status) else { throw FetchProblem(reason: "数据源返回 HTTP \(status)") }
-            if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maxBytes {
-                throw FetchProblem(reason: "数据源过大（\(length / 1024) KB，上限 \(maxBytes / 1024) KB）")
-            }
-            var body = Data()
-            for try await chunk in response.body {
-                body.append(contentsOf: chunk.readableBytesView)
-                if body.count > maxBytes { throw FetchProblem(reason: "数据源过大（超过 \(maxBytes / 1024) KB）") }
-            }
             return Fetched(
-                body: body, etag: response.headers.first(name: "ETag"), lastModified: response.headers.first(name: "Last-Modified"))
+                body: response.body, etag: response.headers.first(name: "ETag"), lastModified: response.headers.first(name: "Last-Modified"))
         }
         throw FetchProblem(reason: "数据源重定向次数过多")
     }

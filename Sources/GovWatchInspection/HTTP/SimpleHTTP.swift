@@ -1,0 +1,79 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// One-shot GET requests for the prober, the feed poller and app download checks, through
+/// the configured forward proxy.
+///
+/// AsyncHTTPClient tunnels every request through a proxy with `CONNECT`; forward proxies
+/// (the fixture server, many government network gateways) expect plain-HTTP requests in
+/// absolute form instead. So plain-HTTP requests with a proxy go through
+/// `ForwardProxyTransport` (the crawler's), everything else through AsyncHTTPClient.
+public struct SimpleHTTP: Sendable {
+    public let client: HTTPClient
+    let forward: ForwardProxyTransport?
+
+    /// A GET's outcome; `truncated` when the body was cut at the caller's limit.
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: HTTPHeaders
+        public var body: Data
+        public var truncated: Bool
+    }
+
+    public init(client: HTTPClient, proxy: String?) throws {
+        self.client = client
+        if let proxy, case .some = try InspectionHTTPClient.proxy(proxy),
+            let components = URLComponents(string: proxy), let host = components.host
+        {
+            forward = ForwardProxyTransport(
+                host: host, port: components.port ?? 80, connectTimeout: .seconds(10), decompressionRatio: 20)
+        } else {
+            forward = nil
+        }
+    }
+
+    /// GETs `url` without following redirects; reads at most `maxBytes` of the body
+    /// (`truncateOverLimit`: keep what fits and say so; otherwise `SimpleHTTP.TooLarge`).
+    public func get(
+        _ url: String, headers: HTTPHeaders = [:], deadline: NIODeadline, maxBytes: Int, truncateOverLimit: Bool = false
+    ) async throws -> Response {
+        var headers = headers
+        if !headers.contains(name: "User-Agent") { headers.add(name: "User-Agent", value: InspectionHTTPClient.userAgent) }
+        if let forward, url.lowercased().hasPrefix("http://") {
+            do {
+                let exchange = try await forward.exchange(
+                    method: .GET, url: url, headers: headers, firstByteDeadline: deadline, responseDeadline: deadline,
+                    bodyLimit: { _ in truncateOverLimit ? maxBytes : maxBytes })
+                return Response(
+                    status: Int(exchange.head.status.code), headers: exchange.head.headers, body: Data(exchange.body), truncated: false)
+            } catch ForwardProxyTransport.Failure.tooLarge where truncateOverLimit {
+                return Response(status: 200, headers: [:], body: Data(), truncated: true)
+            } catch ForwardProxyTransport.Failure.tooLarge {
+                throw TooLarge(limit: maxBytes)
+            } catch ForwardProxyTransport.Failure.firstByteTimeout, ForwardProxyTransport.Failure.responseTimeout {
+                throw HTTPClientError.deadlineExceeded
+            }
+        }
+        var request = HTTPClientRequest(url: url)
+        request.headers = headers
+        let response = try await client.execute(request, deadline: deadline)
+        var body = Data()
+        var truncated = false
+        for try await chunk in response.body {
+            if body.count + chunk.readableBytes > maxBytes {
+                guard truncateOverLimit else { throw TooLarge(limit: maxBytes) }
+                truncated = true
+                break
+            }
+            body.append(contentsOf: chunk.readableBytesView)
+        }
+        return Response(status: Int(response.status.code), headers: response.headers, body: body, truncated: truncated)
+    }
+
+    public struct TooLarge: Error, CustomStringConvertible {
+        public var limit: Int
+        public var description: String { "响应过大（超过 \(limit / 1024) KB）" }
+    }
+}
