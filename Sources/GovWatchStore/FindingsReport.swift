@@ -36,7 +36,7 @@ public enum FindingsReport {
                 rows: findings.map {
                     [$0.target.name, $0.indicator.rawValue, $0.level.chineseName, $0.url ?? "（整体）", $0.evidence ?? ""]
                 },
-                footer: "检查批次 \(run.code)（监测时间点 \(ChinaTime.display(run.asOf))，指标 \(run.indicatorSet)）：共 \(findings.count) 个问题")
+                footer: "检查批次 \(run.code)（监测时间点 \(ChinaTime.displayAsOf(run.asOf))，指标 \(run.indicatorSet)）：共 \(findings.count) 个问题")
             return table
         }
     }

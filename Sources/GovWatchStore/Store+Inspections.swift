@@ -27,7 +27,8 @@ extension Store {
     /// Starts a run: `r-YYYYMMDD-NNNN` numbered per as-of day.
     public func startRun(asOf: Date, indicatorSet: String, startedAt: Date) async throws -> InspectionRun {
         try await database.transaction { db in
-            let day = CalendarDate(asOf)
+            // Named after the as-of day: `--as-of 2022-03-31` is 24:00 that day.
+            let day = CalendarDate(asOf.addingTimeInterval(-1))
             let prefix = String(format: "r-%04d%02d%02d-", day.year, day.month, day.day)
             let count = try await InspectionRunRow.query(on: db).filter(\.$code >= prefix).filter(\.$code < prefix + "~").count()
             let row = InspectionRunRow()

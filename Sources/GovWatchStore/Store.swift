@@ -15,16 +15,25 @@ public final class Store: Sendable {
     public let location: DatabaseLocation
     let databases: Databases
     let logger: Logger
+    /// SQLite: every query on one event loop, hence one connection. SQLite allows one
+    /// writer at a time and the driver sets no busy timeout, so concurrent writers on
+    /// several connections fail with "database is locked"; one connection serialises them.
+    let sqliteEventLoop: (any EventLoop)?
 
     /// The database handle for queries.
     public var database: any Database {
-        databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!
+        databases.database(logger: logger, on: sqliteEventLoop ?? MultiThreadedEventLoopGroup.singleton.any())!
     }
 
     private init(location: DatabaseLocation, databases: Databases, logger: Logger) {
         self.location = location
         self.databases = databases
         self.logger = logger
+        if case .sqlite = location {
+            sqliteEventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        } else {
+            sqliteEventLoop = nil
+        }
     }
 
     /// Opens (creating an SQLite file if needed) and runs pending migrations.
@@ -39,7 +48,7 @@ public final class Store: Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
         case .postgres(let url):
-            databases.use(try .postgres(url: url, sqlLogLevel: .trace), as: .psql)
+            databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
         }
         let store = Store(location: location, databases: databases, logger: logger)
         do {
@@ -52,14 +61,16 @@ public final class Store: Sendable {
     }
 
     /// Every migration, in order; append new ones, never edit an applied one.
-    static let migrations: [any Migration] = [CreateRegistry(), CreateInspections(), CreateTickets(), CreateCrawlState()]
+    static let migrations: [any Migration] = [
+        CreateRegistry(), CreateInspections(), CreateTickets(), CreateCrawlState(), CreateFeedStates(),
+    ]
 
     private func migrate() async throws {
         let migrations = Migrations()
         migrations.add(Self.migrations)
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
-            on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)
+            on: sqliteEventLoop ?? MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
     }

@@ -73,7 +73,7 @@ struct DemoCommand: AsyncParsableCommand {
         say("  共监测 \(slots) 轮")
 
         // 3. The inspection.
-        say("\n三、检查（监测时间点 \(ChinaTime.display(city.asOf))）")
+        say("\n三、检查（监测时间点 \(ChinaTime.displayAsOf(city.asOf))）")
         let scanner = try ContentScanner.standard()
         var configuration = CrawlConfiguration()
         configuration.proxy = proxy

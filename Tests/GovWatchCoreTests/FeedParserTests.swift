@@ -7,6 +7,7 @@ import Testing
         let rss = """
             <?xml version="1.0" encoding="UTF-8"?>
             <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>鸿溪发布</title>
+            <link>http://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=hx&amp;x=1&#38;y=2</link>
             <item><title>鸿溪市召开春季植树动员会</title><link>https://mp.weixin.qq.com/s/a1</link><guid>wx-a1</guid>
             <pubDate>Thu, 10 Mar 2022 09:30:00 +0800</pubDate><description><![CDATA[<p>会议要求<b>全民</b>植树。</p>]]></description></item>
             <item><title>第二条</title><link>https://mp.weixin.qq.com/s/a2</link><pubDate>Wed, 09 Mar 2022 01:00:00 GMT</pubDate></item>

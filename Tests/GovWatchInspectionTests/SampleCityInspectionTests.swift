@@ -1,4 +1,5 @@
 import Foundation
+import AsyncHTTPClient
 import GovWatchCore
 import GovWatchInspection
 import GovWatchSampleCity

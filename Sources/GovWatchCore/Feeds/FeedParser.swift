@@ -44,7 +44,7 @@ public enum FeedParser {
         }
         guard !data.isEmpty else { throw FeedError(reason: "数据源内容为空") }
         let delegate = XMLFeedDelegate()
-        let parser = XMLParser(data: data)
+        let parser = XMLParser(data: escapingBareAmpersands(data))
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
@@ -57,6 +57,43 @@ public enum FeedParser {
             throw FeedError(reason: "数据源格式错误（XML 在第 \(parser.lineNumber) 行无法解析或不完整）")
         }
         return (format, delegate.items)
+    }
+
+    /// Feeds in the wild put raw `&` in URLs (`?a=1&b=2`), which strict XML rejects; a
+    /// bare `&` that starts no entity is read as `&amp;`, as feed readers do.
+    static func escapingBareAmpersands(_ data: Data) -> Data {
+        guard data.contains(UInt8(ascii: "&")) else { return data }
+        var out = Data()
+        out.reserveCapacity(data.count + 64)
+        let bytes = [UInt8](data)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            out.append(byte)
+            if byte == UInt8(ascii: "&") && !startsEntity(bytes, at: index + 1) {
+                out.append(contentsOf: Array("amp;".utf8))
+            }
+            index += 1
+        }
+        return out
+    }
+
+    /// `name;`, `#123;` or `#x1F;` at `start`.
+    static func startsEntity(_ bytes: [UInt8], at start: Int) -> Bool {
+        var index = start
+        var count = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: "#") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "x") || bytes[index] == UInt8(ascii: "X") { index += 1 }
+        }
+        while index < bytes.count, count < 32 {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ";") { return count > 0 }
+            guard (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) else { return false }
+            index += 1
+            count += 1
+        }
+        return false
     }
 
     struct JSONFeed: Decodable {

@@ -74,6 +74,16 @@ public enum ChinaTime {
         return String(format: "%04d-%02d-%02d %02d:%02d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!)
     }
 
+    /// An as-of time for people: midnight is written as 24:00 of the day before, as
+    /// `--as-of 2022-03-31` is understood (`2022-03-31 24:00`).
+    public static func displayAsOf(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.hour, .minute, .second], from: date)
+        if parts.hour == 0, parts.minute == 0, parts.second == 0 {
+            return CalendarDate(date.addingTimeInterval(-1)).description + " 24:00"
+        }
+        return display(date)
+    }
+
     /// Reads a day at the start of `text` and returns it with what follows.
     static func scanDay(_ text: Substring) -> (CalendarDate, Substring)? {
         var rest = text
