@@ -58,7 +58,10 @@ struct SiteEvidenceBuilder {
             let https = homepage.scheme == "https" || (home.entry.finalURL.flatMap(NormalizedURL.init)?.scheme == "https")
             let searchWorks = (record?.search ?? []).contains { rows[$0]?.loaded == true }
             var newestSecondLevel: CalendarDate?
-            for row in rows.values where row.entry.depth == 1 && row.entry.role == CrawlRole.page.rawValue {
+            // Only a homepage that is a mere navigation entry (nothing dated of its own) is
+            // judged by its second-level pages.
+            let navigationOnly = !(record?.items.contains { $0.date != nil } ?? false)
+            for row in rows.values where navigationOnly && row.entry.depth == 1 && row.entry.role == CrawlRole.page.rawValue {
                 guard let record = row.record else { continue }
                 let dates = record.items.compactMap(\.date) + [record.published].compactMap { $0 }
                 if let newest = dates.max(), newestSecondLevel.map({ newest > $0 }) ?? true { newestSecondLevel = newest }

@@ -46,13 +46,38 @@ public struct PageExtractor: Sendable {
         let title = TitleFinder(document: document).title()
         let published = PublishDateFinder(document: document, plainText: plain, title: title).published()
         let identity = IdentityFinder(document: document, plainText: plain.string).identity()
-        let links = LinkCollector(document: document, base: base).links()
+        var links = LinkCollector(document: document, base: base).links()
         var reference: CalendarDate?
         if let asOf { reference = CalendarDate(asOf) } else { reference = published?.date }
-        let items = ListItemFinder(document: document, base: base, referenceDay: reference).items()
+        var items = ListItemFinder(document: document, base: base, referenceDay: reference).items()
+        if let records = PageExtractor.datastoreHTML(in: document) {
+            let listed = HTMLDocument(html: records)
+            items += ListItemFinder(document: listed, base: base, referenceDay: reference).items()
+            links += LinkCollector(document: listed, base: base).links()
+        }
         return ExtractedPage(
             url: pageURL?.description ?? url, title: title, published: published, identity: identity,
             listItems: items, links: links, text: full.string, charset: document.charset)
+    }
+
+    /// The records of Hanweb datastores (`<script type="text/xml"><datastore><recordset>
+    /// <record><![CDATA[<li>…</li>]]></record>…`): Hanweb's list script renders column lists
+    /// from them in the browser, so without reading them a Hanweb column looks empty.
+    static func datastoreHTML(in document: HTMLDocument) -> String? {
+        var html = ""
+        for script in document.elements(named: "script") where (script["type"] ?? "").lowercased().contains("xml") {
+            let raw = script.textContent
+            guard raw.contains("<record") else { continue }
+            var rest = raw[...]
+            while let open = rest.range(of: "<![CDATA["),
+                let close = rest.range(of: "]]>", range: open.upperBound..<rest.endIndex)
+            {
+                html += rest[open.upperBound..<close.lowerBound]
+                html += "\n"
+                rest = rest[close.upperBound...]
+            }
+        }
+        return html.isEmpty ? nil : html
     }
 
     /// The URL links resolve against: `<base href>` (itself resolved against the page

@@ -132,6 +132,25 @@ struct CrawlerUnitTests {
         #expect(analyzer.analyze(body: Array(blank.utf8), contentType: nil, url: url).placeholder)
     }
 
+    @Test("Hanweb datastore lists: CDATA records inside <script type=text/xml>")
+    func datastore() {
+        let html = """
+            <html><body><div id="col1"><script type="text/xml"><datastore>
+            <recordset>
+            <record><![CDATA[
+            <li><a href="/art/2022/3/1/art_1_1.html" title="关于春季造林的通知">关于春季造林的通知</a><span class="bt-data-time">2022-03-01</span></li>
+            ]]></record>
+            <record><![CDATA[
+            <li><a href="/art/2022/2/1/art_1_2.html" title="关于冬季防火的通知">关于冬季防火的通知</a><span class="bt-data-time">2022-02-01</span></li>
+            ]]></record>
+            </recordset></datastore></script></div></body></html>
+            """
+        let record = PageAnalyzer(asOf: Date(timeIntervalSince1970: 1_648_742_400))
+            .analyze(body: Array(html.utf8), contentType: nil, url: NormalizedURL("http://a.gov.cn/col/col1/index.html")!)
+        #expect(record.items.map(\.date) == [CalendarDate(year: 2022, month: 3, day: 1), CalendarDate(year: 2022, month: 2, day: 1)])
+        #expect(record.links.contains { $0.url == "http://a.gov.cn/art/2022/3/1/art_1_1.html" })
+    }
+
     @Test("Retry-After in seconds")
     func retryAfter() {
         #expect(CrawlFetcher.retryAfter("3") == .seconds(3))

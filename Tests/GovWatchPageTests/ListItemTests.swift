@@ -104,3 +104,24 @@ struct ListItemTests {
         #expect(found.map(\.date.description) == ["2022-03-12"])
     }
 }
+
+@Suite struct HanwebDatastoreTests {
+    @Test func listsInsideDatastoreScriptsAreRead() {
+        let html = """
+            <html><body><div id="col1"><script type="text/xml"><datastore>
+            <recordset>
+            <record><![CDATA[
+            <li><a href="/art/2022/3/10/art_1_1.html" title="财政资金直达">财政资金直达</a><span class="bt-data-time">2022-03-10</span></li>
+            ]]></record>
+            <record><![CDATA[
+            <li><a href="/art/2022/2/8/art_1_2.html">预算公开</a><span>2022-02-08</span></li>
+            ]]></record>
+            </recordset></datastore></script></div></body></html>
+            """
+        let page = PageExtractor().extract(html: html, url: "http://czj.hongxi.gov.cn/col/col1/index.html")
+        #expect(page.listItems.map(\.title) == ["财政资金直达", "预算公开"])
+        #expect(page.listItems.first?.url == "http://czj.hongxi.gov.cn/art/2022/3/10/art_1_1.html")
+        #expect(page.listItems.first?.date.description == "2022-03-10")
+        #expect(page.links.contains { $0.url == "http://czj.hongxi.gov.cn/art/2022/2/8/art_1_2.html" })
+    }
+}

@@ -18,7 +18,7 @@ struct PageAnalyzer: Sendable {
 
     func analyze(body: [UInt8], contentType: String?, url: NormalizedURL) -> PageRecord {
         let document = HTMLDocument(bytes: body, contentType: contentType)
-        let page = PageExtractor(asOf: asOf).extract(document: document, url: url.description)
+        var page = PageExtractor(asOf: asOf).extract(document: document, url: url.description)
         var record = PageRecord()
         record.title = page.title
         record.published = page.published?.date
@@ -27,6 +27,15 @@ struct PageAnalyzer: Sendable {
             siteCode: identity.siteCode, icp: identity.icp, police: identity.police, sponsor: identity.sponsor,
             partyGovBadge: identity.partyGovBadge)
         record.items = page.listItems.map { DatedItem(title: $0.title, url: $0.url, date: $0.date) }
+        if record.items.isEmpty, let records = Self.datastoreRecords(document) {
+            // Hanweb columns ship their list as CDATA records inside <script type="text/xml">.
+            let list = PageExtractor(asOf: asOf).extract(html: "<html><body><ul>" + records + "</ul></body></html>", url: url.description)
+            record.items = list.listItems.map { DatedItem(title: $0.title, url: $0.url, date: $0.date) }
+            if record.items.isEmpty { record.items = Self.undatedItems(HTMLDocument(html: "<ul>" + records + "</ul>"), page: url) }
+            for link in list.links where NormalizedURL(link.url) != nil {
+                page.links.append(link)
+            }
+        }
         record.text = page.text
         record.columnName = document.metaContent("ColumnName")
 
@@ -64,6 +73,22 @@ struct PageAnalyzer: Sendable {
             }
         }
         return record
+    }
+
+    /// The HTML of Hanweb `<datastore>` records (`<record><![CDATA[<li>…</li>]]></record>`), joined.
+    static func datastoreRecords(_ document: HTMLDocument) -> String? {
+        var joined = ""
+        for script in document.elements(named: "script") {
+            let text = script.textContent
+            guard text.contains("<datastore") || text.contains("<record") else { continue }
+            var rest = Substring(text)
+            while let open = rest.range(of: "<![CDATA[") {
+                guard let close = rest[open.upperBound...].range(of: "]]>") else { break }
+                joined += rest[open.upperBound..<close.lowerBound]
+                rest = rest[close.upperBound...]
+            }
+        }
+        return joined.isEmpty ? nil : joined
     }
 
     /// Class or id words of page furniture whose links are not list entries.
