@@ -58,7 +58,7 @@ public enum PageFetchError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Fetches single URLs with AsyncHTTPClient: optional forward proxy, redirects followed
+/// Fetches single URLs (`SimpleHTTP`: absolute-form requests through a forward proxy), redirects followed
 /// by hand (hop limit, loop detection, the chain recorded), connect / read /
 /// whole-request timeouts, and a cap on the body size (the rest is not downloaded).
 ///
@@ -80,12 +80,12 @@ public final class PageFetcher: Sendable {
 
     /// The limits in use.
     public let limits: Limits
-    private let client: HTTPClient
+    private let http: SimpleHTTP
     private let ownsClient: Bool
 
-    /// Fetches through `client`, which the caller keeps and shuts down.
-    public init(client: HTTPClient, limits: Limits = Limits()) {
-        self.client = client
+    /// Fetches through `http`, whose client the caller keeps and shuts down.
+    public init(http: SimpleHTTP, limits: Limits = Limits()) {
+        self.http = http
         self.limits = limits
         self.ownsClient = false
     }
@@ -94,14 +94,14 @@ public final class PageFetcher: Sendable {
     ///
     /// - Throws: `InspectionHTTPClient.InvalidProxy` for a malformed proxy address.
     public init(proxy: String?, limits: Limits = Limits()) throws {
-        self.client = try InspectionHTTPClient.make(proxy: proxy)
+        self.http = try SimpleHTTP(client: InspectionHTTPClient.make(proxy: proxy), proxy: proxy)
         self.limits = limits
         self.ownsClient = true
     }
 
     /// Stops the client if this fetcher started it. Call once, after the last fetch.
     public func shutdown() async throws {
-        if ownsClient { try await client.shutdown() }
+        if ownsClient { try await http.client.shutdown() }
     }
 
     /// Fetches `url` with GET, following redirects.
@@ -140,38 +140,24 @@ public final class PageFetcher: Sendable {
     }
 
     private func fetchOnce(_ url: NormalizedURL) async throws -> FetchedPage {
-        var request = HTTPClientRequest(url: url.description)
-        request.method = .GET
-        request.headers.add(name: "User-Agent", value: InspectionHTTPClient.userAgent)
-        request.headers.add(name: "Accept", value: "text/html,application/xhtml+xml,*/*;q=0.8")
-        request.headers.add(name: "Accept-Language", value: "zh-CN,zh;q=0.9")
+        var headers = HTTPHeaders()
+        headers.add(name: "Accept", value: "text/html,application/xhtml+xml,*/*;q=0.8")
+        headers.add(name: "Accept-Language", value: "zh-CN,zh;q=0.9")
         let deadline = NIODeadline.now() + TimeAmount(limits.requestTimeout)
         do {
-            let response = try await client.execute(request, deadline: deadline)
-            var body: [UInt8] = []
-            var truncated = false
-            let limit = limits.maximumBodyBytes
-            if let length = response.headers.first(name: "Content-Length").flatMap(Int.init) {
-                body.reserveCapacity(min(length, limit))
-            }
-            for try await buffer in response.body {
-                let room = limit - body.count
-                if buffer.readableBytes > room {
-                    body.append(contentsOf: buffer.readableBytesView.prefix(room))
-                    truncated = true
-                    break // leaving the loop cancels the rest of the download
-                }
-                body.append(contentsOf: buffer.readableBytesView)
-            }
+            let response = try await http.get(
+                url.description, headers: headers, deadline: deadline, maxBytes: limits.maximumBodyBytes)
             return FetchedPage(
-                finalURL: url, redirects: [], status: Int(response.status.code),
-                headers: response.headers.map { ($0.name, $0.value) }, body: body, truncated: truncated,
-                elapsed: .zero)
+                finalURL: url, redirects: [], status: response.status,
+                headers: response.headers.map { ($0.name, $0.value) }, body: [UInt8](response.body),
+                truncated: response.truncated, elapsed: .zero)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout
             || error == .connectTimeout {
             throw PageFetchError.timedOut(url)
         } catch let error as PageFetchError {
             throw error
+        } catch let error as SimpleHTTP.TooLarge {
+            throw PageFetchError.transport(url, error.description)
         } catch {
             throw PageFetchError.transport(url, String(describing: error))
         }
