@@ -99,6 +99,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The quarterly notice (通报): Word, HTML, Markdown, and its Excel attachments.
+        .target(
+            name: "GovWatchReports",
+            dependencies: [
+                "GovWatchCore",
+                "GovWatchStore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The thin command line: parses arguments and calls the libraries.
         .executableTarget(
             name: "govwatch",
@@ -109,6 +119,7 @@ let package = Package(
                 "GovWatchStore",
                 "GovWatchInspection",
                 "GovWatchSampleCity",
+                "GovWatchReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -131,6 +142,14 @@ let package = Package(
         .testTarget(
             name: "GovWatchSampleCityTests",
             dependencies: ["GovWatchSampleCity", "GovWatchCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GovWatchReportsTests",
+            dependencies: [
+                "GovWatchReports", "GovWatchStore", "GovWatchCore", "GovWatchInspection", "GovWatchSampleCity",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "GovWatchCLITests", dependencies: ["govwatch", "GovWatchCore"], swiftSettings: strictSettings),

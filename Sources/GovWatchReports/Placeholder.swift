@@ -1,0 +1,1 @@
+// GovWatchReports: the quarterly notice (通报); filled by its issue.
