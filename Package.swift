@@ -152,6 +152,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "GovWatchCLITests", dependencies: ["govwatch", "GovWatchCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "GovWatchCLITests", dependencies: ["govwatch", "GovWatchCore", "GovWatchSampleCity"], swiftSettings: strictSettings),
     ]
 )

@@ -63,6 +63,7 @@ public final class Store: Sendable {
     /// Every migration, in order; append new ones, never edit an applied one.
     static let migrations: [any Migration] = [
         CreateRegistry(), CreateInspections(), CreateTickets(), CreateCrawlState(), CreateFeedStates(),
+        CreateJobsAndNotifications(),
     ]
 
     private func migrate() async throws {

@@ -80,7 +80,7 @@ struct InspectCommand: AsyncParsableCommand {
         let outcome: InspectionOutcome
         do {
             outcome = try await withStore(global) { store in
-                let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: crawl)
+                let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: crawl, progress: TerminalProgress.reporter())
                 do {
                     let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http))
                     let outcome = try await runner.run(request, progress: { writeOut($0 + "\n") })
@@ -114,5 +114,32 @@ extension ContentLevels {
         self.init(
             severe: indicators.level(.siteContentSevereError), privacy: indicators.level(.siteContentPrivacy),
             sensitive: indicators.level(.siteContentSensitive))
+    }
+}
+
+/// Progress of long crawls on a terminal: one line rewritten in place on stderr, at most
+/// twice a second; nothing when stderr is not a terminal (logs, pipes, tests).
+enum TerminalProgress {
+    static func reporter() -> (@Sendable (CrawlProgress) -> Void)? {
+        guard isatty(STDERR_FILENO) == 1 else { return nil }
+        let last = LastPrint()
+        return { progress in
+            guard progress.finished || last.due() else { return }
+            let end = progress.finished ? "\n" : ""
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + progress.line + end).utf8))
+        }
+    }
+
+    /// When the last line was printed.
+    final class LastPrint: @unchecked Sendable {
+        private let lock = NSLock()
+        private var at = Date.distantPast
+        func due() -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            guard Date().timeIntervalSince(at) >= 0.5 else { return false }
+            at = Date()
+            return true
+        }
     }
 }

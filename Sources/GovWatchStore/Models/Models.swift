@@ -175,6 +175,10 @@ public final class TicketRow: Model, @unchecked Sendable {
     @OptionalField(key: "assignee") public var assignee: String?
     @OptionalField(key: "feedback_text") public var feedbackText: String?
     @Field(key: "reopened") public var reopened: Int
+    /// `Ticket.signature` of the problem as last seen (a dismissed ticket returns only when it changes).
+    @Field(key: "signature") public var signature: String
+    /// The run (or patrol) that last saw it, so applying one run twice changes nothing.
+    @OptionalField(key: "last_run") public var lastRun: String?
     public init() {}
 }
 
@@ -185,6 +189,8 @@ public final class TicketEventRow: Model, @unchecked Sendable {
     @Field(key: "ticket_id") public var ticketID: Int
     @Field(key: "at") public var at: Date
     @Field(key: "actor") public var actor: String
+    /// `TicketAction` raw value: what was done (下发、反馈、退回 …).
+    @Field(key: "action") public var action: String
     @OptionalField(key: "from_state") public var fromState: String?
     @Field(key: "to_state") public var toState: String
     @OptionalField(key: "reason") public var reason: String?
