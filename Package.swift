@@ -107,6 +107,7 @@ let package = Package(
                 "GovWatchStore",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
+            resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
         // The thin command line: parses arguments and calls the libraries.

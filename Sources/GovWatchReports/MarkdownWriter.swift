@@ -18,11 +18,11 @@ public enum MarkdownWriter {
             case .recipients(let text):
                 out += "\(escape(text))\n\n"
             case .paragraph(let runs):
-                out += runs.map { run in
+                out += runs.enumerated().map { index, run in
                     switch run.style {
-                    case .body: escape(run.text)
-                    case .kaiti: "*\(escape(run.text))*"
-                    case .bold: "**\(escape(run.text))**"
+                    case .body: escape(run.text, atLineStart: index == 0)
+                    case .kaiti: "*\(escape(run.text, atLineStart: false))*"
+                    case .bold: "**\(escape(run.text, atLineStart: false))**"
                     }
                 }.joined() + "\n\n"
             case .heading1(let text):
@@ -48,8 +48,9 @@ public enum MarkdownWriter {
         return out
     }
 
-    /// Text that renders as itself: Markdown punctuation backslash-escaped, HTML neutralised.
-    public static func escape(_ text: String) -> String {
+    /// Text that renders as itself: Markdown punctuation backslash-escaped, HTML neutralised;
+    /// at the start of a line also what would start a list or a heading rule (`1.`, `-`, `+`, `=`).
+    public static func escape(_ text: String, atLineStart: Bool = true) -> String {
         var out = ""
         for character in text {
             switch character {
@@ -62,6 +63,7 @@ public enum MarkdownWriter {
             default: out.append(character)
             }
         }
+        guard atLineStart else { return out }
         // A leading number-dot or dash would start a list, a leading + or = too.
         if let first = out.first, "-+=".contains(first) { out = "\\" + out }
         if let dot = out.firstIndex(of: "."), out[..<dot].allSatisfy(\.isASCII), !out[..<dot].isEmpty,

@@ -86,6 +86,11 @@ public struct Tally: Sendable, Codable, Equatable {
 public struct NamedTally: Sendable, Codable, Equatable {
     public var name: String
     public var tally: Tally
+
+    public init(name: String, tally: Tally) {
+        self.name = name
+        self.tally = tally
+    }
 }
 
 /// How the notice sorts government websites (see `SiteCategory.classify`).
@@ -258,13 +263,13 @@ public struct Backlog: Sendable, Codable, Equatable {
     public var feedback = 0
     /// Open past the deadline.
     public var overdue = 0
-    /// Unresolved tickets that were reopened at least once.
+    /// Times problems reported fixed (or closed) were found again, over every ticket.
     public var reopened = 0
     /// 已销号.
     public var closed = 0
     /// 已忽略.
     public var dismissed = 0
-    /// Units with unresolved tickets (未清零), most unresolved first.
+    /// Units with unresolved tickets (未清零), largest backlog first (`UnitBacklog.compute`).
     public var units: [UnitBacklog] = []
     /// Units with tickets, all closed or dismissed (已清零).
     public var clearedUnits: [String] = []
@@ -277,22 +282,21 @@ public struct Backlog: Sendable, Codable, Equatable {
     public var unresolved: Int { open + feedback }
 }
 
-/// One unit's unresolved tickets.
-public struct UnitBacklog: Sendable, Codable, Equatable {
-    public var unit: String
-    public var open: Int
-    public var feedback: Int
-    public var overdue: Int
-    public var reopened: Int
-    public var unresolved: Int { open + feedback }
-}
-
 /// A row of 附件1.
 public struct CommendedUnit: Sendable, Codable, Equatable {
     public var unit: String
+    /// Its sites, by name.
     public var sites: [String]
+    /// Its accounts, as `name（platform）`.
     public var accounts: [String]
     public var lowestScore: Double
+
+    public init(unit: String, sites: [String], accounts: [String], lowestScore: Double) {
+        self.unit = unit
+        self.sites = sites
+        self.accounts = accounts
+        self.lowestScore = lowestScore
+    }
 }
 
 /// A row of 附件2 or 附件3.

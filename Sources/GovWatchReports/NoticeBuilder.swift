@@ -7,17 +7,17 @@ import GovWatchStore
 public struct NoticeInput: Sendable {
     public var period: ReportPeriod
     public var results: PeriodResults
-    /// Tickets as they stood at the end of the period.
-    public var tickets: [ReportTicket]
+    /// Tickets as they stood at the end of the period (`Store.tickets(asOf:)`).
+    public var tickets: [Ticket]
     public var previousResults: PeriodResults
     /// Tickets as they stood at the end of the previous period.
-    public var previousTickets: [ReportTicket]
+    public var previousTickets: [Ticket]
     public var sites: [SiteRecord]
     public var accounts: [AccountRecord]
 
     public init(
-        period: ReportPeriod, results: PeriodResults, tickets: [ReportTicket], previousResults: PeriodResults,
-        previousTickets: [ReportTicket], sites: [SiteRecord], accounts: [AccountRecord]
+        period: ReportPeriod, results: PeriodResults, tickets: [Ticket], previousResults: PeriodResults,
+        previousTickets: [Ticket], sites: [SiteRecord], accounts: [AccountRecord]
     ) {
         self.period = period
         self.results = results
@@ -34,9 +34,9 @@ public struct NoticeInput: Sendable {
         return NoticeInput(
             period: period,
             results: try await store.periodResults(asOfAfter: period.start, through: period.end),
-            tickets: try await store.reportTickets(at: period.end),
+            tickets: try await store.tickets(asOf: period.end),
             previousResults: try await store.periodResults(asOfAfter: previous.start, through: previous.end),
-            previousTickets: try await store.reportTickets(at: previous.end),
+            previousTickets: try await store.tickets(asOf: previous.end),
             sites: try await store.sites(), accounts: try await store.accounts())
     }
 }
@@ -60,8 +60,8 @@ public struct NoticeBuilder: Sendable {
         let overview = Self.overview(results, registry: registry)
         let previous = input.previousResults.runs.isEmpty ? nil : Self.overview(input.previousResults, registry: registry)
         let problems = Self.problems(results.findings, registry: registry)
-        let backlog = Self.backlog(input.tickets, at: input.period.lastDay)
-        let previousBacklog = input.previousTickets.isEmpty ? nil : Self.backlog(input.previousTickets, at: input.period.previous.lastDay)
+        let backlog = Self.backlog(input.tickets, at: input.period)
+        let previousBacklog = input.previousTickets.isEmpty ? nil : Self.backlog(input.previousTickets, at: input.period.previous)
 
         let office = settings.office ?? Self.defaultOffice(registry: registry)
         let officeShort = settings.officeShort ?? Self.shortName(ofOffice: office)
@@ -327,40 +327,21 @@ public struct NoticeBuilder: Sendable {
 
     // MARK: Rectification
 
-    static func backlog(_ tickets: [ReportTicket], at day: CalendarDate) -> Backlog {
-        var backlog = Backlog(asOf: day)
-        var units: [String: UnitBacklog] = [:]
-        var withTickets = Set<String>()
-        for ticket in tickets {
-            backlog.total += 1
-            withTickets.insert(ticket.unit)
-            var entry = units[ticket.unit] ?? UnitBacklog(unit: ticket.unit, open: 0, feedback: 0, overdue: 0, reopened: 0)
-            switch ticket.state {
-            case "open":
-                backlog.open += 1
-                entry.open += 1
-            case "feedback":
-                backlog.feedback += 1
-                entry.feedback += 1
-            case "closed":
-                backlog.closed += 1
-                continue
-            default:
-                backlog.dismissed += 1
-                continue
-            }
-            if ticket.overdue {
-                backlog.overdue += 1
-                entry.overdue += 1
-            }
-            if ticket.reopened > 0 {
-                backlog.reopened += 1
-                entry.reopened += 1
-            }
-            units[ticket.unit] = entry
+    /// The backlog at the end of `period`, per unit as `govwatch tickets` counts it.
+    static func backlog(_ tickets: [Ticket], at period: ReportPeriod) -> Backlog {
+        var backlog = Backlog(asOf: period.lastDay)
+        let units = UnitBacklog.compute(tickets, at: period.end)
+        backlog.total = tickets.count
+        for unit in units {
+            backlog.open += unit.open
+            backlog.feedback += unit.feedback
+            backlog.closed += unit.closed
+            backlog.dismissed += unit.dismissed
+            backlog.overdue += unit.overdue
+            backlog.reopened += unit.reopened
         }
-        backlog.units = units.values.sorted { ($1.unresolved, $1.overdue, $0.unit) < ($0.unresolved, $0.overdue, $1.unit) }
-        backlog.clearedUnits = withTickets.subtracting(units.keys).sorted()
+        backlog.units = units.filter { !$0.cleared }
+        backlog.clearedUnits = units.filter(\.cleared).map(\.unit).sorted()
         return backlog
     }
 
@@ -376,18 +357,19 @@ public struct NoticeBuilder: Sendable {
     }
 
     static func commended(
-        _ results: PeriodResults, tickets: [ReportTicket], rule: CommendationRule, excluding office: String, registry: Registry
+        _ results: PeriodResults, tickets: [Ticket], rule: CommendationRule, excluding office: String, registry: Registry
     ) -> [CommendedUnit] {
         let cards = Dictionary(grouping: results.scorecards.filter { $0.target.kind != .unit }) { registry.unit(of: $0.target) }
         let serious = results.findings.filter { $0.level != .notice }
         let unitsWithSerious = Set(serious.map { registry.unit(of: $0.target) })
-        let unresolved = Set(tickets.filter { $0.state == "open" || $0.state == "feedback" }.map(\.unit))
+        // Notice-level tickets (HTTPS, site search) are suggestions: they do not bar a unit.
+        let unresolved = Set(tickets.filter { ($0.state == .open || $0.state == .feedback) && $0.level != .notice }.map(\.unit))
         let unitFindings = Set(serious.filter { $0.target.kind == .unit }.map(\.target.code))
         return cards.compactMap { unit, cards -> CommendedUnit? in
             guard unit != office, cards.allSatisfy(\.passed), !unitFindings.contains(unit) else { return nil }
             let lowest = cards.map(\.score).min() ?? 0
             if let minimum = rule.minimumScore, lowest < minimum { return nil }
-            if rule.requireNoFindings ?? false, unitsWithSerious.contains(unit) { return nil }
+            if rule.requireNoFindings ?? true, unitsWithSerious.contains(unit) { return nil }
             if rule.requireNoOpenTickets ?? true, unresolved.contains(unit) { return nil }
             return CommendedUnit(
                 unit: unit,

@@ -122,7 +122,7 @@ public enum NoticeDocument {
             let offset = withCodes ? 1 : 0
             return NoticeTable(
                 caption: nil, header: header, rows: rows, widths: widths, numeric: [4 + offset],
-                centred: [0, 5 + offset] .union(withCodes ? [2] : []))
+                centred: Set([0, 5 + offset]).union(withCodes ? [2] : []))
         }
         return [
             commended,
@@ -262,6 +262,16 @@ public enum NoticeDocument {
             if notice.isEmpty {
                 paragraph("本期未开展检查，无新发现的问题。")
             }
+            if !notice.overview.problemsByType.isEmpty {
+                paragraph("本期检查发现的问题按类型统计见表\(tableNumber + 1)。")
+                let rows = notice.overview.problemsByType.map { [$0.name, "\($0.count)", "\($0.targets)"] }
+                table("主要问题分类统计", header: ["问题类型", "问题数", "涉及网站或账号数"], rows: rows,
+                      widths: [3.0, 1.4, 2.0], numeric: [1, 2])
+                blocks.append(.chart(NoticeChart(
+                    title: "主要问题分类统计",
+                    bars: notice.overview.problemsByType.map { .init(label: $0.name, value: Double($0.count), display: "\($0.count)\($0.measure)") },
+                    maximum: Double(notice.overview.problemsByType.map(\.count).max() ?? 1))))
+            }
             if notice.overview.sites.inspected > 0 {
                 blocks.append(.heading2(nextSection() + "政府网站方面"))
                 let items = siteProblemItems()
@@ -276,15 +286,6 @@ public enum NoticeDocument {
             }
             blocks.append(.heading2(nextSection() + "问题整改方面"))
             rectification()
-            if notice.overview.problemsByType.count > 0 {
-                let rows = notice.overview.problemsByType.map { [$0.name, "\($0.count)", "\($0.targets)"] }
-                table("主要问题分类统计", header: ["问题类型", "问题数", "涉及网站或账号数"], rows: rows,
-                      widths: [3.0, 1.4, 2.0], numeric: [1, 2])
-                blocks.append(.chart(NoticeChart(
-                    title: "主要问题分类统计",
-                    bars: notice.overview.problemsByType.map { .init(label: $0.name, value: Double($0.count), display: "\($0.count)\($0.measure)") },
-                    maximum: Double(notice.overview.problemsByType.map(\.count).max() ?? 1))))
-            }
         }
 
         /// Paragraphs numbered 1. 2. … with a bold run-in heading.
@@ -440,7 +441,8 @@ public enum NoticeDocument {
                     text += "，各单位问题已全部整改到位，实现清零。"
                 } else {
                     text += "，尚有\(b.unresolved)个问题未完成整改（待整改\(b.open)个、已反馈待核验\(b.feedback)个），"
-                    text += "其中超过整改期限\(b.overdue)个，整改后复查仍存在、被重新打开\(b.reopened)个。"
+                    text += b.overdue > 0 ? "其中超过整改期限\(b.overdue)个" : "均未超过整改期限"
+                    text += b.reopened > 0 ? "；已反馈整改的问题复查仍存在、被重新打开\(b.reopened)次。" : "。"
                 }
                 if let previous = notice.previousBacklog {
                     let delta = b.unresolved - previous.unresolved
@@ -450,7 +452,7 @@ public enum NoticeDocument {
                     text += "\(b.units.count)个单位未实现问题清零（见表\(tableNumber + 1)）"
                     let worst = b.units.filter { $0.overdue > 0 }.prefix(3)
                     if !worst.isEmpty {
-                        let names = worst.map { "\($0.unit)（未完成\($0.unresolved)个，逾期\($0.overdue)个）" }
+                        let names = worst.map { "\($0.unit)（未完成\($0.backlog)个，逾期\($0.overdue)个）" }
                         text += "，其中\(names.joined(separator: "、"))整改进度滞后，问题突出"
                     }
                     text += "。"
@@ -458,8 +460,8 @@ public enum NoticeDocument {
                 paragraph(text)
                 if !b.units.isEmpty {
                     table(
-                        "未实现问题清零的单位", header: ["单位", "未完成整改", "其中逾期", "重新打开", "已反馈待核验"],
-                        rows: b.units.map { [$0.unit, "\($0.unresolved)", "\($0.overdue)", "\($0.reopened)", "\($0.feedback)"] },
+                        "未实现问题清零的单位", header: ["单位", "未完成整改", "其中逾期", "重新打开（次）", "已反馈待核验"],
+                        rows: b.units.map { [$0.unit, "\($0.backlog)", "\($0.overdue)", "\($0.reopened)", "\($0.feedback)"] },
                         widths: [3.2, 1.3, 1.2, 1.2, 1.5], numeric: [1, 2, 3, 4])
                 }
             }

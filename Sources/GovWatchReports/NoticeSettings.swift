@@ -108,10 +108,12 @@ public struct NoticeSettings: Sendable, Codable, Equatable {
 
 /// Who 附件1 lists as 工作成效明显的单位.
 ///
-/// Default: every site and account of the unit inspected in the period passed, and the unit
-/// has no ticket open or awaiting verification at the period's end. `minimumScore` also asks
-/// every target to score at least that; `requireNoFindings` asks for no finding above the
-/// notice level.
+/// Default: every site and account of the unit inspected in the period passed, none of them
+/// (nor the unit itself, e.g. duplicate accounts) has a veto or deduction finding in its latest
+/// result, and no veto or deduction ticket of the unit is open or awaiting verification at the
+/// period's end; notice-level items (HTTPS, site search) do not count. The issuing office is
+/// never listed. `requireNoFindings: false` lets units with deductions in, `minimumScore`
+/// asks every target to score at least that, `requireNoOpenTickets: false` ignores tickets.
 public struct CommendationRule: Sendable, Codable, Equatable {
     public var minimumScore: Double?
     public var requireNoOpenTickets: Bool?
@@ -127,8 +129,8 @@ public struct CommendationRule: Sendable, Codable, Equatable {
     public var description: String {
         var parts = ["所属政府网站和政务新媒体检查全部合格"]
         if let minimumScore { parts.append("得分均不低于\(Formatting.score(minimumScore))分") }
-        if requireNoFindings ?? false { parts.append("未发现扣分问题") }
-        if requireNoOpenTickets ?? true { parts.append("统计期末无未整改问题") }
+        if requireNoFindings ?? true { parts.append("未发现扣分问题") }
+        if requireNoOpenTickets ?? true { parts.append("统计期末无未完成整改的扣分或否决问题") }
         return parts.joined(separator: "、")
     }
 }

@@ -23,41 +23,6 @@ public struct PeriodResults: Sendable {
     }
 }
 
-/// A rectification ticket (整改单) as the notice counts it, at a given moment.
-///
-/// ADAPTER: built straight from the `tickets` and `ticket_events` tables, because the
-/// tickets API (`Store+Tickets.swift`, issue 6) was not in the tree when the notice was
-/// written. When it lands, `reportTickets(at:)` should call it instead; the notice only
-/// depends on this struct.
-public struct ReportTicket: Sendable, Hashable {
-    /// The unit responsible (主办单位 of the target).
-    public var unit: String
-    public var target: Target
-    public var indicator: IndicatorID
-    public var level: Level
-    /// `open`, `feedback`, `closed` or `dismissed`, as it stood at the moment asked for.
-    public var state: String
-    public var deadline: CalendarDate?
-    /// Open past the end of its deadline day at the moment asked for.
-    public var overdue: Bool
-    /// Times the ticket was reopened (a problem reported fixed and found again), to date.
-    public var reopened: Int
-
-    public init(
-        unit: String, target: Target, indicator: IndicatorID, level: Level, state: String, deadline: CalendarDate?,
-        overdue: Bool, reopened: Int
-    ) {
-        self.unit = unit
-        self.target = target
-        self.indicator = indicator
-        self.level = level
-        self.state = state
-        self.deadline = deadline
-        self.overdue = overdue
-        self.reopened = reopened
-    }
-}
-
 /// The queries behind the quarterly notice (`GovWatchReports`).
 extension Store {
     /// Finished runs with an as-of time in `(after, through]`, oldest first (as-of, then id).
@@ -141,41 +106,46 @@ extension Store {
             runOfTarget: latest.mapValues { codes[$0.runID]! })
     }
 
-    /// Every ticket that existed at `moment`, with its state then (see `ReportTicket`).
+    /// The tickets (整改单) as they stood at `moment`: those first seen by then, each with its
+    /// state after the last audit-log transition at or before `moment` and the number of
+    /// times it had been reopened by then (回访未通过 or the problem recurring).
     ///
-    /// The state is the last audit-log transition at or before `moment` (a ticket with no
-    /// transition logged by then is open); a ticket with no logged transition at all has
-    /// its current state. Overdue: open at `moment` with a deadline day that ended by then.
-    public func reportTickets(at moment: Date) async throws -> [ReportTicket] {
-        let db = database
-        let units = try await UnitRow.query(on: db).all().keyed(by: \.id)
-        let rows = try await TicketRow.query(on: db).filter(\.$firstSeen <= moment).all()
-        guard !rows.isEmpty else { return [] }
-        let events = try await TicketEventRow.query(on: db).filter(\.$at <= moment).all()
-        var lastEvent: [Int: TicketEventRow] = [:]
-        let logged = Set(try await TicketEventRow.query(on: db).all().map(\.ticketID))
-        for event in events {
-            if let current = lastEvent[event.ticketID], (current.at, current.id ?? 0) >= (event.at, event.id ?? 0) { continue }
-            lastEvent[event.ticketID] = event
-        }
-        return rows.map { row in
-            let id = row.id!
-            let state: String
-            if let event = lastEvent[id] {
-                state = event.toState
-            } else if !logged.contains(id) {
-                state = row.state
-            } else {
-                state = "open"
+    /// The notice of a past period counts its backlog as it was at the period's end, not as
+    /// it is today. A ticket without any logged transition keeps its current state.
+    public func tickets(asOf moment: Date) async throws -> [Ticket] {
+        let current = try await tickets()
+        guard !current.isEmpty else { return [] }
+        var lastState: [Int: (at: Date, id: Int, state: TicketState)] = [:]
+        var reopenedBy: [Int: Int] = [:]
+        var logged = Set<Int>()
+        var after = 0
+        while true {
+            let page = try await ticketEvents(after: after, limit: 1_000)
+            for event in page {
+                guard let ticketID = event.ticketID, let id = event.id else { continue }
+                logged.insert(ticketID)
+                guard event.at <= moment else { continue }
+                if lastState[ticketID].map({ ($0.at, $0.id) < (event.at, id) }) ?? true {
+                    lastState[ticketID] = (event.at, id, event.to)
+                }
+                if event.action == .reinspectReopened || event.action == .recurred {
+                    reopenedBy[ticketID, default: 0] += 1
+                }
             }
-            let deadline = row.deadline.flatMap(ChinaTime.parseDay)
-            let overdue = state == "open" && (deadline.map { $0.endOfDay <= moment } ?? false)
-            return ReportTicket(
-                unit: units[row.unitID]?.name ?? row.targetName,
-                target: Target(kind: Target.Kind(rawValue: row.targetKind) ?? .site, code: row.targetCode, name: row.targetName),
-                indicator: IndicatorID(rawValue: row.indicator), level: Level(rawValue: row.level) ?? .notice, state: state,
-                deadline: deadline, overdue: overdue, reopened: row.reopened)
+            guard let last = page.last?.id, page.count == 1_000 else { break }
+            after = last
         }
-        .sorted { ($0.unit, $0.target.code, $0.indicator.rawValue) < ($1.unit, $1.target.code, $1.indicator.rawValue) }
+        return current.compactMap { ticket -> Ticket? in
+            guard ticket.firstSeen <= moment, let id = ticket.id else { return nil }
+            var then = ticket
+            if let state = lastState[id]?.state {
+                then.state = state
+                then.reopened = reopenedBy[id] ?? 0
+            } else if logged.contains(id) {
+                then.state = .open
+                then.reopened = 0
+            }
+            return then
+        }
     }
 }

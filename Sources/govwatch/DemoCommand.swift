@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GovWatchCore
 import GovWatchInspection
+import GovWatchReports
 import GovWatchSampleCity
 import GovWatchStore
 
@@ -9,7 +10,8 @@ import GovWatchStore
 ///
 /// Starts the sample city 鸿溪市 on loopback, creates a fresh SQLite database in a folder it
 /// prints, imports the city's registry files, replays a week of availability probes, inspects
-/// every site and account as of 2022-03-31, and prints the scorecard.
+/// every site and account as of 2022-03-31, prints the scorecard, and writes the quarter's
+/// notice (通报) in .docx, HTML and Markdown with its attachments in .xlsx.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -107,6 +109,25 @@ struct DemoCommand: AsyncParsableCommand {
         say("\n问题清单：\(findingsFile.path)")
         say("得分情况：\(cardsFile.path)")
         say("也可以运行：govwatch findings --db sqlite://\(folder.appendingPathComponent("govwatch.sqlite").path)")
+
+        try await writeNotice(store: store, folder: folder, asOf: city.asOf)
+    }
+
+    /// 5. The quarterly notice (通报) of the quarter the inspection falls in, in every format,
+    /// dated ten days after the quarter's end.
+    func writeNotice(store: Store, folder: URL, asOf: Date) async throws {
+        let day = CalendarDate(asOf.addingTimeInterval(-1))
+        let period = ReportPeriod.quarter(day.year, (day.month - 1) / 3 + 1)!
+        say("\n五、检查情况通报（\(period.chineseName)）")
+        let builder = NoticeBuilder(today: period.lastDay.adding(days: 10))
+        let notice = builder.build(try await NoticeInput.load(from: store, period: period))
+        for format in NoticeFormat.allCases {
+            let name = format == .xlsx ? "通报附件-\(period.code).xlsx" : "通报-\(period.code).\(format.fileExtension)"
+            let url = folder.appendingPathComponent(name)
+            try format.write(notice, to: url)
+            say("  \(url.path)")
+        }
+        say("  也可以运行：govwatch report --period \(period.code) --format docx --out 通报.docx --db sqlite://\(folder.appendingPathComponent("govwatch.sqlite").path)")
     }
 
     func percent(_ cards: [Scorecard]) -> String {

@@ -14,12 +14,16 @@ struct GovWatchCommand: AsyncParsableCommand {
             ImportCommand.self,
             ListCommand.self,
             InspectCommand.self,
+            IndicatorsCommand.self,
             ProbeCommand.self,
             FindingsCommand.self,
             ScorecardCommand.self,
+            ReportCommand.self,
             ScanCommand.self,
             ExtractCommand.self,
             DemoCommand.self,
+            TicketsCommand.self,
+            ScheduleCommand.self,
         ]
     )
 

@@ -54,12 +54,11 @@ struct InspectCommand: AsyncParsableCommand {
         } else {
             asOfDate = Date()
         }
-        let indicatorSet: IndicatorSet
-        let scanner: ContentScanner
+        let fileSet: IndicatorSet?
+        let extra: [ContentDictionary]
         do {
-            indicatorSet = try indicators.map { try IndicatorSet.load(contentsOf: URL(fileURLWithPath: $0)) } ?? .national2019
-            let extra = try dictionaries.map { try ContentDictionary.load(contentsOf: URL(fileURLWithPath: $0)) }
-            scanner = try ContentScanner.standard(additional: extra, levels: ContentLevels(indicators: indicatorSet))
+            fileSet = try indicators.map { try IndicatorSet.load(contentsOf: URL(fileURLWithPath: $0)) }
+            extra = try dictionaries.map { try ContentDictionary.load(contentsOf: URL(fileURLWithPath: $0)) }
         } catch {
             throw reportFailure("\(error)")
         }
@@ -74,17 +73,26 @@ struct InspectCommand: AsyncParsableCommand {
         crawl.maximumPages = maxPages
         crawl.concurrency = max(1, concurrency)
         crawl.obeyRobots = !ignoreRobots
-        let request = InspectionRequest(
-            siteCodes: all ? [] : sites, accountIDs: all ? [] : accounts, asOf: asOfDate, indicators: indicatorSet, scanner: scanner)
-
         let outcome: InspectionOutcome
         do {
             outcome = try await withStore(global) { store in
+                // `--indicators` wins over the set stored with `govwatch indicators set`.
+                let indicatorSet: IndicatorSet
+                if let fileSet { indicatorSet = fileSet } else { indicatorSet = try await store.indicatorSet() }
+                let scanner = try ContentScanner.standard(additional: extra, levels: ContentLevels(indicators: indicatorSet))
+                let request = InspectionRequest(
+                    siteCodes: all ? [] : sites, accountIDs: all ? [] : accounts, asOf: asOfDate, indicators: indicatorSet,
+                    scanner: scanner)
                 let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: crawl, progress: TerminalProgress.reporter())
                 do {
                     let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http))
                     let outcome = try await runner.run(request, progress: { writeOut($0 + "\n") })
                     try await crawler.shutdown()
+                    // The rectification loop: tickets from the findings, re-inspection (回访).
+                    let loop = RectificationLoop(
+                        store: store, policy: RectificationPolicy(indicators: indicatorSet), webhook: try TicketWebhook.configured(option: nil))
+                    let rectification = try await loop.afterInspection(outcome, request: request)
+                    writeOut(rectification.summary + "\n")
                     return outcome
                 } catch let error as InspectionRunner.UnknownTargets {
                     try? await crawler.shutdown()

@@ -1,5 +1,5 @@
 // swift-tools-version:6.1
-// The crawl benchmark's driver: its own package, so the main package's build is untouched.
+// The Swift drivers of the benchmarks (crawl, scan): their own package, so the main package's build is untouched.
 //
 // The main package exports no library product with the crawler (only `GovWatchCore`), and
 // SwiftPM refuses a graph in which its targets appear twice, so this package does not
@@ -75,5 +75,7 @@ let package = Package(
                 "GovWatchCore", "GovWatchStore", "GovWatchInspection",
             ],
             swiftSettings: strictSettings),
+        // Scanner throughput (benchmarks/scan.sh).
+        .executableTarget(name: "GovWatchScanBench", dependencies: ["GovWatchCore"], swiftSettings: strictSettings),
     ]
 )

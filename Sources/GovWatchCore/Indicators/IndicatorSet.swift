@@ -63,17 +63,34 @@ public struct IndicatorSet: Sendable, Codable, Equatable {
         } catch {
             throw InvalidFile(file: url.path, reason: "无法读取（\(error.localizedDescription)）")
         }
+        return try decode(data, file: url.path)
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    /// Decodes and validates a set; `file` names it in errors.
+    public static func decode(_ data: Data, file: String) throws -> IndicatorSet {
         let set: IndicatorSet
         do {
             set = try JSONDecoder().decode(IndicatorSet.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw InvalidFile(file: file, reason: "缺少字段 \(path(context.codingPath + [key]))")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw InvalidFile(file: file, reason: "字段 \(path(context.codingPath)) 的类型或取值不正确")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw InvalidFile(
+                file: file,
+                reason: context.codingPath.isEmpty ? "不是有效的 JSON" : "字段 \(path(context.codingPath)) 的取值不正确")
         } catch {
-            throw InvalidFile(file: url.path, reason: "JSON 格式错误（\(error)）")
+            throw InvalidFile(file: file, reason: "JSON 格式错误")
         }
         for indicator in IndicatorID.all where set.indicators[indicator.rawValue] == nil {
-            throw InvalidFile(file: url.path, reason: "缺少指标 \(indicator)")
+            throw InvalidFile(file: file, reason: "缺少指标 \(indicator)")
         }
-        for (id, rule) in set.indicators where rule.level == .deduction && (rule.points ?? 0) <= 0 {
-            throw InvalidFile(file: url.path, reason: "扣分指标 \(id) 缺少正数 points")
+        for (id, rule) in set.indicators.sorted(by: { $0.key < $1.key }) where rule.level == .deduction && (rule.points ?? 0) <= 0 {
+            throw InvalidFile(file: file, reason: "扣分指标 \(id) 缺少正数 points")
         }
         return set
     }

@@ -1,0 +1,123 @@
+import AsyncHTTPClient
+import Foundation
+import GovWatchCore
+import GovWatchStore
+import NIOCore
+import NIOHTTP1
+
+/// Posts ticket events to a webhook (a chat group's robot, the OA system) as JSON
+/// (`TicketEventMessage`), one request per event, retried with exponential backoff; a
+/// delivery that fails every attempt is recorded in the store (`notification_failures`) and
+/// the others go on, so a down receiver never blocks an inspection.
+public struct TicketWebhook: Sendable {
+    /// The receiver, `http(s)://…`.
+    public var url: String
+    /// Attempts per message, the first included.
+    public var maximumAttempts: Int
+    /// Wait before the second attempt; doubled before each further one.
+    public var initialBackoff: Duration
+    /// Deadline of one attempt.
+    public var timeout: TimeAmount
+    /// How the wait happens (tests pass a recorder instead of sleeping).
+    public var sleep: @Sendable (Duration) async throws -> Void
+
+    /// The environment variable naming the webhook URL.
+    public static let environmentVariable = "GOVWATCH_WEBHOOK_URL"
+
+    public struct InvalidURL: Error, CustomStringConvertible {
+        public var value: String
+        public var description: String { "通知地址“\(value)”无效，应为 http:// 或 https:// 开头的网址" }
+    }
+
+    public init(
+        url: String, maximumAttempts: Int = 4, initialBackoff: Duration = .seconds(1), timeout: TimeAmount = .seconds(10),
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) throws {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            parsed.host != nil
+        else { throw InvalidURL(value: url) }
+        self.url = url
+        self.maximumAttempts = max(1, maximumAttempts)
+        self.initialBackoff = initialBackoff
+        self.timeout = timeout
+        self.sleep = sleep
+    }
+
+    /// The webhook of `option` (e.g. `--webhook`), else of `$GOVWATCH_WEBHOOK_URL`; nil when neither is set.
+    public static func configured(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> TicketWebhook?
+    {
+        guard let value = option ?? environment[environmentVariable], !value.isEmpty else { return nil }
+        return try TicketWebhook(url: value)
+    }
+
+    /// What a delivery did.
+    public struct Report: Sendable, Hashable {
+        public var delivered = 0
+        public var failed = 0
+        public init() {}
+    }
+
+    /// Posts each event with its ticket as it is now; failures are recorded, not thrown.
+    public func deliver(_ events: [TicketEvent], store: Store, at moment: Date) async -> Report {
+        var report = Report()
+        for event in events {
+            let payload: Data
+            do {
+                guard let id = event.ticketID else { continue }
+                let ticket = try await store.ticket(TicketCode.format(id))
+                payload = try TicketEventMessage(event: event, ticket: ticket, at: moment).encoded()
+            } catch {
+                report.failed += 1
+                continue
+            }
+            if await send(payload, eventID: event.id, channel: "webhook", store: store, at: moment) {
+                report.delivered += 1
+            } else {
+                report.failed += 1
+            }
+        }
+        return report
+    }
+
+    /// Posts one JSON body with retries; records the failure and returns false when every attempt failed.
+    public func send(_ payload: Data, eventID: Int?, channel: String, store: Store, at moment: Date) async -> Bool {
+        var lastError = ""
+        var wait = initialBackoff
+        for attempt in 1...maximumAttempts {
+            do {
+                try await post(payload)
+                return true
+            } catch {
+                lastError = "\(error)"
+            }
+            if attempt < maximumAttempts {
+                try? await sleep(wait)
+                wait *= 2
+            }
+        }
+        try? await store.record(
+            NotificationFailure(
+                channel: channel, destination: url, ticketEventID: eventID, payload: String(decoding: payload, as: UTF8.self),
+                attempts: maximumAttempts, lastError: lastError, failedAt: moment))
+        return false
+    }
+
+    struct HTTPFailure: Error, CustomStringConvertible {
+        var status: UInt
+        var description: String { "通知接收方返回 HTTP \(status)" }
+    }
+
+    /// One attempt: any 2xx is success.
+    func post(_ payload: Data) async throws {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        request.headers.add(name: "User-Agent", value: InspectionHTTPClient.userAgent)
+        request.body = .bytes(ByteBuffer(bytes: payload))
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        // Drain the body so the connection can be reused.
+        _ = try? await response.body.collect(upTo: 64 * 1024)
+        guard (200..<300).contains(response.status.code) else { throw HTTPFailure(status: response.status.code) }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import GovWatchCore
+import GovWatchStore
+
+/// The production `JobExecutor`: probes, the daily patrol, the monthly inspection, feed
+/// polling and the digests, each followed by what the rectification loop needs.
+public struct StandardJobExecutor: JobExecutor {
+    public var store: Store
+    public var http: SimpleHTTP
+    /// Crawl settings of the monthly inspection (the patrol derives its small crawl from it).
+    public var crawl: CrawlConfiguration
+    public var indicators: IndicatorSet
+    public var scanner: ContentScanner
+    public var loop: RectificationLoop
+    public var digests: DigestSender
+
+    public init(
+        store: Store, http: SimpleHTTP, crawl: CrawlConfiguration, indicators: IndicatorSet, scanner: ContentScanner,
+        loop: RectificationLoop, digests: DigestSender
+    ) {
+        self.store = store
+        self.http = http
+        self.crawl = crawl
+        self.indicators = indicators
+        self.scanner = scanner
+        self.loop = loop
+        self.digests = digests
+    }
+
+    /// What the daily patrol checks completely (homepage, columns, availability): only these
+    /// tickets may be closed by a patrol that no longer finds them.
+    public static let patrolIndicators: Set<IndicatorID> = [
+        .siteUnreachable, .siteHomepageStale, .siteColumnStale, .siteColumnsStaleVeto, .siteColumnsUnupdatedVeto,
+        .siteColumnBlank, .siteColumnsBlankVeto,
+    ]
+
+    public func execute(_ job: ScheduledJob, kind: JobKind, now: Date) async throws -> String {
+        switch kind {
+        case .probe:
+            let codes = job.parameter.map { [$0] } ?? []
+            let results = try await ProbeRound.run(codes: codes, store: store, http: http, concurrency: 1, now: { now })
+            return results.map { "\($0.site.code) \($0.probe.ok ? "可访问" : "无法访问")" }.joined(separator: "；")
+        case .feeds:
+            let accounts = try await store.accounts().filter { $0.status == .active }
+            let outcomes = try await FeedPoller(http: http).poll(accounts, store: store, now: { now })
+            let fresh = outcomes.map(\.newPosts).reduce(0, +)
+            let problems = outcomes.filter { $0.problem != nil }.count
+            return "轮询 \(outcomes.count) 个数据源，新增 \(fresh) 条，异常 \(problems) 个"
+        case .patrol:
+            return try await patrol(now: now)
+        case .inspection:
+            // As of the start of the day it runs (01:00 on the 1st: the month just ended).
+            let asOf = CalendarDate(now).startOfDay
+            let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: crawl)
+            do {
+                let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: http), now: { now })
+                let request = InspectionRequest(asOf: asOf, indicators: indicators, scanner: scanner)
+                let outcome = try await runner.run(request)
+                try await crawler.shutdown()
+                let loopOutcome = try await loop.afterInspection(outcome, request: request)
+                return "检查批次 \(outcome.run.code)：问题 \(outcome.findings.count) 个；\(loopOutcome.summary)"
+            } catch {
+                try? await crawler.shutdown()
+                throw error
+            }
+        case .digest:
+            let report = try await digests.send(at: now)
+            return "整改日报 \(report.units.count) 个单位，文件 \(report.files.count) 个，推送 \(report.posted) 个，失败 \(report.failed) 个"
+        }
+    }
+
+    /// Homepages and imported columns of every site (a crawl of depth 1), checked for the
+    /// patrol indicators; tickets are opened and re-inspected for those indicators only.
+    func patrol(now: Date) async throws -> String {
+        var configuration = crawl
+        configuration.maximumDepth = 1
+        configuration.extractAttachments = false
+        let sites = try await store.sites()
+        let columns = try await store.columns()
+        // The homepage and its imported columns, nothing more.
+        configuration.maximumPages = (Dictionary(grouping: columns, by: \.site).values.map(\.count).max() ?? 0) + 1
+        let label = "patrol-" + String(format: "%.0f", now.timeIntervalSince1970)
+        let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: configuration)
+        var findings: [Finding] = []
+        do {
+            for site in sites {
+                let own = columns.filter { $0.site == site.code }
+                var evidence = try await crawler.evidence(for: site, columns: own, asOf: now, runCode: label)
+                evidence.probes = try await store.probes(
+                    site: site.code, from: now.addingTimeInterval(-indicators.threshold(.siteUnreachable, "windowDays", default: 7) * 86_400),
+                    to: now)
+                findings += SiteChecks.run(evidence, indicators: indicators, scanner: scanner)
+                    .filter { Self.patrolIndicators.contains($0.indicator) }
+            }
+            try await crawler.shutdown()
+        } catch {
+            try? await crawler.shutdown()
+            throw error
+        }
+        let outcome = try await loop.apply(
+            run: label, asOf: now, findings: findings,
+            scope: ReinspectionScope(targets: Set(sites.map { .init(kind: .site, code: $0.code) }), indicators: Self.patrolIndicators),
+            indicators: indicators, recordInRun: false)
+        return "巡查 \(sites.count) 个网站，发现 \(findings.count) 个问题；\(outcome.summary)"
+    }
+}

@@ -1,1 +1,0 @@
-// GovWatchReports: the quarterly notice (通报); filled by its issue.
