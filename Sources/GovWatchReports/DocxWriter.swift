@@ -71,7 +71,7 @@ public enum DocxWriter {
     static func xml(_ block: NoticeBlock) -> String {
         switch block {
         case .title(let text):
-            return paragraph(style: "GWTitle", runs: [TextRun(text)]) + emptyParagraph()
+            return title(text) + emptyParagraph()
         case .documentNumber(let text):
             return paragraph(style: "GWCentered", runs: [TextRun(text)]) + emptyParagraph()
         case .recipients(let text):
@@ -115,7 +115,7 @@ public enum DocxWriter {
             return paragraph(style: nil, runs: [TextRun("（\(text)）")])
         case .attachment(let number, let title):
             return "<w:p><w:pPr><w:pStyle w:val=\"GWAttachmentLabel\"/><w:pageBreakBefore/></w:pPr>\(run("附件\(number)"))</w:p>"
-                + emptyParagraph() + paragraph(style: "GWTitle", runs: [TextRun(title)])
+                + emptyParagraph() + self.title(title)
         case .caption(let text):
             return paragraph(style: "GWCaption", runs: [TextRun(text)])
         }
@@ -125,6 +125,15 @@ public enum DocxWriter {
     /// digits and Latin letters about half.
     static func width(of text: String) -> Int {
         text.unicodeScalars.reduce(0) { sum, scalar in sum + (scalar.value < 0x2E80 ? char / 2 : char) }
+    }
+
+    /// A title broken into balanced lines (see `TitleLines`).
+    static func title(_ text: String) -> String {
+        let lines = TitleLines.split(text, maximumWidth: Double(textWidth) / 440 - 0.5)
+        let runs = lines.enumerated().map { index, line in
+            (index > 0 ? "<w:r><w:br/></w:r>" : "") + run(line)
+        }
+        return "<w:p><w:pPr><w:pStyle w:val=\"GWTitle\"/></w:pPr>\(runs.joined())</w:p>"
     }
 
     static func paragraph(style: String?, runs: [TextRun]) -> String {
@@ -279,7 +288,7 @@ public enum DocxWriter {
             <w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/>\(exact)</w:pPr></w:pPrDefault></w:docDefaults>\
             <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr>\(indent)</w:pPr></w:style>\
             <w:style w:type="paragraph" w:styleId="GWTitle"><w:name w:val="Notice Title"/><w:basedOn w:val="Normal"/><w:qFormat/>\
-            <w:pPr><w:keepNext/><w:spacing w:line="700" w:lineRule="exact"/>\(noIndent)<w:jc w:val="center"/><w:outlineLvl w:val="0"/></w:pPr>\
+            <w:pPr><w:keepNext/><w:snapToGrid w:val="0"/><w:spacing w:line="700" w:lineRule="exact"/>\(noIndent)<w:jc w:val="center"/><w:outlineLvl w:val="0"/></w:pPr>\
             <w:rPr>\(fonts(titleFont, latin: titleFont))<w:sz w:val="44"/><w:szCs w:val="44"/></w:rPr></w:style>\
             <w:style w:type="paragraph" w:styleId="GWCentered"><w:name w:val="Centered"/><w:basedOn w:val="Normal"/><w:pPr>\(noIndent)<w:jc w:val="center"/></w:pPr></w:style>\
             <w:style w:type="paragraph" w:styleId="GWFlush"><w:name w:val="Flush Left"/><w:basedOn w:val="Normal"/><w:pPr>\(noIndent)</w:pPr></w:style>\
@@ -291,15 +300,15 @@ public enum DocxWriter {
             <w:style w:type="paragraph" w:styleId="GWAttachmentLabel"><w:name w:val="Attachment Label"/><w:basedOn w:val="Normal"/>\
             <w:pPr><w:keepNext/>\(noIndent)</w:pPr><w:rPr>\(fonts(heiFont))</w:rPr></w:style>\
             <w:style w:type="paragraph" w:styleId="GWCaption"><w:name w:val="Attachment Note"/><w:basedOn w:val="Normal"/>\
-            <w:pPr><w:keepNext/>\(noIndent)<w:jc w:val="center"/><w:spacing w:line="400" w:lineRule="exact" w:after="120"/></w:pPr><w:rPr>\(fonts(kaiFont))<w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>\
+            <w:pPr><w:keepNext/><w:snapToGrid w:val="0"/>\(noIndent)<w:jc w:val="center"/><w:spacing w:line="400" w:lineRule="exact" w:after="120"/></w:pPr><w:rPr>\(fonts(kaiFont))<w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>\
             <w:style w:type="paragraph" w:styleId="GWTableCaption"><w:name w:val="Table Caption"/><w:basedOn w:val="Normal"/>\
-            <w:pPr><w:keepNext/>\(noIndent)<w:jc w:val="center"/><w:spacing w:before="120" w:after="60" w:line="400" w:lineRule="exact"/></w:pPr><w:rPr>\(fonts(heiFont))<w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>\
+            <w:pPr><w:keepNext/><w:snapToGrid w:val="0"/>\(noIndent)<w:jc w:val="center"/><w:spacing w:before="120" w:after="60" w:line="400" w:lineRule="exact"/></w:pPr><w:rPr>\(fonts(heiFont))<w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>\
             <w:style w:type="paragraph" w:styleId="GWTableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/>\
-            <w:pPr>\(noIndent)<w:spacing w:line="320" w:lineRule="atLeast" w:before="30" w:after="30"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>\
+            <w:pPr><w:snapToGrid w:val="0"/>\(noIndent)<w:spacing w:line="320" w:lineRule="atLeast" w:before="30" w:after="30"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>\
             <w:style w:type="paragraph" w:styleId="GWTableHeader"><w:name w:val="Table Header"/><w:basedOn w:val="GWTableText"/>\
             <w:pPr><w:keepNext/><w:jc w:val="center"/></w:pPr><w:rPr>\(fonts(heiFont))</w:rPr></w:style>\
             <w:style w:type="paragraph" w:styleId="GWTableGap"><w:name w:val="Table Gap"/><w:basedOn w:val="Normal"/>\
-            <w:pPr>\(noIndent)<w:spacing w:line="240" w:lineRule="exact"/></w:pPr><w:rPr><w:sz w:val="12"/></w:rPr></w:style>\
+            <w:pPr><w:snapToGrid w:val="0"/>\(noIndent)<w:spacing w:line="240" w:lineRule="exact"/></w:pPr><w:rPr><w:sz w:val="12"/></w:rPr></w:style>\
             <w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/>\
             <w:pPr>\(noIndent)<w:spacing w:line="240" w:lineRule="auto"/></w:pPr><w:rPr>\(fonts(songFont, latin: songFont))<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>\
             </w:styles>

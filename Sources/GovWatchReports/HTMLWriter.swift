@@ -14,7 +14,9 @@ public enum HTMLWriter {
         for block in NoticeDocument.blocks(notice) {
             switch block {
             case .title(let text):
-                body += "<h1 class=\"title\">\(escape(text))</h1>\n"
+                // The same balanced lines as the printed document (the page is A4 wide).
+                let lines = TitleLines.split(text, maximumWidth: 19.6).map(escape)
+                body += "<h1 class=\"title\">\(lines.joined(separator: "<br>"))</h1>\n"
             case .documentNumber(let text):
                 body += "<p class=\"docno\">\(escape(text))</p>\n"
             case .recipients(let text):
