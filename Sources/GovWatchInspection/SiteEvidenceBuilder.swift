@@ -93,6 +93,8 @@ struct SiteEvidenceBuilder {
                     let target = rows[link.url], target.loaded, let page = target.record,
                     let url = NormalizedURL(link.url), scope.contains(url)
                 else { continue }
+                // Site search results are dated lists too, but no column.
+                guard !Self.isSearchPage(link.url, text: link.text, searchTargets: record.search) else { continue }
                 // A column list page: its main content is a dated list (or a message list), and it is not an article.
                 let isList = page.published == nil && (page.items.filter { $0.date != nil }.count >= 3 || !page.messages.isEmpty)
                 guard isList else { continue }
@@ -202,6 +204,16 @@ struct SiteEvidenceBuilder {
 
     /// A column's items: its list page, every further page of the list ("下一页", page
     /// numbers), and the "更多" target when the page itself lists nothing dated.
+    /// A search form's target or a search results URL (`?q=`, `?keyword=`, `/search/`…).
+    static func isSearchPage(_ url: String, text: String, searchTargets: [String]) -> Bool {
+        if searchTargets.contains(url) || text.contains("搜索") || text.contains("检索") { return true }
+        guard let components = URLComponents(string: url) else { return false }
+        let keys: Set<String> = ["q", "query", "keyword", "keywords", "searchword", "wd", "kw", "searchkey"]
+        if components.queryItems?.contains(where: { keys.contains($0.name.lowercased()) }) == true { return true }
+        let path = components.path.lowercased()
+        return ["/search", "/was5/", "/jrobot/", "/so/"].contains { path.contains($0) }
+    }
+
     private func columnItems(_ column: ColumnRecord, url: String, discovered: Bool, rows: [String: Row])
         -> (ColumnEvidence, pages: [String])
     {

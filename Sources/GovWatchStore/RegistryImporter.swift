@@ -20,11 +20,15 @@ public enum RegistryImporter {
 
 /// The registry as `govwatch list` prints it.
 public enum RegistryListing {
-    /// `kind`: sites, columns, accounts, units, people, posts; `format`: text, json, csv.
+    /// `kind`: sites, columns, discovered-columns, accounts, units, people, posts; `format`: text, json, csv.
     public static func render(_ kind: String, format: String, from store: Store) async throws -> String {
         switch (kind, format) {
         case ("sites", "csv"): return RegistryCSV.render(sites: try await store.sites())
-        case ("columns", "csv"): return RegistryCSV.render(columns: try await store.columns())
+        // The registry's columns only: a re-import leaves them unchanged. Discovered ones are
+        // listed with `discovered-columns`; importing that list confirms them.
+        case ("columns", "csv"): return RegistryCSV.render(columns: try await store.columns(origin: "imported"))
+        case ("discovered-columns", "csv"): return RegistryCSV.render(columns: try await store.columns(origin: "discovered"))
+        case ("discovered-columns", "json"): return try json(["columns": try await store.columns(origin: "discovered")])
         case ("accounts", "csv"): return RegistryCSV.render(accounts: try await store.accounts())
         case ("people", "csv"): return RegistryCSV.render(people: try await store.people())
         case ("posts", "csv"): return RegistryCSV.render(posts: try await store.posts())
@@ -33,7 +37,7 @@ public enum RegistryListing {
                 [$0.name, $0.parent ?? "", String($0.sites), String($0.accounts)]
             })
         case ("sites", "json"): return try json(["sites": try await store.sites()])
-        case ("columns", "json"): return try json(["columns": try await store.columns()])
+        case ("columns", "json"): return try json(["columns": try await store.columns(origin: "imported")])
         case ("accounts", "json"): return try json(["accounts": try await store.accounts()])
         case ("people", "json"): return try json(["people": try await store.people()])
         case ("posts", "json"): return try json(["posts": try await store.posts()])
@@ -44,8 +48,14 @@ public enum RegistryListing {
                 header: ["网站标识码", "网站名称", "类型", "主办单位", "首页网址"],
                 rows: sites.map { [$0.code, $0.name, $0.kind.chineseName, $0.unit, $0.url] },
                 footer: "共 \(sites.count) 个网站")
+        case ("discovered-columns", _):
+            let columns = try await store.columns(origin: "discovered")
+            return TextTable.render(
+                header: ["网站标识码", "栏目名称", "推测类型", "栏目地址"],
+                rows: columns.map { [$0.site, $0.name, $0.category.chineseName, $0.url] },
+                footer: "共 \(columns.count) 个检查中发现、待确认的栏目（确认方法：list discovered-columns --format csv 导出、核对类型后用 import columns 导入）")
         case ("columns", _):
-            let columns = try await store.columns()
+            let columns = try await store.columns(origin: "imported")
             return TextTable.render(
                 header: ["网站标识码", "栏目名称", "类型", "更新周期", "栏目地址"],
                 rows: columns.map {

@@ -180,10 +180,14 @@ extension Store {
         }
     }
 
-    public func columns() async throws -> [ColumnRecord] {
+    /// Columns of every site: `imported` ones (the registry, authoritative), `discovered`
+    /// ones (found by the crawler, awaiting an administrator's confirmation), or all.
+    public func columns(origin: String? = nil) async throws -> [ColumnRecord] {
         let db = database
         let sites = try await SiteRow.query(on: db).all().keyed(by: \.id)
-        return try await ColumnRow.query(on: db).all()
+        var query = ColumnRow.query(on: db)
+        if let origin { query = query.filter(\.$origin == origin) }
+        return try await query.all()
             .compactMap { column -> ColumnRecord? in
                 guard let site = sites[column.siteID] else { return nil }
                 return ColumnRecord(

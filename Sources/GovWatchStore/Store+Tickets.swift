@@ -131,7 +131,7 @@ extension Store {
             result.events = stored
             let reopenedSet = Set(result.reopened)
             let reopened = result.tickets.filter { reopenedSet.contains($0.fingerprint) }
-            let open = try await TicketRow.query(on: db).filter(\.$state == TicketState.open.rawValue).all()
+            let open = try await TicketRow.query(on: db).filter(\.$state == TicketState.open.rawValue).sort(\.$id).all()
                 .map { $0.ticket(unit: unitNames[$0.unitID] ?? "") }
             return TicketApplication(result: result, events: stored, reopened: reopened, open: open)
         }

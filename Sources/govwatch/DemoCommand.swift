@@ -41,6 +41,7 @@ struct DemoCommand: AsyncParsableCommand {
         let client = try HTTPClientHandle(proxy: server.proxyURL)
         do {
             try await runDemo(city: city, store: store, client: client, folder: folder, proxy: server.proxyURL)
+            try await demonstrateLoop(city: city, store: store, client: client, server: server, folder: folder)
         } catch {
             await client.shutdown()
             await store.close()
@@ -83,15 +84,15 @@ struct DemoCommand: AsyncParsableCommand {
         let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: configuration)
         let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http))
         let outcome: InspectionOutcome
+        let request = InspectionRequest(asOf: city.asOf, indicators: .national2019, scanner: scanner)
         do {
-            outcome = try await runner.run(
-                InspectionRequest(asOf: city.asOf, indicators: .national2019, scanner: scanner),
-                progress: { say("  " + $0) })
+            outcome = try await runner.run(request, progress: { say("  " + $0) })
             try await crawler.shutdown()
         } catch {
             try? await crawler.shutdown()
             throw error
         }
+        try await openTickets(store: store, outcome: outcome, request: request)
 
         let sites = outcome.scorecards.filter { $0.target.kind == .site }
         let accounts = outcome.scorecards.filter { $0.target.kind == .account }

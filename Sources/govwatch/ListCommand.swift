@@ -12,9 +12,10 @@ struct ListCommand: AsyncParsableCommand {
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
         case sites, columns, accounts, units, people, posts
+        case discoveredColumns = "discovered-columns"
     }
 
-    @Argument(help: "sites | columns | accounts | units | people | posts")
+    @Argument(help: "sites | columns | discovered-columns | accounts | units | people | posts")
     var kind: Kind
 
     @Option(help: "text | json | csv")

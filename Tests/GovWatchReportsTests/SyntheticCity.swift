@@ -147,6 +147,16 @@ enum SyntheticCity {
     static let stored = Task<Store, any Error> {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gw-notice-\(UUID().uuidString)")
         let store = try await Store.open(.sqlite(path: directory.appendingPathComponent("city.sqlite").path))
+        do {
+            try await fill(store)
+        } catch {
+            await store.close()
+            throw error
+        }
+        return store
+    }
+
+    static func fill(_ store: Store) async throws {
         _ = try await RegistryImporter.importFile(.sites, data: Data(sitesCSV.utf8), file: "sites.csv", into: store)
         _ = try await RegistryImporter.importFile(.accounts, data: Data(accountsCSV.utf8), file: "accounts.csv", into: store)
 
@@ -163,11 +173,12 @@ enum SyntheticCity {
         _ = try await store.applyInspection(
             findings: runAFindings, run: runA, asOf: day("2022-02-28"), scope: .everything, policy: policy,
             now: ChinaTime.parseMoment("2022-03-01T10:00:00+08:00")!)
-        // 财政局 reports its homepage link fixed; the office verifies the stale 通知公告 by hand.
+        // 财政局 reports its homepage link and its stale 通知公告 fixed; the office verifies the column.
         let tickets = try await store.tickets()
         let link = try #require(tickets.first { $0.target == finance && $0.indicator == .siteLinksBroken && $0.url == "http://czj.jc.gov.cn/" })
         _ = try await store.feedback(link.code, text: "已修复", actor: "江城市财政局", at: ChinaTime.parseMoment("2022-03-10T09:00:00+08:00")!)
         let column = try #require(tickets.first { $0.target == finance && $0.indicator == .siteColumnStale })
+        _ = try await store.feedback(column.code, text: "已更新", actor: "江城市财政局", at: ChinaTime.parseMoment("2022-03-12T09:00:00+08:00")!)
         _ = try await store.verify(column.code, reason: "已核实更新", actor: "市政府办公室", at: ChinaTime.parseMoment("2022-03-15T09:00:00+08:00")!)
         // An unfinished run in Q1 (ignored), run B, then a Q2 run (ignored).
         _ = try await run(day("2022-03-20"), [card(xishan, 100)], [], finish: false)
@@ -177,7 +188,6 @@ enum SyntheticCity {
             scope: ReinspectionScope(targets: [.init(education), .init(jcjy)]), policy: policy,
             now: ChinaTime.parseMoment("2022-03-31T20:00:00+08:00")!)
         _ = try await run(day("2022-04-01"), [card(xishan, 100)], [])
-        return store
     }
 }
 

@@ -54,10 +54,11 @@ public struct TicketJSON: Encodable, Sendable, Hashable {
         var tickets: [TicketJSON]
     }
 
-    /// `{"tickets": [...]}`, pretty-printed, keys in the spec's order.
+    /// `{"tickets": [...]}`, pretty-printed, keys sorted.
     public static func render(_ tickets: [Ticket], at moment: Date) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        // Sorted keys: the same tickets always print the same bytes (diffable, testable).
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(Document(tickets: tickets.map { TicketJSON($0, at: moment) }))
         return String(decoding: data, as: UTF8.self) + "\n"
     }

@@ -1,0 +1,174 @@
+import Foundation
+import GovWatchCore
+import GovWatchInspection
+import GovWatchStore
+import Synchronization
+import Testing
+
+/// A clock tests move: `sleep(until:)` jumps there at once, so a simulated day takes a moment.
+final class SimulatedClock: SchedulerClock {
+    private let current: Mutex<Date>
+    init(_ start: Date) { current = Mutex(start) }
+    func now() -> Date { current.withLock { $0 } }
+    func set(_ date: Date) { current.withLock { $0 = date } }
+    func sleep(until date: Date) async throws {
+        current.withLock { $0 = max($0, date) }
+        await Task.yield()
+    }
+}
+
+/// Records what it was asked to run: job name, the slot it was due at, and who ran it.
+final class RecordingExecutor: JobExecutor {
+    struct Run: Hashable {
+        var job: String
+        var due: Date
+        var at: Date
+        var by: String
+    }
+    let runs = Mutex<[Run]>([])
+    let name: String
+    init(name: String = "A") { self.name = name }
+    func execute(_ job: ScheduledJob, kind: JobKind, now: Date) async throws -> String {
+        runs.withLock { $0.append(Run(job: job.name, due: job.nextRunAt, at: now, by: name)) }
+        // A little real time, so two schedulers overlap.
+        try await Task.sleep(for: .milliseconds(1))
+        if job.name == "feeds", runs.withLock({ $0.filter { $0.job == "feeds" }.count }) == 1 { throw CancellationError() }
+        return "ok"
+    }
+    var all: [Run] { runs.withLock { $0 } }
+}
+
+@Suite(.serialized) struct SchedulerTests {
+    static let sites = """
+        网站标识码,网站名称,首页网址,网站类型,主办单位
+        4301000002,鸿溪市教育局,http://jyj.hongxi.gov.cn/,部门网站,鸿溪市教育局
+        4301000003,鸿溪市公安局,http://gaj.hongxi.gov.cn/,部门网站,鸿溪市公安局
+        4301000004,鸿溪市民政局,http://mzj.hongxi.gov.cn/,部门网站,鸿溪市民政局
+
+        """
+    /// 2022-04-01 00:30 CST, so the day holds the monthly inspection (01:00 on the 1st).
+    static let start = ChinaTime.parseMoment("2022-04-01T00:30:00")!
+
+    static func freshStore(_ backend: String) async throws -> (Store, DatabaseLocation)? {
+        let location: DatabaseLocation
+        if backend == "sqlite" {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gw-sched-\(UUID().uuidString)")
+            location = .sqlite(path: directory.appendingPathComponent("jobs.sqlite").path)
+        } else {
+            guard let base = ProcessInfo.processInfo.environment["GOVWATCH_TEST_POSTGRES_URL"], var components = URLComponents(string: base)
+            else {
+                if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record("PostgreSQL is required in CI") }
+                print("SKIPPED PostgreSQL scheduler test: GOVWATCH_TEST_POSTGRES_URL is not set (run scripts/test.sh)")
+                return nil
+            }
+            let name = "gw_sched_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [
+                "psql", "-q", "-h", components.host ?? "127.0.0.1", "-p", String(components.port ?? 5432), "-U", components.user ?? "postgres",
+                "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", "CREATE DATABASE \(name)",
+            ]
+            try process.run()
+            process.waitUntilExit()
+            try #require(process.terminationStatus == 0)
+            components.path = "/\(name)"
+            location = .postgres(url: components.string!)
+        }
+        let store = try await Store.open(location)
+        _ = try await RegistryImporter.importFile(.sites, data: Data(sites.utf8), file: "sites.csv", into: store)
+        return (store, location)
+    }
+
+    @Test func aSimulatedDayProbesEverySiteAtLeastTwentyTimesSpreadOverTheDay() async throws {
+        guard let (store, _) = try await Self.freshStore("sqlite") else { return }
+        let clock = SimulatedClock(Self.start)
+        let executor = RecordingExecutor()
+        let scheduler = Scheduler(store: store, executor: executor, clock: clock)
+        try await scheduler.run(until: Self.start.addingTimeInterval(86_400))
+        let runs = executor.all
+        for code in ["4301000002", "4301000003", "4301000004"] {
+            let probes = runs.filter { $0.job == "probe:\(code)" }.map(\.at).sorted()
+            #expect(probes.count >= 20, "\(code): \(probes.count)")
+            // Spread: never two probes of a site within 6 minutes, never a gap over 2 hours.
+            for (a, b) in zip(probes, probes.dropFirst()) {
+                #expect(b.timeIntervalSince(a) > 360 && b.timeIntervalSince(a) < 7_200)
+            }
+        }
+        // Jitter: the three sites are not probed at the same moments.
+        let firstProbes = Set(runs.filter { $0.job.hasPrefix("probe:") }.prefix(3).map(\.at))
+        #expect(firstProbes.count == 3)
+        #expect(runs.filter { $0.job == "feeds" }.count == 24)
+        #expect(runs.filter { $0.job == "patrol" }.count == 1)
+        #expect(runs.filter { $0.job == "digest" }.count == 1)
+        #expect(runs.filter { $0.job == "inspection" }.count == 1)
+        // A failing run is recorded and rescheduled like any other.
+        let jobs = try await store.jobs()
+        #expect(jobs.first { $0.name == "feeds" }?.runs == 24)
+        #expect(jobs.allSatisfy { $0.leaseOwner == nil && $0.nextRunAt > Self.start.addingTimeInterval(86_400 - 3_600) })
+        await store.close()
+    }
+
+    @Test func afterDowntimeEachMissedJobRunsOnce() async throws {
+        guard let (store, _) = try await Self.freshStore("sqlite") else { return }
+        let clock = SimulatedClock(Self.start)
+        let executor = RecordingExecutor()
+        let scheduler = Scheduler(store: store, executor: executor, clock: clock)
+        try await scheduler.syncJobs()
+        // Down for three days and a half: dozens of slots missed per job.
+        let back = Self.start.addingTimeInterval(3.5 * 86_400)
+        clock.set(back)
+        try await scheduler.run(once: true)
+        let runs = executor.all
+        let names = try await store.jobs().map(\.name)
+        #expect(runs.count == names.count, "one run per job: \(runs.map(\.job))")
+        #expect(Set(runs.map(\.job)) == Set(names))
+        #expect(try await store.jobs().allSatisfy { $0.nextRunAt > back && $0.runs == 1 })
+        // Nothing more is due right after.
+        #expect(try await scheduler.runDue().isEmpty)
+        await store.close()
+    }
+
+    @Test(arguments: ["sqlite", "postgres"])
+    func twoSchedulersOnOneDatabaseNeverRunAJobTwice(_ backend: String) async throws {
+        guard let (first, location) = try await Self.freshStore(backend) else { return }
+        // A second, independent connection pool: what a second process has.
+        let second = try await Store.open(location)
+        let clock = SimulatedClock(Self.start)
+        let a = RecordingExecutor(name: "A")
+        let b = RecordingExecutor(name: "B")
+        let end = Self.start.addingTimeInterval(6 * 3_600)
+        let schedulerA = Scheduler(store: first, executor: a, clock: clock, owner: "A")
+        let schedulerB = Scheduler(store: second, executor: b, clock: clock, owner: "B")
+        async let runA: Void = schedulerA.run(until: end)
+        async let runB: Void = schedulerB.run(until: end)
+        _ = try await (runA, runB)
+        let runs = a.all + b.all
+        // Each (job, slot) ran exactly once across both schedulers.
+        let slots = runs.map { "\($0.job)@\($0.due.timeIntervalSince1970)" }
+        #expect(Set(slots).count == slots.count, "double runs: \(Dictionary(grouping: slots, by: { $0 }).filter { $0.value.count > 1 }.keys)")
+        #expect(runs.filter { $0.job == "inspection" }.count == 1)
+        #expect(runs.filter { $0.job == "probe:4301000002" }.count >= 5)
+        let jobs = try await first.jobs()
+        #expect(jobs.map(\.runs).reduce(0, +) == runs.count)
+        await first.close()
+        await second.close()
+    }
+
+    @Test func scheduleSlotsAreStableAndCoverTheDay() {
+        let schedule = JobSchedule()
+        var at = Self.start
+        var times: [Date] = []
+        for _ in 0..<48 {
+            at = schedule.nextRun(kind: .probe, name: "probe:4301000002", after: at)
+            times.append(at)
+        }
+        // 24 a day: slot by slot.
+        #expect(times.filter { $0 < Self.start.addingTimeInterval(86_400) }.count >= 23)
+        #expect(schedule.nextRun(kind: .probe, name: "probe:x", after: Self.start) == schedule.nextRun(kind: .probe, name: "probe:x", after: Self.start))
+        #expect(JobSchedule(probesPerDay: 5).probesPerDay == 20, "never fewer than the indicators' 20 a day")
+        let monthly = schedule.nextRun(kind: .inspection, name: "inspection", after: ChinaTime.parseMoment("2022-04-01T01:00:00")!)
+        #expect(monthly == ChinaTime.parseMoment("2022-05-01T01:00:00")!)
+        let digest = schedule.nextRun(kind: .digest, name: "digest", after: Self.start)
+        #expect(digest == ChinaTime.parseMoment("2022-04-01T08:00:00")!)
+    }
+}
