@@ -150,6 +150,7 @@ let package = Package(
             dependencies: [
                 "GovWatchReports", "GovWatchStore", "GovWatchCore", "GovWatchInspection", "GovWatchSampleCity",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings
         ),

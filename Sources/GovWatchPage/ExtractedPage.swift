@@ -187,50 +187,9 @@ struct JSONWriter {
     }
 }
 
-/// The identity marks a government site must show in its footer.
-public struct SiteIdentity: Sendable, Hashable, Codable {
-    /// 网站标识码: 10 digits, or `bm` + 8 digits for central departments.
-    public var siteCode: String?
-    /// ICP备案号, e.g. `冀ICP备13016076号-2`.
-    public var icp: String?
-    /// 公安机关备案号, e.g. `冀公网安备 13010402001602号`.
-    public var police: String?
-    /// 主办单位.
-    public var sponsor: String?
-    /// Whether the 党政机关网站标识 (the red badge from conac.cn) is present.
-    public var partyGovBadge: Bool
-
-    /// Makes an identity record.
-    public init(siteCode: String? = nil, icp: String? = nil, police: String? = nil, sponsor: String? = nil, partyGovBadge: Bool = false) {
-        self.siteCode = siteCode
-        self.icp = icp
-        self.police = police
-        self.sponsor = sponsor
-        self.partyGovBadge = partyGovBadge
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case siteCode, icp, police, sponsor, partyGovBadge
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        siteCode = try container.decodeIfPresent(String.self, forKey: .siteCode)
-        icp = try container.decodeIfPresent(String.self, forKey: .icp)
-        police = try container.decodeIfPresent(String.self, forKey: .police)
-        sponsor = try container.decodeIfPresent(String.self, forKey: .sponsor)
-        partyGovBadge = try container.decodeIfPresent(Bool.self, forKey: .partyGovBadge) ?? false
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(siteCode, forKey: .siteCode)
-        try container.encode(icp, forKey: .icp)
-        try container.encode(police, forKey: .police)
-        try container.encode(sponsor, forKey: .sponsor)
-        try container.encode(partyGovBadge, forKey: .partyGovBadge)
-    }
-}
+/// The identity marks a government site must show in its footer (defined in the core,
+/// where the identity check reads it).
+public typealias SiteIdentity = FooterIdentity
 
 /// One dated entry of a list (a column page's article list, a homepage block).
 public struct ListItem: Sendable, Hashable, Codable {

@@ -1,4 +1,5 @@
 import Foundation
+import GovWatchCore
 
 /// Reads the footer identity marks of a government site from the visible text, the
 /// `SiteIDCode` meta tag and the links and images of the page.

@@ -1,3 +1,4 @@
+import GovWatchCore
 @testable import GovWatchInspection
 import Testing
 

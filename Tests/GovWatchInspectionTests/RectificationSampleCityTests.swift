@@ -86,17 +86,20 @@ import Testing
                 let fingerprints = Set(first.findings.filter { SampleCityInspectionTests.matches($0, problem) }.map(\.fingerprint))
                 return ticketsAfterFirst.filter { fingerprints.contains($0.fingerprint) }
             }
+            let mailbox = city.plantedProblems.first { $0.target.code == healthSite && $0.indicator == .siteContentPrivacy && $0.note.contains("王建华") }!
+            let mailboxTickets = ticketsAfterFirst.filter { $0.target.code == healthSite && $0.indicator == .siteContentPrivacy && $0.url == mailbox.url }
+            let educationTicket = ticketsAfterFirst.first { $0.target.code == educationSite && $0.indicator == .siteContentPrivacy }!
+            let unfixed = Set(mailboxTickets.map(\.id!) + [educationTicket.id!])
             var fedBackFixed: Set<Int> = []
             for problem in chosen where problem.target.kind != .unit {
-                for ticket in tickets(for: problem) where ticket.state == .open {
+                for ticket in tickets(for: problem) where !fedBackFixed.contains(ticket.id!) && !unfixed.contains(ticket.id!) {
                     _ = try await store.feedback(ticket.code, text: "已整改：\(problem.note)", actor: "单位网站管理员", at: clock)
                     fedBackFixed.insert(ticket.id!)
                 }
             }
-            let mailbox = city.plantedProblems.first { $0.target.code == healthSite && $0.indicator == .siteContentPrivacy && $0.note.contains("王建华") }!
-            let educationTicket = ticketsAfterFirst.first { $0.target.code == educationSite && $0.indicator == .siteContentPrivacy }!
             var fedBackUnfixed: Set<Int> = []
-            for ticket in tickets(for: mailbox) + [educationTicket] {
+            #expect(!mailboxTickets.isEmpty)
+            for ticket in mailboxTickets + [educationTicket] {
                 _ = try await store.feedback(ticket.code, text: "已整改", actor: "单位网站管理员", at: clock)
                 fedBackUnfixed.insert(ticket.id!)
             }

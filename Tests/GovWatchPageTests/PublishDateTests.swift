@@ -1,4 +1,5 @@
 import Foundation
+import GovWatchCore
 import GovWatchPage
 import Testing
 

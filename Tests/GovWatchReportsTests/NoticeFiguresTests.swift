@@ -184,6 +184,7 @@ import Testing
             if case .paragraph(let runs) = block { return runs.map(\.text).joined() }
             return nil
         }
+        try text.joined(separator: "\n").write(toFile: "/tmp/synthetic-body.txt", atomically: true, encoding: .utf8)
         #expect(text.contains(
             "本次共检查全市政府网站6个，其中市级门户网站1个、市级部门网站3个、县（区）门户网站1个、县（区）部门网站1个；合格4个，合格率67%。"
                 + "检查政府系统政务新媒体6个，其中微信3个、微博1个、抖音1个、移动客户端1个；合格5个，合格率83%。"))

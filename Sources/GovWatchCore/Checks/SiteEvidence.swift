@@ -55,12 +55,18 @@ public struct SiteEvidence: Sendable {
     public var target: Target { Target(kind: .site, code: site.code, name: site.name) }
 }
 
-/// The footer identity of a page (国办发〔2017〕47号): what `site.identity.missing` checks.
+/// The footer identity of a page (国办发〔2017〕47号): what `site.identity.missing` checks
+/// and what `govwatch extract` prints as `identity`.
 public struct FooterIdentity: Sendable, Hashable, Codable {
+    /// 网站标识码: 10 digits, or `bm` + 8 digits for central departments.
     public var siteCode: String?
+    /// ICP备案号, e.g. `冀ICP备13016076号-2`.
     public var icp: String?
+    /// 公安机关备案号, e.g. `冀公网安备 13010402001602号`.
     public var police: String?
+    /// 主办单位.
     public var sponsor: String?
+    /// Whether the 党政机关网站标识 (the red badge from conac.cn) is present.
     public var partyGovBadge: Bool
 
     public init(siteCode: String? = nil, icp: String? = nil, police: String? = nil, sponsor: String? = nil, partyGovBadge: Bool = false) {
@@ -69,6 +75,29 @@ public struct FooterIdentity: Sendable, Hashable, Codable {
         self.police = police
         self.sponsor = sponsor
         self.partyGovBadge = partyGovBadge
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case siteCode, icp, police, sponsor, partyGovBadge
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        siteCode = try container.decodeIfPresent(String.self, forKey: .siteCode)
+        icp = try container.decodeIfPresent(String.self, forKey: .icp)
+        police = try container.decodeIfPresent(String.self, forKey: .police)
+        sponsor = try container.decodeIfPresent(String.self, forKey: .sponsor)
+        partyGovBadge = try container.decodeIfPresent(Bool.self, forKey: .partyGovBadge) ?? false
+    }
+
+    /// Absent values are written as `null` (the spec: "never guessed", and never omitted).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(siteCode, forKey: .siteCode)
+        try container.encode(icp, forKey: .icp)
+        try container.encode(police, forKey: .police)
+        try container.encode(sponsor, forKey: .sponsor)
+        try container.encode(partyGovBadge, forKey: .partyGovBadge)
     }
 }
 

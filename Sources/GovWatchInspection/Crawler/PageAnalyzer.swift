@@ -22,10 +22,7 @@ struct PageAnalyzer: Sendable {
         var record = PageRecord()
         record.title = page.title
         record.published = page.published?.date
-        let identity = page.identity
-        record.identity = FooterIdentity(
-            siteCode: identity.siteCode, icp: identity.icp, police: identity.police, sponsor: identity.sponsor,
-            partyGovBadge: identity.partyGovBadge)
+        record.identity = page.identity
         record.items = page.listItems.map { DatedItem(title: $0.title, url: $0.url, date: $0.date) }
         if record.items.isEmpty, let records = Self.datastoreRecords(document) {
             // Hanweb columns ship their list as CDATA records inside <script type="text/xml">.
