@@ -204,9 +204,11 @@ public struct NoticeBuilder: Sendable {
         func perTarget(_ indicator: IndicatorID, items: (Finding) -> String?) -> [NamedCount] {
             Dictionary(grouping: by[indicator] ?? [], by: \.target)
                 .map { target, found in
-                    NamedCount(
+                    // Items in the order of their pages (column URLs), then by name.
+                    let ordered = found.map { ($0.url ?? "", items($0)) }.sorted { ($0.0, $0.1 ?? "") < ($1.0, $1.1 ?? "") }
+                    return NamedCount(
                         name: registry.name(of: target), unit: registry.unit(of: target), count: found.count,
-                        items: found.compactMap(items),
+                        items: ordered.compactMap(\.1),
                         note: target.kind == .account ? registry.platform(ofAccount: target).chineseName : nil)
                 }
                 .sorted { ($1.count, $0.name) < ($0.count, $1.name) }

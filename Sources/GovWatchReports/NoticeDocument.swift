@@ -336,7 +336,12 @@ public enum NoticeDocument {
                 var text = "\(sites)个网站出现严重表述错误\(total)处：\(NoticeWording.list(list, limit: 10, measure: "项"))。"
                 let repeated = severe.filter(\.repeated)
                 if !repeated.isEmpty {
-                    let names = repeated.map { "\($0.unit)（“\($0.wrong)”在\($0.pages)个页面重复出现\($0.count)处）" }
+                    let names = repeated.map { error in
+                        let spread = error.pages > 1
+                            ? "在\(error.pages)个页面重复出现" + (error.count > error.pages ? "，共\(error.count)处" : "")
+                            : "在同一页面出现\(error.count)处"
+                        return "\(error.unit)（“\(error.wrong)”\(spread)）"
+                    }
                     text += "其中，\(NoticeWording.list(names))同一错误反复出现，信息发布审核把关不严，问题突出。"
                 }
                 items.append(("出现严重表述错误。", text))

@@ -39,11 +39,40 @@ struct GovWatchCommand: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                let message = Self.message(for: error).replacingOccurrences(of: "\n", with: " ")
+                let message = UsageMessage.chinese(Self.message(for: error)).replacingOccurrences(of: "\n", with: " ")
                 FileHandle.standardError.write(Data("govwatch: \(message)（用法见 govwatch --help）\n".utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)
         }
+    }
+}
+
+/// ArgumentParser's usage errors, in Chinese for the people who use GovWatch.
+enum UsageMessage {
+    /// Translates the messages ArgumentParser produces for common mistakes; anything else
+    /// is kept as it is.
+    static func chinese(_ message: String) -> String {
+        let rules: [(pattern: String, template: String)] = [
+            (#"^The value '(.*)' is invalid for '(.*)'\. Please provide one of the following:(.*)$"#, "参数 $2 的取值“$1”无效，可选值：$3"),
+            (#"^The value '(.*)' is invalid for '(.*)'\. Please provide one of (.*)\.$"#, "参数 $2 的取值“$1”无效，可选值：$3"),
+            (#"^The value '(.*)' is invalid for '(.*)'.*$"#, "参数 $2 的取值“$1”无效"),
+            (#"^Missing expected argument '(.*)'$"#, "缺少参数 $1"),
+            (#"^Unknown option '(.*)'.*$"#, "未知选项 $1"),
+            (#"^Unexpected argument '(.*)'$"#, "多余的参数 $1"),
+            (#"^Missing value for '(.*)'$"#, "选项 $1 缺少取值"),
+        ]
+        let flat = message.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
+        for rule in rules {
+            guard let regex = try? NSRegularExpression(pattern: rule.pattern, options: [.dotMatchesLineSeparators]) else { continue }
+            let range = NSRange(flat.startIndex..., in: flat)
+            if regex.firstMatch(in: flat, range: range) != nil {
+                return regex.stringByReplacingMatches(in: flat, range: range, withTemplate: rule.template)
+                    .replacingOccurrences(of: "   - ", with: " ").replacingOccurrences(of: "  ", with: " ")
+                    .replacingOccurrences(of: "' or '", with: "、").replacingOccurrences(of: "', '", with: "、")
+                    .replacingOccurrences(of: "'", with: "")
+            }
+        }
+        return message
     }
 }
