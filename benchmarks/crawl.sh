@@ -116,7 +116,7 @@ for size in "${sizes[@]}"; do
     fi
     rm -rf "$work/wget"; mkdir -p "$work/wget"
     measure "$size" "wget --spider -r" "one connection (wget has no concurrency)" \
-      'awk "/^Downloaded:/ {print \$2}" "$out"' -- \
+      'awk "/^Downloaded:/ {print \$2 - 1}" "$out"' -- \
       sh -c "cd '$work/wget' && wget --spider -r -l inf -nd -np --delete-after -nv '$url'"
     measure "$size" "Scrapy runspider" "CONCURRENT_REQUESTS=$conc, PER_DOMAIN=$conc, DOWNLOAD_DELAY=0, robots on" \
       'grep -o "pages=[0-9]*" "$out" | cut -d= -f2' -- \
@@ -137,7 +137,7 @@ for size in "${sizes[@]}"; do
   else
     rm -rf "$work/wget"; mkdir -p "$work/wget"
     measure "$size" "wget --spider -r" "one connection (wget has no concurrency)" \
-      'awk "/^Downloaded:/ {print \$2}" "$out"' -- \
+      'awk "/^Downloaded:/ {print \$2 - 1}" "$out"' -- \
       sh -c "cd '$work/wget' && wget --spider -r -l inf -nd -np --delete-after -nv '$url'"
   fi
   first=0

@@ -175,7 +175,8 @@ public enum DocxWriter {
                 xml += "<w:tc><w:tcPr><w:tcW w:w=\"\(widths[min(index, widths.count - 1)])\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>"
                 let lines = cell.split(separator: "\n", omittingEmptySubsequences: false)
                 for line in lines {
-                    xml += "<w:p><w:pPr><w:pStyle w:val=\"\(header ? "GWTableHeader" : "GWTableText")\"/><w:jc w:val=\"\(alignment)\"/></w:pPr>\(run(String(line)))</w:p>"
+                    let style = (header ? "GWTableHeader" : "GWTableText") + (table.compact ? "Small" : "")
+                    xml += "<w:p><w:pPr><w:pStyle w:val=\"\(style)\"/><w:jc w:val=\"\(alignment)\"/></w:pPr>\(run(String(line)))</w:p>"
                 }
                 xml += "</w:tc>"
             }
@@ -306,6 +307,10 @@ public enum DocxWriter {
             <w:style w:type="paragraph" w:styleId="GWTableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/>\
             <w:pPr><w:snapToGrid w:val="0"/>\(noIndent)<w:spacing w:line="320" w:lineRule="atLeast" w:before="30" w:after="30"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>\
             <w:style w:type="paragraph" w:styleId="GWTableHeader"><w:name w:val="Table Header"/><w:basedOn w:val="GWTableText"/>\
+            <w:pPr><w:keepNext/><w:jc w:val="center"/></w:pPr><w:rPr>\(fonts(heiFont))</w:rPr></w:style>\
+            <w:style w:type="paragraph" w:styleId="GWTableTextSmall"><w:name w:val="Table Text Small"/><w:basedOn w:val="GWTableText"/>\
+            <w:pPr><w:spacing w:line="280" w:lineRule="atLeast" w:before="20" w:after="20"/></w:pPr><w:rPr><w:sz w:val="21"/><w:szCs w:val="21"/></w:rPr></w:style>\
+            <w:style w:type="paragraph" w:styleId="GWTableHeaderSmall"><w:name w:val="Table Header Small"/><w:basedOn w:val="GWTableTextSmall"/>\
             <w:pPr><w:keepNext/><w:jc w:val="center"/></w:pPr><w:rPr>\(fonts(heiFont))</w:rPr></w:style>\
             <w:style w:type="paragraph" w:styleId="GWTableGap"><w:name w:val="Table Gap"/><w:basedOn w:val="Normal"/>\
             <w:pPr><w:snapToGrid w:val="0"/>\(noIndent)<w:spacing w:line="240" w:lineRule="exact"/></w:pPr><w:rPr><w:sz w:val="12"/></w:rPr></w:style>\

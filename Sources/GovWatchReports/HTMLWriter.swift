@@ -95,7 +95,7 @@ public enum HTMLWriter {
 
     static func table(_ table: NoticeTable) -> String {
         let total = table.widths.reduce(0, +)
-        var out = "<table>"
+        var out = table.compact ? "<table class=\"compact\">" : "<table>"
         if let caption = table.caption { out += "<caption>\(escape(caption))</caption>" }
         out += "<colgroup>" + table.widths.map { String(format: "<col style=\"width:%.1f%%\">", $0 / total * 100) }.joined() + "</colgroup>"
         out += "<thead><tr>" + table.header.map { "<th scope=\"col\">\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
@@ -147,6 +147,8 @@ public enum HTMLWriter {
         .kai { font-family: "楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "STKaiti", "Noto Serif CJK SC", serif; }
         strong { font-weight: bold; }
         table { width: 100%; border-collapse: collapse; margin: 6pt 0 14pt; font-size: 12pt; line-height: 1.45; page-break-inside: auto; }
+        table.compact { font-size: 10.5pt; }
+        table:not(.compact) { break-inside: avoid; page-break-inside: avoid; }
         caption { font-family: "黑体", "SimHei", "Noto Sans CJK SC", sans-serif; font-size: 12pt; padding: 4pt 0; }
         th, td { border: 1px solid #000; padding: 3pt 4pt; vertical-align: middle; text-align: left; word-break: break-all; }
         th { font-family: "黑体", "SimHei", "Noto Sans CJK SC", sans-serif; font-weight: normal; text-align: center; }

@@ -32,14 +32,20 @@ public struct NoticeTable: Sendable, Equatable {
     public var numeric: Set<Int>
     /// Columns centred (序号, short codes).
     public var centred: Set<Int>
+    /// Set in a smaller size (五号, 10.5 pt) to fit many columns: the attachments' lists.
+    public var compact: Bool
 
-    public init(caption: String?, header: [String], rows: [[String]], widths: [Double], numeric: Set<Int> = [], centred: Set<Int> = []) {
+    public init(
+        caption: String?, header: [String], rows: [[String]], widths: [Double], numeric: Set<Int> = [], centred: Set<Int> = [],
+        compact: Bool = false
+    ) {
         self.caption = caption
         self.header = header
         self.rows = rows
         self.widths = widths
         self.numeric = numeric
         self.centred = centred
+        self.compact = compact
     }
 }
 
@@ -105,24 +111,24 @@ public enum NoticeDocument {
                 [String(index + 1), unit.unit, unit.sites.isEmpty ? "—" : unit.sites.joined(separator: "、"),
                  unit.accounts.isEmpty ? "—" : unit.accounts.joined(separator: "、"), Formatting.score(unit.lowestScore)]
             },
-            widths: [0.6, 2.4, 2.4, 3.0, 1.0], numeric: [4], centred: [0])
+            widths: [1.0, 2.6, 2.6, 3.0, 1.3], numeric: [4], centred: [0], compact: true)
         func targets(_ list: [ProblemTarget], nameTitle: String, codeTitle: String, kindTitle: String) -> NoticeTable {
             var header = ["序号", nameTitle]
             if withCodes { header.append(codeTitle) }
-            header += [kindTitle, "主办单位", "得分", "检查结果", "主要问题"]
+            header += [kindTitle, "主办单位", "得分", "结果", "主要问题"]
             let rows = list.enumerated().map { index, target -> [String] in
                 var row = [String(index + 1), target.name]
                 if withCodes { row.append(target.code) }
                 row += [target.kind, target.unit, Formatting.score(target.score), target.passed ? "合格" : "不合格", target.problems]
                 return row
             }
-            var widths = [0.6, 2.0]
-            if withCodes { widths.append(1.4) }
-            widths += [1.3, 2.0, 0.8, 0.9, 4.0]
+            var widths = [1.0, 2.3]
+            if withCodes { widths.append(1.6) }
+            widths += [1.6, 2.3, 0.9, 1.25, 4.4]
             let offset = withCodes ? 1 : 0
             return NoticeTable(
                 caption: nil, header: header, rows: rows, widths: widths, numeric: [4 + offset],
-                centred: Set([0, 5 + offset]).union(withCodes ? [2] : []))
+                centred: Set([0, 5 + offset]).union(withCodes ? [2] : []), compact: true)
         }
         return [
             commended,

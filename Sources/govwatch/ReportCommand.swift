@@ -93,10 +93,15 @@ struct ReportCommand: AsyncParsableCommand {
             return
         }
         let url = URL(fileURLWithPath: out)
+        var isDirectory: ObjCBool = false
+        let folder = url.deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw reportFailure("\(out): 输出目录“\(folder)”不存在")
+        }
         do {
             try data.write(to: url, options: .atomic)
         } catch {
-            throw reportFailure("\(out): 无法写入输出文件（\(error.localizedDescription)）")
+            throw reportFailure("\(out): 无法写入输出文件（没有写权限或磁盘已满）")
         }
         let scope =
             notice.isEmpty

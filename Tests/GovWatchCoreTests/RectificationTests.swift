@@ -63,7 +63,8 @@ import Testing
             indicator: .siteContentSevereError, level: .veto, firstSeen: pushed.endOfDay, lastSeen: pushed.endOfDay,
             deadline: policy.deadline(.siteContentSevereError, level: .veto, pushed: pushed))
         #expect(!ticket.isOverdue(at: day("2022-04-06").startOfDay.addingTimeInterval(23 * 3_600)))
-        #expect(ticket.isOverdue(at: day("2022-04-06").endOfDay))
+        #expect(!ticket.isOverdue(at: day("2022-04-06").endOfDay), "24:00 of the deadline day is still in time")
+        #expect(ticket.isOverdue(at: day("2022-04-06").endOfDay.addingTimeInterval(1)))
         // Over the holiday nothing is overdue yet: 04-05 is 清明.
         #expect(!ticket.isOverdue(at: day("2022-04-05").endOfDay))
         ticket.state = .feedback

@@ -66,7 +66,7 @@ import Testing
             #expect(try await store.history("T-000001").count == 1)
 
             #expect(try await store.tickets(TicketFilter(unit: "鸿溪市公安局")).count == 2)
-            #expect(try await store.tickets(TicketFilter(overdueAt: ChinaTime.parseMoment("2022-04-07")!)).map(\.code) == ["T-000001"])
+            #expect(try await store.tickets(TicketFilter(overdueAt: ChinaTime.parseMoment("2022-04-07T08:00:00")!)).map(\.code) == ["T-000001"])
             await #expect(throws: TicketError.self) { try await store.tickets(TicketFilter(unit: "不存在的局")) }
         }
     }

@@ -203,8 +203,8 @@ def test_one_sheet_per_attachment_with_frozen_header(workbook):
         # 序号 are numbers 1…n.
         numbers = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
         assert numbers == list(range(1, len(numbers) + 1))
-    assert [c.value for c in workbook[SHEETS[1]][1]] == ["序号", "网站名称", "网站标识码", "类别", "主办单位", "得分", "检查结果", "主要问题"]
-    assert [c.value for c in workbook[SHEETS[2]][1]] == ["序号", "账号名称", "账号ID", "平台", "主办单位", "得分", "检查结果", "主要问题"]
+    assert [c.value for c in workbook[SHEETS[1]][1]] == ["序号", "网站名称", "网站标识码", "类别", "主办单位", "得分", "结果", "主要问题"]
+    assert [c.value for c in workbook[SHEETS[2]][1]] == ["序号", "账号名称", "账号ID", "平台", "主办单位", "得分", "结果", "主要问题"]
 
 
 def test_workbook_figures(workbook, expected):

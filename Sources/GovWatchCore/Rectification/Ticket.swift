@@ -62,10 +62,11 @@ public struct Ticket: Sendable, Hashable, Codable {
     public var code: String { id.map(TicketCode.format) ?? "T-??????" }
 
     /// Whether the unit has missed the deadline at `moment`: still 待整改 after the deadline
-    /// day has ended. A ticket in 已反馈 waits for the office, not for the unit.
+    /// day has ended. At 24:00 of the deadline day (what `--as-of DEADLINE` means) the unit has
+    /// used its last day, not missed it. A ticket in 已反馈 waits for the office, not the unit.
     public func isOverdue(at moment: Date) -> Bool {
         guard state == .open, let deadline else { return false }
-        return moment >= deadline.endOfDay
+        return moment > deadline.endOfDay
     }
 
     /// What identifies the problem's content, beyond its place: level and masked evidence.
