@@ -74,12 +74,15 @@ if command -v perf >/dev/null && perf record -o "$work/perf.data" -g -- taskset 
 fi
 
 mkdir -p benchmarks/results
+printf 'swift\t%s\npython\t%s\ngrep_s\t%s\ncli_s\t%s\tcli_rc\t%s\tproblems\t%s\nmembw\t%s\n' "$swift_line" "$py_line" "$best_grep" \
+  "$cli_s" "$cli_rc" "$cli_problems" "$membw" >benchmarks/results/scan-raw.txt
 python3 - "$swift_line" "$py_line" "$best_grep" "$cli_s" "$cli_rc" "$cli_problems" "$membw" "$mb" "$nterms" "$runs" "$cpu" \
   "$(rss "$work/swift.best")" "$(rss "$work/py.time")" "$(rss "$work/grep.time")" "$(rss "$work/cli.time")" "$profile" \
   >benchmarks/results/scan.md.new <<'PY'
 import datetime, os, subprocess, sys
 (swift, py, grep_s, cli_s, cli_rc, cli_problems, membw, mb, nterms, runs, cpu,
  rss_swift, rss_py, rss_grep, rss_cli, profile) = sys.argv[1:]
+nterms = int(nterms)
 parse = lambda line: dict(kv.split("=", 1) for kv in line.split())
 s, p = parse(swift), parse(py)
 size = int(s["bytes"]) / 1e6

@@ -258,7 +258,7 @@ import Testing
             id: 123, fingerprint: "5f0c", unit: "鸿溪市教育局", target: site, indicator: .siteContentPrivacy, level: .deduction,
             url: "http://jyj.hongxi.gov.cn/a.html", evidence: "510402********1234", occurrences: 2, firstSeen: day.endOfDay,
             lastSeen: day.endOfDay, deadline: ChinaTime.parseDay("2022-04-15"))
-        let json = try TicketJSON.render([ticket], at: ChinaTime.parseMoment("2022-04-16")!)
+        let json = try TicketJSON.render([ticket], at: ChinaTime.parseMoment("2022-04-16T10:00:00")!)
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
         let first = (object["tickets"] as! [[String: Any]])[0]
         #expect(Set(first.keys) == [
@@ -271,8 +271,8 @@ import Testing
         #expect((first["target"] as? [String: String]) == ["kind": "site", "code": "4301000002", "name": "鸿溪市教育局"])
 
         let digest = DailyDigest.render(
-            unit: "鸿溪市教育局", tickets: [ticket], events: [], since: day.endOfDay, at: ChinaTime.parseMoment("2022-04-16")!)
-        #expect(digest?.contains("待整改 1 件（其中逾期 1 件）") == true)
+            unit: "鸿溪市教育局", tickets: [ticket], events: [], since: day.endOfDay, at: ChinaTime.parseMoment("2022-04-16T10:00:00")!)
+        #expect(digest?.contains("待整改 1 件（其中逾期 1 件）") == true, "\(digest ?? "")")
         #expect(digest?.contains("T-000123  【已逾期】期限 2022-04-15") == true)
         #expect(DailyDigest.render(unit: "乙局", tickets: [ticket], events: [], since: day.endOfDay, at: day.endOfDay) == nil)
     }

@@ -72,7 +72,11 @@ import Testing
 
             // Fix some problems: every fixable problem of the health commission and of every
             // other site with a fixable problem, in alternation; the education bureau fixes nothing.
-            let fixable = city.plantedProblems.filter { $0.isFixable && !$0.scenario }
+            // Site pages only: availability is judged from the week of probes already stored
+            // (the same as-of window), and posts already stored stay stored when a feed drops them.
+            let fixable = city.plantedProblems.filter {
+                $0.isFixable && !$0.scenario && $0.target.kind == .site && $0.indicator != .siteUnreachable
+            }
             let health = fixable.filter { $0.target.code == healthSite }
             var chosen = health
             for (index, problem) in fixable.enumerated() where index % 2 == 0 && problem.target.code != healthSite {
