@@ -63,7 +63,7 @@ struct PageAnalyzer: Sendable {
         record.messages = consultation.messages(in: document)
         record.letter = consultation.letter(inText: page.text)
         if record.items.isEmpty, record.messages.isEmpty {
-            record.placeholder = Self.placeholderMarkers.contains { page.text.contains($0) }
+            record.placeholder = Self.placeholderMarkers.contains { page.text.utf8Contains($0) }
             if record.published == nil {
                 // A list without dates still lists: such items count as not updated.
                 record.items = Self.undatedItems(document, page: url)
@@ -261,18 +261,18 @@ struct ConsultationListParser {
         let asked = Self.labelledDay(in: text, labels: Self.askedHeaders.filter { $0 != "来信" })
         guard let asked else { return nil }
         let answered = Self.labelledDay(in: text, labels: Self.answeredHeaders.filter { $0 != "回复" })
-        let status = Self.statusWords.first { text.contains($0) }
+        let status = Self.statusWords.first { text.utf8Contains($0) }
         return PageRecord.Letter(asked: asked, answered: answered, status: status)
     }
 
     private static func labelledDay(in text: String, labels: [String]) -> CalendarDate? {
         for label in labels {
-            var searchRange = text.startIndex..<text.endIndex
-            while let found = text.range(of: label, range: searchRange) {
+            var start = text.startIndex
+            while let found = text.utf8Range(of: label, from: start) {
                 // The value follows within a few characters (": ", a table cell boundary).
                 let after = text[found.upperBound...].prefix(24)
                 if let day = DateScanner.firstDay(in: String(after)) { return day }
-                searchRange = found.upperBound..<text.endIndex
+                start = found.upperBound
             }
         }
         return nil
