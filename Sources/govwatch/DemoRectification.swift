@@ -28,7 +28,9 @@ extension DemoCommand {
         for unit in backlog.prefix(3) {
             say("    \(unit.unit)：待整改 \(unit.open) 件")
         }
+        // Its website's content problems (personal information in pages and attachments).
         let own = try await store.tickets(TicketFilter(unit: Self.demoUnit, state: .open))
+            .filter { $0.target.kind == .site && $0.indicator.rawValue.hasPrefix("site.content.") }
         for ticket in own {
             _ = try await store.feedback(
                 ticket.code, text: "已整改，删除了页面中的个人信息", actor: "卫健委网站管理员", at: pushed.addingTimeInterval(86_400))
@@ -55,7 +57,8 @@ extension DemoCommand {
         let loop = RectificationLoop(store: store, now: { pushed.addingTimeInterval(2 * 86_400) })
         let result = try await loop.afterInspection(outcome, request: request)
         say("  检查批次 \(outcome.run.code)：\(result.summary)")
-        for ticket in try await store.tickets(TicketFilter(unit: Self.demoUnit)) {
+        let fedBack = Set(own.map(\.id))
+        for ticket in try await store.tickets(TicketFilter(unit: Self.demoUnit)) where fedBack.contains(ticket.id) {
             let note = ticket.reopened > 0 ? "（反馈已整改但复查仍存在，重新打开）" : ""
             say("    \(ticket.code)  \(ticket.state.chineseName)\(note)  \(ticket.indicator)  \(ticket.url ?? "")")
         }
