@@ -67,13 +67,8 @@ struct DemoCommand: AsyncParsableCommand {
         // 2. A week of probes, replayed: each probe is a real request to the city, stamped at
         // its slot of the week before the as-of time (20 a day).
         say("\n二、可用性监测（回放检查时间点前7天、每天20次的监测）")
-        let slots = 7 * 20
-        let start = city.asOf.addingTimeInterval(-7 * 86_400)
-        for slot in 0..<slots {
-            let at = start.addingTimeInterval(Double(slot) * 7 * 86_400 / Double(slots) + 60)
-            _ = try await ProbeRound.run(codes: [], store: store, http: client.http, concurrency: 16, now: { at })
-        }
-        say("  共监测 \(slots) 轮")
+        try await ProbeRound.replay(endingAt: city.asOf, store: store, http: client.http)
+        say("  共监测 \(7 * 20) 轮")
 
         // 3. The inspection.
         say("\n三、检查（监测时间点 \(ChinaTime.displayAsOf(city.asOf))）")

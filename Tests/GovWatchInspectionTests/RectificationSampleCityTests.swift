@@ -46,12 +46,7 @@ import Testing
             for kind in RegistryFile.allCases {
                 _ = try await RegistryImporter.importFile(kind, data: city.registryCSVData(kind), file: "\(kind).csv", into: store)
             }
-            let slots = 140
-            let start = city.asOf.addingTimeInterval(-7 * 86_400)
-            for slot in 0..<slots {
-                let at = start.addingTimeInterval(Double(slot) * 7 * 86_400 / Double(slots) + 60)
-                _ = try await ProbeRound.run(codes: [], store: store, http: http, concurrency: 16, now: { at })
-            }
+            try await ProbeRound.replay(endingAt: city.asOf, store: store, http: http)
             let clock = city.asOf.addingTimeInterval(9 * 3_600)
             let loop = RectificationLoop(store: store, now: { clock })
             let request = InspectionRequest(asOf: city.asOf, indicators: .national2019, scanner: try ContentScanner.standard())

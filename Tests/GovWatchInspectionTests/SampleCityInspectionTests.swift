@@ -31,12 +31,7 @@ import Testing
             for kind in RegistryFile.allCases {
                 _ = try await RegistryImporter.importFile(kind, data: city.registryCSVData(kind), file: "\(kind).csv", into: store)
             }
-            let slots = 140
-            let start = city.asOf.addingTimeInterval(-7 * 86_400)
-            for slot in 0..<slots {
-                let at = start.addingTimeInterval(Double(slot) * 7 * 86_400 / Double(slots) + 60)
-                _ = try await ProbeRound.run(codes: [], store: store, http: http, concurrency: 16, now: { at })
-            }
+            try await ProbeRound.replay(endingAt: city.asOf, store: store, http: http)
             var configuration = CrawlConfiguration()
             configuration.proxy = server.proxyURL
             configuration.maximumPages = 2_000

@@ -37,4 +37,19 @@ public enum ProbeRound {
         }
         return results.sorted { $0.0.code < $1.0.code }.map { (site: $0.0, probe: $0.1) }
     }
+
+    /// Replays `days` days of probing before `asOf` at `perDay` rounds a day: each probe is a
+    /// real request, stamped at its slot (one minute past it) instead of the wall clock.
+    /// The demo and the tests use it to fill the `site.unreachable` window in seconds.
+    public static func replay(
+        days: Int = 7, perDay: Int = 20, endingAt asOf: Date, store: Store, http: SimpleHTTP, concurrency: Int = 16
+    ) async throws {
+        let rounds = days * perDay
+        let span = Double(days) * 86_400
+        let start = asOf.addingTimeInterval(-span)
+        for round in 0..<rounds {
+            let at = start.addingTimeInterval(Double(round) * span / Double(rounds) + 60)
+            _ = try await run(codes: [], store: store, http: http, concurrency: concurrency, now: { at })
+        }
+    }
 }
