@@ -47,10 +47,12 @@ extension Store {
         try await ScheduledJobRow.query(on: database).sort(\.$nextRunAt).sort(\.$id).all().map(\.job)
     }
 
-    /// Jobs due at `now` whose lease is free or expired, earliest first.
-    public func dueJobs(at now: Date, limit: Int = 100) async throws -> [ScheduledJob] {
-        try await ScheduledJobRow.query(on: database)
-            .filter(\.$nextRunAt <= now)
+    /// Jobs due at `now` whose lease is free or expired, earliest first; only those of `kinds`
+    /// when given.
+    public func dueJobs(at now: Date, kinds: Set<String>? = nil, limit: Int = 100) async throws -> [ScheduledJob] {
+        let query = ScheduledJobRow.query(on: database).filter(\.$nextRunAt <= now)
+        if let kinds { query.filter(\.$kind ~~ Array(kinds).sorted()) }
+        return try await query
             .group(.or) { $0.filter(\.$leaseOwner == nil).filter(\.$leaseExpiresAt < now) }
             .sort(\.$nextRunAt).sort(\.$id).limit(limit).all().map(\.job)
     }
@@ -66,6 +68,19 @@ extension Store {
             .where("id", .equal, id)
             .where("next_run_at", .lessThanOrEqual, now)
             .where { $0.where("lease_owner", .is, SQLLiteral.null).orWhere("lease_expires_at", .lessThan, now) }
+            .returning("id")
+            .all()
+        return !rows.isEmpty
+    }
+
+    /// Extends `owner`'s lease of a running job to `until`; false when the lease was lost.
+    @discardableResult
+    public func renewJobLease(_ id: Int, owner: String, until: Date) async throws -> Bool {
+        guard let sql = database as? any SQLDatabase else { return false }
+        let rows = try await sql.update(ScheduledJobRow.schema)
+            .set("lease_expires_at", to: until)
+            .where("id", .equal, id)
+            .where("lease_owner", .equal, owner)
             .returning("id")
             .all()
         return !rows.isEmpty

@@ -40,9 +40,55 @@ struct ScheduleCommand: AsyncParsableCommand {
         @Option(help: "整改期限设置文件（JSON），默认否决项3个工作日、其他10个工作日")
         var deadlines: String?
 
+        @Option(help: "只创建并执行这些类型的任务，用逗号分隔：probe（可用性监测）、patrol（巡查）、inspection（全面检查）、feeds（数据源轮询）、digest（整改日报）；默认全部")
+        var kinds: String?
+
+        @Option(help: "同时执行的任务数")
+        var concurrency = 8
+
+        // A simulated clock, for rehearsing a day in minutes and for tests that run several
+        // scheduler processes against one database: the clock reads `--clock-start` at the
+        // wall-clock moment `--clock-anchor` (Unix seconds; default: now) and runs
+        // `--clock-speed` times faster.
+        @Option(name: .customLong("clock-start"), help: .hidden)
+        var clockStart: String?
+
+        @Option(name: .customLong("clock-speed"), help: .hidden)
+        var clockSpeed: Double = 1
+
+        @Option(name: .customLong("clock-anchor"), help: .hidden)
+        var clockAnchor: Double?
+
         @OptionGroup var global: GlobalOptions
 
+        /// The job kinds of `--kinds`.
+        func selectedKinds() throws -> Set<JobKind> {
+            guard let kinds else { return Set(JobKind.allCases) }
+            var selected: Set<JobKind> = []
+            for name in kinds.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+                guard let kind = JobKind(rawValue: name) else {
+                    throw reportFailure("--kinds 中的“\(name)”无效：应为 probe、patrol、inspection、feeds、digest 之一")
+                }
+                selected.insert(kind)
+            }
+            guard !selected.isEmpty else { throw reportFailure("--kinds 不能为空") }
+            return selected
+        }
+
+        func schedulerClock() throws -> any SchedulerClock {
+            guard let clockStart else { return SystemSchedulerClock() }
+            guard let start = ChinaTime.parseMoment(clockStart) else {
+                throw reportFailure("--clock-start “\(clockStart)” 无效：应为 YYYY-MM-DD 或 ISO 8601 时间")
+            }
+            guard clockSpeed > 0 else { throw reportFailure("--clock-speed 应大于0") }
+            return ScaledSchedulerClock(
+                start: start, speed: clockSpeed, anchor: clockAnchor.map { Date(timeIntervalSince1970: $0) } ?? Date())
+        }
+
         func run() async throws {
+            let jobKinds = try selectedKinds()
+            let clock = try schedulerClock()
+            guard concurrency > 0 else { throw reportFailure("--concurrency 应大于0") }
             var end: Date?
             if let until {
                 guard let parsed = ChinaTime.parseMoment(until, bareDayMeansEnd: true) else {
@@ -73,10 +119,15 @@ struct ScheduleCommand: AsyncParsableCommand {
                     let executor = StandardJobExecutor(
                         store: store, http: client.http, crawl: crawl, indicators: .national2019, scanner: scanner, loop: loop,
                         digests: digests)
-                    let scheduler = Scheduler(store: store, executor: executor, schedule: JobSchedule(probesPerDay: probesPerDay))
+                    let scheduler = Scheduler(
+                        store: store, executor: executor, clock: clock, schedule: JobSchedule(probesPerDay: probesPerDay),
+                        concurrency: concurrency, kinds: jobKinds)
                     say("调度器 \(scheduler.owner) 已启动\(end.map { "，运行至 \(ChinaTime.display($0))" } ?? "")")
                     try await scheduler.run(until: end, once: once) { record in
-                        say("\(ChinaTime.display(record.startedAt))  \(record.kind.chineseName)  \(record.job)  \(record.message)")
+                        // The slot is shown because after downtime a job runs late, once, for its missed slot.
+                        say(
+                            "\(ChinaTime.display(record.startedAt))  \(record.kind.chineseName)  \(record.job)  "
+                                + "（计划 \(ChinaTime.display(record.due))）  \(record.message)")
                     }
                 }
                 await client.shutdown()

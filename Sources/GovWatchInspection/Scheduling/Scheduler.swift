@@ -8,6 +8,13 @@ public protocol SchedulerClock: Sendable {
     func now() -> Date
     /// Waits until `date` (or returns early when cancelled).
     func sleep(until date: Date) async throws
+    /// Simulated seconds per wall-clock second (1 for the wall clock): how often a running
+    /// job renews its lease in real time.
+    var speed: Double { get }
+}
+
+extension SchedulerClock {
+    public var speed: Double { 1 }
 }
 
 /// The wall clock.
@@ -17,6 +24,31 @@ public struct SystemSchedulerClock: SchedulerClock {
     public func sleep(until date: Date) async throws {
         let seconds = date.timeIntervalSinceNow
         if seconds > 0 { try await Task.sleep(for: .milliseconds(Int64(seconds * 1_000))) }
+    }
+}
+
+/// A clock that runs `speed` times faster than the wall clock from `start`, for rehearsing a
+/// day of scheduling in minutes (and for tests that drive several scheduler *processes*:
+/// given the same `anchor`, every process reads the same simulated time).
+public struct ScaledSchedulerClock: SchedulerClock {
+    /// The simulated time at `anchor`.
+    public var start: Date
+    /// Simulated seconds per wall-clock second.
+    public var speed: Double
+    /// The wall-clock moment that corresponds to `start`.
+    public var anchor: Date
+
+    public init(start: Date, speed: Double, anchor: Date = Date()) {
+        self.start = start
+        self.speed = max(speed, 0.001)
+        self.anchor = anchor
+    }
+
+    public func now() -> Date { start.addingTimeInterval(Date().timeIntervalSince(anchor) * speed) }
+
+    public func sleep(until date: Date) async throws {
+        let wallSeconds = date.timeIntervalSince(now()) / speed
+        if wallSeconds > 0 { try await Task.sleep(for: .microseconds(Int64(wallSeconds * 1_000_000))) }
     }
 }
 
@@ -34,8 +66,9 @@ public protocol JobExecutor: Sendable {
 ///   `inspection` (monthly), `feeds` (hourly) and `digest` (daily) job.
 /// - Catch-up: a job whose time passed while no scheduler ran is due; it runs once and is
 ///   rescheduled for its first slot after now.
-/// - No double runs: a job is claimed with an atomic lease (`Store.claimJob`); a scheduler
-///   that dies holding one loses it when the lease expires, and another takes over.
+/// - No double runs: a job is claimed with an atomic lease (`Store.claimJob`), renewed while
+///   it runs; a scheduler that dies holding one loses it when the lease expires, and another
+///   takes over.
 public struct Scheduler: Sendable {
     public var store: Store
     public var executor: any JobExecutor
@@ -45,7 +78,8 @@ public struct Scheduler: Sendable {
     public var owner: String
     /// Jobs run at the same time by this scheduler.
     public var concurrency: Int
-    /// Kinds this scheduler creates jobs for (all by default).
+    /// Kinds this scheduler creates and runs (all by default): a probe-only worker runs
+    /// `[.probe]` beside a scheduler that runs the rest.
     public var kinds: Set<JobKind>
 
     public init(
@@ -74,6 +108,8 @@ public struct Scheduler: Sendable {
     public struct RunRecord: Sendable, Hashable {
         public var job: String
         public var kind: JobKind
+        /// The slot it ran for: its scheduled time (earlier than `startedAt` after downtime).
+        public var due: Date
         public var startedAt: Date
         public var message: String
         public var failed: Bool
@@ -102,9 +138,10 @@ public struct Scheduler: Sendable {
         }
     }
 
-    /// Runs every job due now (each at most once), `concurrency` at a time, and returns what ran.
+    /// Runs every job of this scheduler's kinds due now (each at most once), `concurrency` at a
+    /// time, and returns what ran.
     public func runDue() async throws -> [RunRecord] {
-        let due = try await store.dueJobs(at: clock.now(), limit: 1_000)
+        let due = try await store.dueJobs(at: clock.now(), kinds: Set(kinds.map(\.rawValue)), limit: 1_000)
         var records: [RunRecord] = []
         try await withThrowingTaskGroup(of: RunRecord?.self) { group in
             var pending = due.makeIterator()
@@ -126,6 +163,15 @@ public struct Scheduler: Sendable {
         guard let kind = JobKind(rawValue: job.kind) else { return nil }
         let started = clock.now()
         guard try await store.claimJob(job.id, owner: owner, now: started, leaseFor: Self.leaseDuration(kind)) else { return nil }
+        // While the job runs, its lease is renewed every third of its duration: a long
+        // inspection must not look dead to the other schedulers and be run a second time.
+        let lease = Self.leaseDuration(kind)
+        let renewal = Task { [store, clock, owner] in
+            while !Task.isCancelled {
+                try await Task.sleep(for: .milliseconds(Int64(lease / 3 / clock.speed * 1_000)))
+                guard try await store.renewJobLease(job.id, owner: owner, until: clock.now().addingTimeInterval(lease)) else { return }
+            }
+        }
         var message: String
         var failure: String?
         do {
@@ -134,11 +180,12 @@ public struct Scheduler: Sendable {
             failure = "\(error)"
             message = "失败：\(error)"
         }
+        renewal.cancel()
         let finished = clock.now()
         try await store.completeJob(
             job.id, owner: owner, nextRunAt: schedule.nextRun(kind: kind, name: job.name, after: finished), finishedAt: finished,
             error: failure)
-        return RunRecord(job: job.name, kind: kind, startedAt: started, message: message, failed: failure != nil)
+        return RunRecord(job: job.name, kind: kind, due: job.nextRunAt, startedAt: started, message: message, failed: failure != nil)
     }
 
     /// Runs in the foreground: syncs the jobs, runs what is due, sleeps until the next job (at
@@ -158,7 +205,7 @@ public struct Scheduler: Sendable {
             }
             for record in try await runDue() { log(record) }
             if once { return }
-            let next = try await store.jobs().map(\.nextRunAt).min() ?? now.addingTimeInterval(syncInterval)
+            let next = try await store.jobs().filter { JobKind(rawValue: $0.kind).map(kinds.contains) ?? false }.map(\.nextRunAt).min() ?? now.addingTimeInterval(syncInterval)
             var wake = min(max(next, clock.now()), lastSync.addingTimeInterval(syncInterval))
             if let until { wake = min(wake, until) }
             // Another scheduler holds the job that is due: look again in a while rather than spin.
