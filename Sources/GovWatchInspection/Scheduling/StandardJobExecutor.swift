@@ -13,6 +13,8 @@ public struct StandardJobExecutor: JobExecutor {
     public var scanner: ContentScanner
     public var loop: RectificationLoop
     public var digests: DigestSender
+    /// Sites the daily patrol crawls at the same time.
+    public var patrolSiteConcurrency = 8
 
     public init(
         store: Store, http: SimpleHTTP, crawl: CrawlConfiguration, indicators: IndicatorSet, scanner: ContentScanner,
@@ -81,16 +83,29 @@ public struct StandardJobExecutor: JobExecutor {
         configuration.maximumPages = (Dictionary(grouping: columns, by: \.site).values.map(\.count).max() ?? 0) + 1
         let label = "patrol-" + String(format: "%.0f", now.timeIntervalSince1970)
         let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: configuration)
+        let columnsBySite = Dictionary(grouping: columns, by: \.site)
+        let window = indicators.threshold(.siteUnreachable, "windowDays", default: 7) * 86_400
         var findings: [Finding] = []
         do {
-            for site in sites {
-                let own = columns.filter { $0.site == site.code }
-                var evidence = try await crawler.evidence(for: site, columns: own, asOf: now, runCode: label)
-                evidence.probes = try await store.probes(
-                    site: site.code, from: now.addingTimeInterval(-indicators.threshold(.siteUnreachable, "windowDays", default: 7) * 86_400),
-                    to: now)
-                findings += SiteChecks.run(evidence, indicators: indicators, scanner: scanner)
-                    .filter { Self.patrolIndicators.contains($0.indicator) }
+            // Several sites at a time: a patrol is mostly waiting on other servers, and a
+            // province's thousands of sites must fit in the night.
+            try await withThrowingTaskGroup(of: [Finding].self) { group in
+                var pending = sites.makeIterator()
+                func patrolNext() {
+                    guard let site = pending.next() else { return }
+                    group.addTask { [store, indicators, scanner] in
+                        var evidence = try await crawler.evidence(
+                            for: site, columns: columnsBySite[site.code] ?? [], asOf: now, runCode: label)
+                        evidence.probes = try await store.probes(site: site.code, from: now.addingTimeInterval(-window), to: now)
+                        return SiteChecks.run(evidence, indicators: indicators, scanner: scanner)
+                            .filter { Self.patrolIndicators.contains($0.indicator) }
+                    }
+                }
+                for _ in 0..<patrolSiteConcurrency { patrolNext() }
+                while let siteFindings = try await group.next() {
+                    findings += siteFindings
+                    patrolNext()
+                }
             }
             try await crawler.shutdown()
         } catch {
