@@ -3,6 +3,8 @@ import Foundation
 
 /// A notification that was not delivered.
 public struct NotificationFailure: Sendable, Hashable {
+    /// The database id; nil for one not stored yet.
+    public var id: Int?
     public var channel: String
     public var destination: String
     public var ticketEventID: Int?
@@ -12,8 +14,10 @@ public struct NotificationFailure: Sendable, Hashable {
     public var failedAt: Date
 
     public init(
-        channel: String, destination: String, ticketEventID: Int?, payload: String, attempts: Int, lastError: String, failedAt: Date
+        id: Int? = nil, channel: String, destination: String, ticketEventID: Int?, payload: String, attempts: Int, lastError: String,
+        failedAt: Date
     ) {
+        self.id = id
         self.channel = channel
         self.destination = destination
         self.ticketEventID = ticketEventID
@@ -42,8 +46,20 @@ extension Store {
     public func notificationFailures() async throws -> [NotificationFailure] {
         try await NotificationFailureRow.query(on: database).sort(\.$id).all().map {
             NotificationFailure(
-                channel: $0.channel, destination: $0.destination, ticketEventID: $0.ticketEventID, payload: $0.payload,
+                id: $0.id, channel: $0.channel, destination: $0.destination, ticketEventID: $0.ticketEventID, payload: $0.payload,
                 attempts: $0.attempts, lastError: $0.lastError, failedAt: $0.failedAt)
         }
+    }
+
+    /// Forgets a failure once its notification went out after all.
+    public func removeNotificationFailure(_ id: Int) async throws {
+        try await NotificationFailureRow.query(on: database).filter(\.$id == id).delete()
+    }
+
+    /// Records another failed resend of a failure.
+    public func updateNotificationFailure(_ id: Int, attempts: Int, lastError: String, failedAt: Date) async throws {
+        try await NotificationFailureRow.query(on: database).filter(\.$id == id)
+            .set(\.$attempts, to: attempts).set(\.$lastError, to: lastError).set(\.$failedAt, to: failedAt)
+            .update()
     }
 }

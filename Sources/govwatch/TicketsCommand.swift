@@ -10,7 +10,7 @@ struct TicketsCommand: AsyncParsableCommand {
         commandName: "tickets",
         abstract: "整改单：查看、反馈、核验销号、退回、忽略、指派，以及整改记录。",
         subcommands: [
-            List.self, Show.self, Feedback.self, Verify.self, Reject.self, Dismiss.self, Assign.self, History.self, Backlog.self,
+            List.self, Show.self, Feedback.self, Verify.self, Reject.self, Dismiss.self, Assign.self, History.self, Backlog.self, Notifications.self,
         ],
         defaultSubcommand: List.self
     )
@@ -294,6 +294,69 @@ struct TicketsCommand: AsyncParsableCommand {
                 }
                 writeOut(TextTable.render(header: ["单位", "待整改", "逾期", "已反馈", "已销号", "已忽略", "复查未通过", "清零"], rows: rows,
                     footer: "共 \(backlog.count) 个单位，已清零 \(backlog.filter(\.cleared).count) 个"))
+            }
+        }
+    }
+}
+
+extension TicketsCommand {
+    /// `govwatch tickets notifications [--resend]`: the webhook notifications that failed every
+    /// retry, and sending them again once the receiver is back.
+    struct Notifications: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "notifications", abstract: "列出推送失败的通知；加 --resend 重新推送（成功的不再列出）。")
+
+        @Flag(help: "重新推送全部失败的通知")
+        var resend = false
+
+        @Option(help: "通知地址（默认为环境变量 GOVWATCH_WEBHOOK_URL）")
+        var webhook: String?
+
+        @Option(help: "text | json | csv")
+        var format: OutputFormat = .text
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            var target: TicketWebhook?
+            if resend {
+                do {
+                    target = try TicketWebhook.configured(option: webhook)
+                } catch {
+                    throw reportFailure("\(error)")
+                }
+                guard target != nil else { throw reportFailure("未设置通知地址：请用 --webhook 或环境变量 GOVWATCH_WEBHOOK_URL 指定") }
+            }
+            let (report, failures) = try await withStore(global) { store in
+                let report = try await target?.resendFailures(store: store, at: Date())
+                return (report, try await store.notificationFailures())
+            }
+            if let report { say("重新推送：成功 \(report.resent) 条，仍失败 \(report.stillFailing) 条") }
+            switch format {
+            case .json:
+                struct Entry: Encodable {
+                    var id: Int?, channel: String, destination: String, ticketEventID: Int?, attempts: Int, lastError: String, failedAt: String
+                }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                let entries = failures.map {
+                    Entry(id: $0.id, channel: $0.channel, destination: $0.destination, ticketEventID: $0.ticketEventID, attempts: $0.attempts,
+                        lastError: $0.lastError, failedAt: ChinaTime.iso8601($0.failedAt))
+                }
+                writeOut(String(decoding: try encoder.encode(["failures": entries]), as: UTF8.self) + "\n")
+            case .csv:
+                var lines = ["failed_at,channel,destination,ticket_event_id,attempts,last_error"]
+                for f in failures {
+                    lines.append(
+                        [ChinaTime.iso8601(f.failedAt), f.channel, csvField(f.destination), f.ticketEventID.map(String.init) ?? "", "\(f.attempts)",
+                            csvField(f.lastError)].joined(separator: ","))
+                }
+                writeOut(lines.joined(separator: "\n") + "\n")
+            case .text:
+                let rows = failures.map {
+                    [ChinaTime.display($0.failedAt), $0.channel == "digest" ? "整改日报" : "整改单变化", $0.destination, "\($0.attempts)", $0.lastError]
+                }
+                writeOut(TextTable.render(header: ["失败时间", "类型", "通知地址", "已尝试", "最后错误"], rows: rows, footer: "共 \(failures.count) 条推送失败的通知"))
             }
         }
     }

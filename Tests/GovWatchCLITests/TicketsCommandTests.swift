@@ -52,6 +52,18 @@ import Testing
         #expect(badUnit.status == 2 && badUnit.stderr == "govwatch: 单位“不存在局”未登记\n")
     }
 
+    @Test func failedNotificationsAreListedAndResendNeedsAWebhook() throws {
+        let directory = try ImportCommandTests.scratch()
+        let empty = try Self.govwatch(["tickets", "notifications"], in: directory)
+        #expect(empty.status == 0, "\(empty.stderr)")
+        #expect(empty.stdout.contains("共 0 条推送失败的通知"))
+        let json = try Self.govwatch(["tickets", "notifications", "--format", "json"], in: directory)
+        #expect((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["failures"] as? [Any] != nil)
+        let noWebhook = try Self.govwatch(["tickets", "notifications", "--resend"], in: directory)
+        #expect(noWebhook.status == 2)
+        #expect(noWebhook.stderr.contains("未设置通知地址"))
+    }
+
     @Test func transitionsAreLoggedAndBadRequestsExitTwoChangingNothing() throws {
         let directory = try Self.prepared()
         let report = directory.appendingPathComponent("整改报告.pdf")

@@ -127,6 +127,35 @@ final class FlakyReceiver {
         await store.close()
     }
 
+    @Test func recordedFailuresAreResentOnceTheReceiverIsBack() async throws {
+        let down = try FlakyReceiver(failures: 1_000)
+        defer { down.stop() }
+        let (store, applied) = try await storeWithTickets()
+        let failing = try TicketWebhook(url: down.url, maximumAttempts: 2, initialBackoff: .milliseconds(1))
+        _ = await failing.deliver(applied.events, store: store, at: asOf)
+        let recorded = try await store.notificationFailures()
+        #expect(recorded.count == 2)
+
+        // Still down: nothing is lost, the attempts and the time are updated.
+        let later = asOf.addingTimeInterval(3_600)
+        let stillDown = try await failing.resendFailures(store: store, at: later)
+        #expect(stillDown.resent == 0 && stillDown.stillFailing == 2)
+        let kept = try await store.notificationFailures()
+        #expect(kept.map(\.id) == recorded.map(\.id))
+        #expect(kept.allSatisfy { $0.attempts == 4 && $0.failedAt == later })
+
+        // The receiver is back (the administrator set a working URL): each payload goes out
+        // once, as it was, and the failures are gone.
+        let back = try FlakyReceiver(failures: 0)
+        defer { back.stop() }
+        let working = try TicketWebhook(url: back.url, maximumAttempts: 2, initialBackoff: .milliseconds(1))
+        let resent = try await working.resendFailures(store: store, at: later.addingTimeInterval(3_600))
+        #expect(resent.resent == 2 && resent.stillFailing == 0)
+        #expect(try back.bodies().map { String(decoding: $0, as: UTF8.self) } == recorded.map(\.payload))
+        #expect(try await store.notificationFailures().isEmpty)
+        await store.close()
+    }
+
     @Test func dailyDigestPerUnitIsWrittenAndPosted() async throws {
         let receiver = try FlakyReceiver(failures: 0)
         defer { receiver.stop() }

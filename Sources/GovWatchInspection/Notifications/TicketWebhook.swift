@@ -82,12 +82,48 @@ public struct TicketWebhook: Sendable {
 
     /// Posts one JSON body with retries; records the failure and returns false when every attempt failed.
     public func send(_ payload: Data, eventID: Int?, channel: String, store: Store, at moment: Date) async -> Bool {
+        guard let lastError = await postWithRetries(payload) else { return true }
+        try? await store.record(
+            NotificationFailure(
+                channel: channel, destination: url, ticketEventID: eventID, payload: String(decoding: payload, as: UTF8.self),
+                attempts: maximumAttempts, lastError: lastError, failedAt: moment))
+        return false
+    }
+
+    /// What a resend of recorded failures did.
+    public struct ResendReport: Sendable, Hashable {
+        public var resent = 0
+        public var stillFailing = 0
+        public init() {}
+    }
+
+    /// Posts every recorded failure again (oldest first, to this webhook's current URL, which
+    /// an administrator may have corrected): a delivered one is forgotten, one that fails again
+    /// keeps its place with its attempts and last error updated.
+    public func resendFailures(store: Store, at moment: Date) async throws -> ResendReport {
+        var report = ResendReport()
+        for failure in try await store.notificationFailures() {
+            guard let id = failure.id else { continue }
+            if let lastError = await postWithRetries(Data(failure.payload.utf8)) {
+                try await store.updateNotificationFailure(
+                    id, attempts: failure.attempts + maximumAttempts, lastError: lastError, failedAt: moment)
+                report.stillFailing += 1
+            } else {
+                try await store.removeNotificationFailure(id)
+                report.resent += 1
+            }
+        }
+        return report
+    }
+
+    /// Posts `payload`, retrying with exponential backoff; nil when delivered, else the last error.
+    func postWithRetries(_ payload: Data) async -> String? {
         var lastError = ""
         var wait = initialBackoff
         for attempt in 1...maximumAttempts {
             do {
                 try await post(payload)
-                return true
+                return nil
             } catch {
                 lastError = "\(error)"
             }
@@ -96,11 +132,7 @@ public struct TicketWebhook: Sendable {
                 wait *= 2
             }
         }
-        try? await store.record(
-            NotificationFailure(
-                channel: channel, destination: url, ticketEventID: eventID, payload: String(decoding: payload, as: UTF8.self),
-                attempts: maximumAttempts, lastError: lastError, failedAt: moment))
-        return false
+        return lastError
     }
 
     struct HTTPFailure: Error, CustomStringConvertible {

@@ -66,8 +66,14 @@ public struct StandardJobExecutor: JobExecutor {
                 throw error
             }
         case .digest:
+            // Once a day, what the webhook could not take earlier is offered again, first.
+            var resent = ""
+            if let webhook = digests.webhook {
+                let resend = try await webhook.resendFailures(store: store, at: now)
+                if resend.resent + resend.stillFailing > 0 { resent = "；补发此前失败的通知 \(resend.resent) 条，仍失败 \(resend.stillFailing) 条" }
+            }
             let report = try await digests.send(at: now)
-            return "整改日报 \(report.units.count) 个单位，文件 \(report.files.count) 个，推送 \(report.posted) 个，失败 \(report.failed) 个"
+            return "整改日报 \(report.units.count) 个单位，文件 \(report.files.count) 个，推送 \(report.posted) 个，失败 \(report.failed) 个" + resent
         }
     }
 
