@@ -58,6 +58,12 @@ extension Store {
 
     /// Stores a poll's outcome and the posts it brought; posts already known (same URL or
     /// feed id) are updated in place, so polling again adds only new posts.
+    ///
+    /// A feed lists an account's latest posts: a post taken from the feed earlier, as recent as
+    /// the oldest one the feed lists now yet missing from it, was withdrawn by the unit (the
+    /// usual fix of a post with personal information) and is removed, so the next inspection
+    /// no longer finds its problems and closes their tickets. Older posts, which merely fell
+    /// out of the feed's window, and posts from an import stay.
     /// Returns how many posts were new.
     @discardableResult
     public func recordFeedPoll(platform: Platform, account id: String, state: FeedState, posts: [PostRecord]) async throws -> Int {
@@ -98,6 +104,10 @@ extension Store {
                 let end = min(start + Self.insertBatchSize, fresh.count)
                 try await Array(fresh[start..<end]).create(on: db)
                 start = end
+            }
+            if let windowStart = posts.map(\.published).min() {
+                try await PostRow.query(on: db).filter(\.$accountRef == accountRef).filter(\.$source == "feed")
+                    .filter(\.$published >= windowStart).filter(\.$key !~ Array(keys)).delete()
             }
             return fresh.count
         }

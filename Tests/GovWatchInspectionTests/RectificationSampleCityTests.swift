@@ -67,13 +67,16 @@ import Testing
 
             // Fix some problems: every fixable problem of the health commission and of every
             // other site with a fixable problem, in alternation; the education bureau fixes nothing.
-            // Site pages only: availability is judged from the week of probes already stored
-            // (the same as-of window), and posts already stored stay stored when a feed drops them.
+            // Site pages, and posts withdrawn from their feeds; not availability, which is
+            // judged from the week of probes already stored (the same as-of window).
+            let withdrawnPosts = city.plantedProblems.filter {
+                $0.isFixable && ($0.indicator == .accountContentPrivacy || $0.indicator == .accountContentSevereError)
+            }
             let fixable = city.plantedProblems.filter {
                 $0.isFixable && !$0.scenario && $0.target.kind == .site && $0.indicator != .siteUnreachable
             }
             let health = fixable.filter { $0.target.code == healthSite }
-            var chosen = health
+            var chosen = health + withdrawnPosts
             for (index, problem) in fixable.enumerated() where index % 2 == 0 && problem.target.code != healthSite {
                 chosen.append(problem)
             }
@@ -156,6 +159,9 @@ import Testing
         for id in s.fedBackFixed {
             #expect(after[id]?.state == .closed, "\(after[id].map { "\($0.code) \($0.indicator) \($0.url ?? "")" } ?? "")")
         }
+        // Among them the posts with personal information and a severe error, withdrawn from their feeds.
+        let posts = s.fedBackFixed.compactMap { after[$0] }.filter { $0.target.kind == .account }
+        #expect(Set(posts.map(\.indicator)) == [.accountContentPrivacy, .accountContentSevereError])
         for id in s.fedBackUnfixed {
             #expect(after[id]?.state == .open && after[id]?.reopened == 1, "\(after[id]?.code ?? "")")
             #expect(s.histories[id]?.map(\.action) == [.create, .feedback, .reinspectReopened])
