@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import GovWatchCore
 import GovWatchInspection
@@ -10,15 +9,11 @@ import Testing
 /// formats, and a malformed, an empty, a huge and a slow feed that must not stop the run.
 @Suite(.serialized) struct FeedPollingTests {
     @Test func pollingStoresPostsReportsBadFeedsAndAddsOnlyNewPostsAgain() async throws {
-        let city = SampleCity.standard
-        let server = try await FixtureServer.start(city: city)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gw-feeds-\(UUID().uuidString)")
-        let store = try await Store.open(.sqlite(path: directory.appendingPathComponent("feeds.sqlite").path))
-        let client = try InspectionHTTPClient.make(proxy: server.proxyURL)
-        do {
-            _ = try await RegistryImporter.importFile(.accounts, data: city.registryCSVData(.accounts), file: "accounts.csv", into: store)
+        try await SampleCityHarness.with(registry: [.accounts]) { harness in
+            let city = harness.city
+            let store = harness.store
             let accounts = try await store.accounts()
-            let poller = FeedPoller(http: try SimpleHTTP(client: client, proxy: server.proxyURL))
+            let poller = FeedPoller(http: harness.http)
             let first = try await poller.poll(accounts, store: store)
             let byID = Dictionary(uniqueKeysWithValues: first.map { ($0.account.id, $0) })
 
@@ -40,62 +35,49 @@ import Testing
             #expect(second.contains { $0.notModified }, "conditional requests answered 304")
             #expect(try await store.posts().count == postsAfterFirst)
             #expect(try await store.feedState(platform: .wechat, account: "hxzrzy")?.problem?.contains("格式错误") == true)
-        } catch {
-            try? await client.shutdown()
-            await store.close()
-            try? await server.shutdown()
-            throw error
         }
-        try await client.shutdown()
-        await store.close()
-        try await server.shutdown()
     }
 
     /// The usual fix of a post with personal information is to withdraw it: once the feed no
     /// longer lists it (among posts as recent), it is gone from the store too, and the next
     /// inspection stops finding its problems. Posts that merely aged out of the feed stay.
     @Test func aPostWithdrawnFromItsFeedIsRemovedAndOlderPostsStay() async throws {
-        let city = SampleCity.standard
-        let server = try await FixtureServer.start(city: city)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gw-withdrawn-\(UUID().uuidString)")
-        let store = try await Store.open(.sqlite(path: directory.appendingPathComponent("feeds.sqlite").path))
-        let client = try InspectionHTTPClient.make(proxy: server.proxyURL)
-        _ = try await RegistryImporter.importFile(.accounts, data: city.registryCSVData(.accounts), file: "accounts.csv", into: store)
-        let poller = FeedPoller(http: try SimpleHTTP(client: client, proxy: server.proxyURL))
-        let planted = city.plantedProblems.filter { $0.indicator == .accountContentPrivacy || $0.indicator == .accountContentSevereError }
-        let accountIDs = Set(planted.map(\.target.code))
-        let accounts = try await store.accounts().filter { accountIDs.contains($0.id) }
-        #expect(accounts.count == 2)
-        _ = try await poller.poll(accounts, store: store, now: { city.asOf })
-        var before: [String: [PostRecord]] = [:]
-        for account in accounts {
-            before[account.id] = try await store.posts(platform: account.platform, account: account.id)
-            #expect(before[account.id]?.contains { $0.url?.contains("planted") == true } == true, "\(account.id)")
-        }
+        try await SampleCityHarness.with(registry: [.accounts]) { harness in
+            let city = harness.city
+            let store = harness.store
+            let poller = FeedPoller(http: harness.http)
+            let planted = city.plantedProblems.filter { $0.indicator == .accountContentPrivacy || $0.indicator == .accountContentSevereError }
+            let accountIDs = Set(planted.map(\.target.code))
+            let accounts = try await store.accounts().filter { accountIDs.contains($0.id) }
+            #expect(accounts.count == 2)
+            _ = try await poller.poll(accounts, store: store, now: { city.asOf })
+            var before: [String: [PostRecord]] = [:]
+            for account in accounts {
+                before[account.id] = try await store.posts(platform: account.platform, account: account.id)
+                #expect(before[account.id]?.contains { $0.url?.contains("planted") == true } == true, "\(account.id)")
+            }
 
-        // A feed that answers the same again removes nothing.
-        _ = try await poller.poll(accounts, store: store, now: { city.asOf })
-        for account in accounts {
-            #expect(try await store.posts(platform: account.platform, account: account.id) == before[account.id])
-        }
+            // A feed that answers the same again removes nothing.
+            _ = try await poller.poll(accounts, store: store, now: { city.asOf })
+            for account in accounts {
+                #expect(try await store.posts(platform: account.platform, account: account.id) == before[account.id])
+            }
 
-        server.setFixed(problems: planted)
-        _ = try await poller.poll(accounts, store: store, now: { city.asOf.addingTimeInterval(3_600) })
-        for account in accounts {
-            let after = try await store.posts(platform: account.platform, account: account.id)
-            #expect(after == before[account.id]!.filter { $0.url?.contains("planted") != true }, "\(account.id)")
-        }
+            harness.server.setFixed(problems: planted)
+            _ = try await poller.poll(accounts, store: store, now: { city.asOf.addingTimeInterval(3_600) })
+            for account in accounts {
+                let after = try await store.posts(platform: account.platform, account: account.id)
+                #expect(after == before[account.id]!.filter { $0.url?.contains("planted") != true }, "\(account.id)")
+            }
 
-        // A feed that shows only its newest post (a narrower window) withdraws nothing older.
-        let someAccount = accounts[0]
-        let stored = try await store.posts(platform: someAccount.platform, account: someAccount.id)
-        let newest = try #require(stored.last)
-        try await store.recordFeedPoll(
-            platform: someAccount.platform, account: someAccount.id,
-            state: FeedState(feedURL: someAccount.feed!, polledAt: city.asOf.addingTimeInterval(7_200)), posts: [newest])
-        #expect(try await store.posts(platform: someAccount.platform, account: someAccount.id) == stored)
-        try await client.shutdown()
-        await store.close()
-        try await server.shutdown()
+            // A feed that shows only its newest post (a narrower window) withdraws nothing older.
+            let someAccount = accounts[0]
+            let stored = try await store.posts(platform: someAccount.platform, account: someAccount.id)
+            let newest = try #require(stored.last)
+            try await store.recordFeedPoll(
+                platform: someAccount.platform, account: someAccount.id,
+                state: FeedState(feedURL: someAccount.feed!, polledAt: city.asOf.addingTimeInterval(7_200)), posts: [newest])
+            #expect(try await store.posts(platform: someAccount.platform, account: someAccount.id) == stored)
+        }
     }
 }

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import GovWatchCore
 import GovWatchInspection
@@ -36,25 +35,13 @@ import Testing
 
     /// Both inspections run once per process; the tests read the same scenario.
     static let scenario = Task<Scenario, any Error> {
-        let city = SampleCity.standard
-        let server = try await FixtureServer.start(city: city)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gw-loop-\(UUID().uuidString)")
-        let store = try await Store.open(.sqlite(path: directory.appendingPathComponent("loop.sqlite").path))
-        let client = try InspectionHTTPClient.make(proxy: server.proxyURL)
-        let http = try SimpleHTTP(client: client, proxy: server.proxyURL)
-        do {
-            for kind in RegistryFile.allCases {
-                _ = try await RegistryImporter.importFile(kind, data: city.registryCSVData(kind), file: "\(kind).csv", into: store)
-            }
-            try await ProbeRound.replay(endingAt: city.asOf, store: store, http: http)
+        try await SampleCityHarness.with(probes: true) { harness in
+            let (city, server, store, http) = (harness.city, harness.server, harness.store, harness.http)
             let clock = city.asOf.addingTimeInterval(9 * 3_600)
             let loop = RectificationLoop(store: store, now: { clock })
             let request = InspectionRequest(asOf: city.asOf, indicators: .national2019, scanner: try ContentScanner.standard())
             func inspect() async throws -> InspectionOutcome {
-                var configuration = CrawlConfiguration()
-                configuration.proxy = server.proxyURL
-                configuration.maximumPages = 2_000
-                let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: configuration)
+                let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: harness.crawlConfiguration())
                 let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: http))
                 let outcome = try await runner.run(request)
                 try await crawler.shutdown()
@@ -117,19 +104,11 @@ import Testing
             let overdueLater = try await store.tickets(TicketFilter(overdueAt: later))
             let backlog = try await store.backlog(at: later)
 
-            try await client.shutdown()
-            await store.close()
-            try await server.shutdown()
             return Scenario(
                 city: city, first: first, firstLoop: firstLoop, ticketsAfterFirst: ticketsAfterFirst, second: second,
                 secondLoop: secondLoop, secondLoopAgain: secondLoopAgain, ticketsAfterSecond: ticketsAfterSecond,
                 fedBackFixed: fedBackFixed, fedBackUnfixed: fedBackUnfixed, runFindings: runFindings, histories: histories,
                 overdueLater: overdueLater, backlog: backlog)
-        } catch {
-            try? await client.shutdown()
-            await store.close()
-            try? await server.shutdown()
-            throw error
         }
     }
 

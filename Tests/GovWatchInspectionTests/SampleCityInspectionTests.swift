@@ -1,5 +1,4 @@
 import Foundation
-import AsyncHTTPClient
 import GovWatchCore
 import GovWatchInspection
 import GovWatchSampleCity
@@ -21,34 +20,13 @@ import Testing
 
     /// Runs the inspection once per process; both tests read the same outcome.
     static let inspected = Task<Inspected, any Error> {
-        let city = SampleCity.standard
-        let server = try await FixtureServer.start(city: city)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gw-city-\(UUID().uuidString)")
-        let store = try await Store.open(.sqlite(path: directory.appendingPathComponent("city.sqlite").path))
-        let client = try InspectionHTTPClient.make(proxy: server.proxyURL)
-        let http = try SimpleHTTP(client: client, proxy: server.proxyURL)
-        do {
-            for kind in RegistryFile.allCases {
-                _ = try await RegistryImporter.importFile(kind, data: city.registryCSVData(kind), file: "\(kind).csv", into: store)
-            }
-            try await ProbeRound.replay(endingAt: city.asOf, store: store, http: http)
-            var configuration = CrawlConfiguration()
-            configuration.proxy = server.proxyURL
-            configuration.maximumPages = 2_000
-            let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: configuration)
-            let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: http))
+        try await SampleCityHarness.with(probes: true) { harness in
+            let crawler = try CrawlingSiteEvidenceSource(store: harness.store, configuration: harness.crawlConfiguration())
+            let runner = InspectionRunner(store: harness.store, sites: crawler, accounts: AccountEvidenceBuilder(http: harness.http))
             let outcome = try await runner.run(
-                InspectionRequest(asOf: city.asOf, indicators: .national2019, scanner: try ContentScanner.standard()))
+                InspectionRequest(asOf: harness.city.asOf, indicators: .national2019, scanner: try ContentScanner.standard()))
             try await crawler.shutdown()
-            try await client.shutdown()
-            await store.close()
-            try await server.shutdown()
-            return Inspected(city: city, outcome: outcome)
-        } catch {
-            try? await client.shutdown()
-            await store.close()
-            try? await server.shutdown()
-            throw error
+            return Inspected(city: harness.city, outcome: outcome)
         }
     }
 
