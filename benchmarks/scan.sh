@@ -68,20 +68,25 @@ cli_problems=$(python3 -c "import json,sys; print(len(json.load(open('$work/cli.
 
 # Where the time goes: perf on one Swift run (when perf works here).
 profile=""
+inclusive=""
 if command -v perf >/dev/null && perf record -o "$work/perf.data" -g -- taskset -c "$cpu" "$bench" "$data/corpus.txt" "$data/terms.tsv" >/dev/null 2>"$work/perf.err"; then
   profile=$(perf report -i "$work/perf.data" --no-children --sort symbol --percent-limit 1.5 --stdio 2>/dev/null \
     | grep -E '^ +[0-9.]+%' | head -25 | swift demangle --simplified | cut -c1-160 || true)
+  # Inclusive time per function, to split ContentScanner.scan into its parts (the self-time
+  # list above also holds the driver's set-up: reading, splitting, compiling the dictionary).
+  inclusive=$(perf report -i "$work/perf.data" --children --sort symbol --percent-limit 0.3 --stdio -g none 2>/dev/null \
+    | grep -E '^ +[0-9.]+%' | swift demangle --simplified || true)
 fi
 
 mkdir -p benchmarks/results
 printf 'swift\t%s\npython\t%s\ngrep_s\t%s\ncli_s\t%s\tcli_rc\t%s\tproblems\t%s\nmembw\t%s\n' "$swift_line" "$py_line" "$best_grep" \
   "$cli_s" "$cli_rc" "$cli_problems" "$membw" >benchmarks/results/scan-raw.txt
 python3 - "$swift_line" "$py_line" "$best_grep" "$cli_s" "$cli_rc" "$cli_problems" "$membw" "$mb" "$nterms" "$runs" "$cpu" \
-  "$(rss "$work/swift.best")" "$(rss "$work/py.time")" "$(rss "$work/grep.time")" "$(rss "$work/cli.time")" "$profile" \
+  "$(rss "$work/swift.best")" "$(rss "$work/py.time")" "$(rss "$work/grep.time")" "$(rss "$work/cli.time")" "$profile" "$inclusive" \
   >benchmarks/results/scan.md.new <<'PY'
 import datetime, os, subprocess, sys
 (swift, py, grep_s, cli_s, cli_rc, cli_problems, membw, mb, nterms, runs, cpu,
- rss_swift, rss_py, rss_grep, rss_cli, profile) = sys.argv[1:]
+ rss_swift, rss_py, rss_grep, rss_cli, profile, inclusive) = sys.argv[1:]
 nterms = int(nterms)
 parse = lambda line: dict(kv.split("=", 1) for kv in line.split())
 s, p = parse(swift), parse(py)
@@ -123,6 +128,27 @@ if profile:
     print("```")
     print(profile)
     print("```")
+if inclusive:
+    # "children self symbol" lines: the largest inclusive share of any symbol naming each part.
+    def share(name):
+        values = [float(line.split()[0].rstrip("%")) for line in inclusive.splitlines() if name in line]
+        return max(values, default=0.0)
+    total = share("ContentScanner.scan(_:)")
+    if total > 0:
+        parts = [
+            ("decoding UTF-8 to scalars (`ScannedText.init`)", share("ScannedText.init(_:)")),
+            ("dictionary: automaton walk + boundaries, allow-list, nesting (`DictionaryMatcher.matches`)", share("DictionaryMatcher.matches(in:)")),
+            ("health: condition automaton + person cues (`HealthDisclosureDetector.hits`)", share("HealthDisclosureDetector.hits(in:numberHits:)")),
+            ("numbers: digit runs, ID/mobile/bank rules, masking", share("PersonalInfoScanner.scan(_:)") - share("HealthDisclosureDetector.hits(in:numberHits:)")),
+            ("problem records: ranges, evidence strings (`ContentScanner.problem`)", share("ContentScanner.problem(for:in:)")),
+        ]
+        print("\n## Where the scanning time goes (perf, inclusive, share of `ContentScanner.scan`)\n")
+        print(f"`ContentScanner.scan` is {total:.0f}% of the profiled run; the rest is the driver's set-up.\n")
+        print("| part | share of the scan |")
+        print("|---|---|")
+        for name, value in parts:
+            print(f"| {name} | {value / total * 100:.0f}% |")
+        print(f"| other (merging, result, allocation) | {max(0.0, total - sum(v for _, v in parts)) / total * 100:.0f}% |")
 PY
 mv benchmarks/results/scan.md.new benchmarks/results/scan.md
 cat benchmarks/results/scan.md

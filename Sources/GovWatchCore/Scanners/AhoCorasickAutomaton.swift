@@ -1,9 +1,20 @@
 /// An Aho-Corasick automaton over folded Unicode scalars, built once and shared.
 ///
 /// Matching all terms of a dictionary costs one pass over the text whatever the number
-/// of terms. Scalars that occur in no pattern map to symbol 0 and send the automaton back
-/// to the root without any lookup, which is what most characters of a page do. Symbols
-/// of the Basic Multilingual Plane are looked up in a flat table.
+/// of terms. The layout is chosen so that a step costs about one random memory access:
+///
+/// - `symbolOfScalar` maps every BMP scalar straight to its symbol, with the folding
+///   (full-width → ASCII, upper → lower case) already applied, so the text is never folded;
+///   scalars in no pattern map to 0 and send the automaton back to the root (a bitmap,
+///   `inAnyPattern`, answers that for most characters of a page without the table);
+///   ignorable characters map to `ignorableSymbol`.
+/// - The trie is a double-array: the child of node `n` by symbol `s` is in slot
+///   `base[n] + s` when that slot's `check` is `n`, so following an edge is O(1) with no
+///   search. A slot's record holds the child's own `base`, failure link and output too, so
+///   the load that checks an edge also brings the next state.
+/// - The root's children are in a dense table (`rootEntries`) with their bases: in
+///   Chinese text the walk is mostly "one character in, fail back to the root, start again",
+///   and that costs no access outside the first-level cache.
 struct AhoCorasickAutomaton: Sendable {
     /// One occurrence: pattern index and the range of scalar indices it covers in the
     /// scanned text (ignorable characters inside included).
@@ -14,36 +25,78 @@ struct AhoCorasickAutomaton: Sendable {
 
     /// Length (in folded, non-ignorable scalars) of every pattern.
     let patternLengths: [Int]
-    private let maxPatternLength: Int
-    /// Symbol of each BMP scalar (0 = in no pattern).
-    private let bmpSymbols: [Int32]
+    /// A power of two ≥ the longest pattern: the size of the ring of recent scalar positions.
+    private let recentCapacity: Int
+    /// Symbol of each BMP scalar, folding included (0 = in no pattern); 16 bits so the
+    /// table (128 KiB) stays in the second-level cache.
+    private let symbolOfScalar: [UInt16]
+    /// One bit per BMP scalar: set when its symbol is not 0 (ignorable ones included). 8 KiB,
+    /// so it stays in the first-level cache: for a small pattern set (the health conditions)
+    /// most characters of a page are in no pattern, and this answers for them without
+    /// touching the symbol table.
+    private let inAnyPattern: [UInt64]
+    /// Symbols of (folded) scalars outside the BMP.
     private let otherSymbols: [UInt32: Int32]
-    /// Transitions of node `n` are `edgeSymbols/edgeTargets[edgeStart[n]..<edgeStart[n+1]]`, sorted by symbol.
-    private let edgeStart: [Int32]
-    private let edgeSymbols: [Int32]
-    private let edgeTargets: [Int32]
+    /// The double-array trie, one 16-byte record per slot: the load that checks an edge
+    /// also brings the child's base, failure link and output, which the next step needs.
+    private let slots: [Slot]
     /// The root's complete transition table, indexed by symbol.
-    private let rootTransitions: [Int32]
-    private let failure: [Int32]
-    /// The pattern ending at a node (-1 if none) and the next node on the failure chain that ends a pattern.
+    private let rootEntries: [RootEntry]
+    /// The pattern ending at a node (-1 if none).
     private let nodePattern: [Int32]
+    /// The next node after `n` on its failure chain that ends a pattern, or 0.
     private let outputLink: [Int32]
+
+    /// The root's child by one symbol (slot 0: none), with what the walk needs of it.
+    struct RootEntry {
+        var slot: Int32 = 0
+        var base: Int32 = 0
+        var firstOutput: Int32 = 0
+    }
+
+    struct Slot {
+        /// `base + symbol` is the slot of this node's child by `symbol`...
+        var base: Int32 = 0
+        /// ...when that slot's `check` is this node (-1: a free slot).
+        var check: Int32 = -1
+        var failure: Int32 = 0
+        /// The first node on the failure chain (this one included) that ends a pattern, or 0:
+        /// one load tells whether anything ends here.
+        var firstOutput: Int32 = 0
+    }
+
+    /// Marks characters skipped inside terms (`ScalarClass.isIgnorableInTerm`) in `symbolOfScalar`.
+    private static let ignorableSymbol: UInt16 = .max
 
     /// Builds the automaton; `patterns` are already folded and stripped of ignorable
     /// characters. Empty patterns are never matched.
     init(patterns: [[UInt32]]) {
-        var symbolOf: [UInt32: Int32] = [:]
+        // Symbols numbered by how often they occur in the patterns, so the frequent ones are
+        // small numbers and the double-array packs tightly.
+        var frequency: [UInt32: Int] = [:]
         for pattern in patterns {
-            for scalar in pattern where symbolOf[scalar] == nil {
-                symbolOf[scalar] = Int32(symbolOf.count + 1)
-            }
+            for scalar in pattern { frequency[scalar, default: 0] += 1 }
+        }
+        var symbolOf: [UInt32: Int32] = [:]
+        for (rank, scalar) in frequency.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }).map(\.key).enumerated() {
+            symbolOf[scalar] = Int32(rank + 1)
         }
         let symbolCount = symbolOf.count + 1
-        var bmp = [Int32](repeating: 0, count: 0x10000)
+        precondition(symbolCount < Int(Self.ignorableSymbol), "more distinct characters in the patterns than 16-bit symbols")
+
+        // Raw BMP scalar → symbol of its folded form.
+        var symbolOfScalar = [UInt16](repeating: 0, count: 0x10000)
         var other: [UInt32: Int32] = [:]
-        for (scalar, symbol) in symbolOf {
-            if scalar < 0x10000 { bmp[Int(scalar)] = symbol } else { other[scalar] = symbol }
+        for raw in 0..<UInt32(0x10000) {
+            if ScalarClass.isIgnorableInTerm(raw) {
+                symbolOfScalar[Int(raw)] = Self.ignorableSymbol
+            } else if let symbol = symbolOf[ScalarClass.fold(raw)] {
+                symbolOfScalar[Int(raw)] = UInt16(symbol)
+            }
         }
+        for (scalar, symbol) in symbolOf where scalar >= 0x10000 { other[scalar] = symbol }
+        var inAnyPattern = [UInt64](repeating: 0, count: 0x10000 / 64)
+        for raw in 0..<0x10000 where symbolOfScalar[raw] != 0 { inAnyPattern[raw >> 6] |= 1 << UInt64(raw & 63) }
 
         // Trie with dictionary children while building.
         var children: [[Int32: Int32]] = [[:]]
@@ -65,85 +118,137 @@ struct AhoCorasickAutomaton: Sendable {
             if terminal[Int(node)] == -1 { terminal[Int(node)] = Int32(index) }
         }
 
-        // Breadth-first failure links.
+        // Breadth-first failure links (in trie node numbers).
         let nodeCount = children.count
-        var failure = [Int32](repeating: 0, count: nodeCount)
-        var outputLink = [Int32](repeating: -1, count: nodeCount)
-        var rootTransitions = [Int32](repeating: 0, count: symbolCount)
-        var queue: [Int32] = []
-        queue.reserveCapacity(nodeCount)
-        for (symbol, child) in children[0] {
-            rootTransitions[Int(symbol)] = child
-            queue.append(child)
-        }
+        var trieFailure = [Int32](repeating: 0, count: nodeCount)
+        var trieOutputLink = [Int32](repeating: 0, count: nodeCount)
+        var order: [Int32] = [0]
+        order.reserveCapacity(nodeCount)
         var head = 0
-        while head < queue.count {
-            let node = queue[head]
+        while head < order.count {
+            let node = order[head]
             head += 1
-            for (symbol, child) in children[Int(node)] {
-                var fallback = failure[Int(node)]
-                while true {
-                    if let next = children[Int(fallback)][symbol], next != child {
-                        failure[Int(child)] = next
-                        break
+            for (symbol, child) in children[Int(node)].sorted(by: { $0.key < $1.key }) {
+                if node != 0 {
+                    var fallback = trieFailure[Int(node)]
+                    while true {
+                        if let next = children[Int(fallback)][symbol] {
+                            trieFailure[Int(child)] = next
+                            break
+                        }
+                        if fallback == 0 { break }
+                        fallback = trieFailure[Int(fallback)]
                     }
-                    if fallback == 0 {
-                        failure[Int(child)] = 0
-                        break
-                    }
-                    fallback = failure[Int(fallback)]
                 }
-                let target = failure[Int(child)]
-                outputLink[Int(child)] = terminal[Int(target)] >= 0 ? target : outputLink[Int(target)]
-                queue.append(child)
+                let target = trieFailure[Int(child)]
+                trieOutputLink[Int(child)] = terminal[Int(target)] >= 0 ? target : trieOutputLink[Int(target)]
+                order.append(child)
             }
         }
 
-        // Flatten transitions into sorted arrays.
-        var edgeStart: [Int32] = [0]
-        var edgeSymbols: [Int32] = []
-        var edgeTargets: [Int32] = []
-        for node in 0..<nodeCount {
-            for (symbol, target) in children[node].sorted(by: { $0.key < $1.key }) {
-                edgeSymbols.append(symbol)
-                edgeTargets.append(target)
+        // Place the nodes in the double-array, parents before children (breadth-first):
+        // each node's children get the first base, trying free slots from the lowest up, at
+        // which all their slots are free. After `maxAttempts` misses (nodes with many
+        // children in a crowded region) they go past the last used slot instead, which
+        // keeps building linear in the number of nodes at the cost of some empty slots.
+        let maxAttempts = 1 << 14
+        var slotOfNode = [Int32](repeating: -1, count: nodeCount)
+        slotOfNode[0] = 0
+        var base = [Int32](repeating: 0, count: nodeCount + symbolCount + 1)
+        var check = [Int32](repeating: -1, count: base.count)
+        check[0] = 0
+        var firstFree = 1
+        var usedEnd = 1
+        // For an occupied slot, a slot at or before the next free one (path-compressed), so
+        // that looking for free slots skips long occupied stretches in one or two steps.
+        var skipTo = [Int](0..<check.count).map { $0 + 1 }
+        func isFree(_ slot: Int) -> Bool { slot >= check.count || check[slot] == -1 }
+        func freeSlot(from start: Int) -> Int {
+            var slot = start
+            while !isFree(slot) { slot = skipTo[slot] }
+            var step = start
+            while step < slot {
+                let next = skipTo[step]
+                skipTo[step] = slot
+                step = next
             }
-            edgeStart.append(Int32(edgeSymbols.count))
+            return slot
+        }
+        func fits(_ candidate: Int, _ edges: [(key: Int32, value: Int32)]) -> Bool {
+            edges.allSatisfy { isFree(candidate + Int($0.key)) }
+        }
+        for node in order {
+            let edges = children[Int(node)].sorted(by: { $0.key < $1.key })
+            guard !edges.isEmpty else { continue }
+            firstFree = freeSlot(from: firstFree)
+            let lowest = Int(edges[0].key)
+            var candidate = -1
+            var slot = max(firstFree, lowest + 1)
+            for _ in 0..<maxAttempts {
+                slot = freeSlot(from: slot)
+                if fits(slot - lowest, edges) {
+                    candidate = slot - lowest
+                    break
+                }
+                slot += 1
+            }
+            if candidate < 0 { candidate = max(1, usedEnd - lowest) }
+            let needed = candidate + Int(edges.last!.key) + 1
+            if needed > check.count {
+                base += [Int32](repeating: 0, count: needed - base.count + symbolCount)
+                check += [Int32](repeating: -1, count: base.count - check.count)
+                skipTo += (skipTo.count..<check.count).map { $0 + 1 }
+            }
+            usedEnd = max(usedEnd, needed)
+            let parentSlot = slotOfNode[Int(node)]
+            base[Int(parentSlot)] = Int32(candidate)
+            for (symbol, child) in edges {
+                let slot = candidate + Int(symbol)
+                check[slot] = parentSlot
+                slotOfNode[Int(child)] = Int32(slot)
+            }
+        }
+        let slotCount = (check.lastIndex { $0 != -1 } ?? 0) + 1
+        base.removeLast(base.count - slotCount)
+        // Lookups read `check[base[n] + symbol]` for any symbol: pad so that never overflows.
+        check.removeLast(check.count - slotCount)
+        check += [Int32](repeating: -1, count: symbolCount + 1)
+        base += [Int32](repeating: 0, count: symbolCount + 1)
+
+        var slots = [Slot](repeating: Slot(), count: base.count)
+        var nodePattern = [Int32](repeating: -1, count: base.count)
+        var outputLink = [Int32](repeating: 0, count: base.count)
+        for slot in 0..<base.count {
+            slots[slot].base = base[slot]
+            slots[slot].check = check[slot]
+        }
+        for node in 0..<nodeCount {
+            let slot = Int(slotOfNode[node])
+            slots[slot].failure = slotOfNode[Int(trieFailure[node])]
+            nodePattern[slot] = terminal[node]
+            outputLink[slot] = slotOfNode[Int(trieOutputLink[node])]
+        }
+        for node in 0..<nodeCount {
+            let slot = Int(slotOfNode[node])
+            slots[slot].firstOutput = nodePattern[slot] >= 0 ? Int32(slot) : outputLink[slot]
+        }
+        var rootEntries = [RootEntry](repeating: RootEntry(), count: symbolCount)
+        for (symbol, child) in children[0] {
+            let slot = slotOfNode[Int(child)]
+            rootEntries[Int(symbol)] = RootEntry(slot: slot, base: slots[Int(slot)].base, firstOutput: slots[Int(slot)].firstOutput)
         }
 
         self.patternLengths = patterns.map(\.count)
-        self.maxPatternLength = max(patterns.map(\.count).max() ?? 1, 1)
-        self.bmpSymbols = bmp
+        var capacity = 1
+        while capacity < (patterns.map(\.count).max() ?? 1) { capacity <<= 1 }
+        self.recentCapacity = capacity
+        self.symbolOfScalar = symbolOfScalar
+        self.inAnyPattern = inAnyPattern
         self.otherSymbols = other
-        self.edgeStart = edgeStart
-        self.edgeSymbols = edgeSymbols
-        self.edgeTargets = edgeTargets
-        self.rootTransitions = rootTransitions
-        self.failure = failure
-        self.nodePattern = terminal
+        self.slots = slots
+        self.rootEntries = rootEntries
+        self.nodePattern = nodePattern
         self.outputLink = outputLink
-    }
-
-    @inline(__always)
-    private func symbol(of scalar: UInt32) -> Int32 {
-        scalar < 0x10000 ? bmpSymbols[Int(scalar)] : (otherSymbols[scalar] ?? 0)
-    }
-
-    @inline(__always)
-    private func next(_ state: Int32, _ symbol: Int32) -> Int32 {
-        var node = state
-        while node != 0 {
-            var low = Int(edgeStart[Int(node)])
-            var high = Int(edgeStart[Int(node) + 1])
-            while low < high {
-                let middle = (low + high) >> 1
-                let candidate = edgeSymbols[middle]
-                if candidate == symbol { return edgeTargets[middle] }
-                if candidate < symbol { low = middle + 1 } else { high = middle }
-            }
-            node = failure[Int(node)]
-        }
-        return rootTransitions[Int(symbol)]
     }
 
     /// Every occurrence of every pattern in `scalars[range]`, in order of their end.
@@ -154,30 +259,83 @@ struct AhoCorasickAutomaton: Sendable {
     func matches(in scalars: [UInt32], range: Range<Int>? = nil, skipIgnorable: Bool = true) -> [Match] {
         var result: [Match] = []
         let bounds = range ?? 0..<scalars.count
-        // Raw index of the last `maxPatternLength` consumed scalars, to find match starts.
-        var recent = [Int](repeating: 0, count: maxPatternLength)
+        // Raw index of the last consumed scalars (a ring), to find where a match starts.
+        var recent = [Int](repeating: 0, count: recentCapacity)
+        let recentMask = recentCapacity - 1
         var consumed = 0
+        // The current node and the fields of its record the next step needs.
         var state: Int32 = 0
-        scalars.withUnsafeBufferPointer { buffer in
-            for index in bounds {
-                let raw = buffer[index]
-                if skipIgnorable && ScalarClass.isIgnorableInTerm(raw) { continue }
-                recent[consumed % maxPatternLength] = index
-                consumed += 1
-                let symbol = symbol(of: ScalarClass.fold(raw))
-                if symbol == 0 {
-                    state = 0
-                    continue
+        var stateBase: Int32 = 0
+        var stateFailure: Int32 = 0
+        scalars.withUnsafeBufferPointer { text in
+            symbolOfScalar.withUnsafeBufferPointer { symbolOfScalar in
+            inAnyPattern.withUnsafeBufferPointer { inAnyPattern in
+            slots.withUnsafeBufferPointer { slots in
+            rootEntries.withUnsafeBufferPointer { rootEntries in
+            recent.withUnsafeMutableBufferPointer { recent in
+                for index in bounds {
+                    let raw = text[index]
+                    var symbol: Int32
+                    if raw < 0x10000 {
+                        if inAnyPattern[Int(raw >> 6)] & (1 << UInt64(raw & 63)) == 0 {
+                            state = 0
+                            continue
+                        }
+                        let tableSymbol = symbolOfScalar[Int(raw)]
+                        if tableSymbol == Self.ignorableSymbol {
+                            if skipIgnorable { continue }
+                            symbol = 0
+                        } else {
+                            symbol = Int32(tableSymbol)
+                        }
+                    } else {
+                        symbol = otherSymbols[raw] ?? 0
+                    }
+                    if symbol == 0 {
+                        // No match spans this scalar, so it needs no place in `recent`.
+                        state = 0
+                        continue
+                    }
+                    recent[consumed & recentMask] = index
+                    consumed += 1
+                    // Follow failure links until a node has an edge for `symbol`; the root has them all.
+                    var node: Int32 = 0  // the first node ending a pattern, after the step
+                    var moved = false
+                    while state != 0 {
+                        let child = stateBase + symbol
+                        let record = slots[Int(child)]
+                        if record.check == state {
+                            state = child
+                            stateBase = record.base
+                            stateFailure = record.failure
+                            node = record.firstOutput
+                            moved = true
+                            break
+                        }
+                        state = stateFailure
+                        if state != 0 {
+                            stateBase = slots[Int(state)].base
+                            stateFailure = slots[Int(state)].failure
+                        }
+                    }
+                    if !moved {
+                        let entry = rootEntries[Int(symbol)]
+                        state = entry.slot
+                        stateBase = entry.base
+                        stateFailure = 0
+                        node = entry.firstOutput
+                    }
+                    while node > 0 {
+                        let pattern = Int(nodePattern[Int(node)])
+                        let start = recent[(consumed - patternLengths[pattern]) & recentMask]
+                        result.append(Match(pattern: pattern, range: start..<(index + 1)))
+                        node = outputLink[Int(node)]
+                    }
                 }
-                state = next(state, symbol)
-                var node = nodePattern[Int(state)] >= 0 ? state : outputLink[Int(state)]
-                while node > 0 {
-                    let pattern = Int(nodePattern[Int(node)])
-                    let length = patternLengths[pattern]
-                    let start = recent[(consumed - length) % maxPatternLength]
-                    result.append(Match(pattern: pattern, range: start..<(index + 1)))
-                    node = outputLink[Int(node)]
-                }
+            }
+            }
+            }
+            }
             }
         }
         return result

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A 1-based line and column, in characters of the scanned text.
 public struct TextLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var line: Int
@@ -22,10 +24,9 @@ public struct TextLocator: Sendable {
     public init(_ text: String) {
         self.text = text
         var starts = [0]
-        var offset = 0
-        for byte in text.utf8 {
-            offset += 1
-            if byte == 0x0A { starts.append(offset) }
+        var contiguous = text
+        contiguous.withUTF8 { bytes in
+            for (offset, byte) in bytes.enumerated() where byte == 0x0A { starts.append(offset + 1) }
         }
         self.lineStarts = starts
     }
@@ -53,6 +54,25 @@ public struct TextLocator: Sendable {
     }
 }
 
+/// A `TextLocator` built on first use and then shared by the copies of a `ContentScanResult`.
+private final class LazyTextLocator: @unchecked Sendable {
+    private let text: String
+    private let lock = NSLock()
+    // Guarded by `lock`.
+    private var built: TextLocator?
+
+    init(_ text: String) { self.text = text }
+
+    var locator: TextLocator {
+        lock.lock()
+        defer { lock.unlock() }
+        if let built { return built }
+        let locator = TextLocator(text)
+        built = locator
+        return locator
+    }
+}
+
 /// A problem's context for people, with personal information around it masked.
 public struct ContentExcerpt: Hashable, Sendable, CustomStringConvertible {
     /// Text before the problem on its line (at most the radius asked for).
@@ -73,18 +93,21 @@ public struct ContentScanResult: Sendable {
     /// The problems in text order.
     public let problems: [ContentProblem]
     /// The text with every piece of personal information de-identified (去标识化).
-    public let deidentifiedText: String
+    /// Made on each access (one copy of the text): keep it if you need it twice.
+    public var deidentifiedText: String {
+        PersonalInfoScanner.applying(privacyRanges, to: scanned)
+    }
     private let privacyRanges: [(range: Range<Int>, replacement: String)]
     private let scanned: ScannedText
-    private let locator: TextLocator
+    /// Line starts, made at the first `location(of:)`: scanning is often all a caller wants.
+    private let locator: LazyTextLocator
 
-    init(text: String, problems: [ContentProblem], privacyRanges: [(Range<Int>, String)], scanned: ScannedText, deidentifiedText: String) {
+    init(text: String, problems: [ContentProblem], privacyRanges: [(Range<Int>, String)], scanned: ScannedText) {
         self.text = text
         self.problems = problems
         self.privacyRanges = privacyRanges.map { (range: $0.0, replacement: $0.1) }
         self.scanned = scanned
-        self.deidentifiedText = deidentifiedText
-        self.locator = TextLocator(text)
+        self.locator = LazyTextLocator(text)
     }
 
     /// Whether any problem is veto-level or personal information (what makes `govwatch scan` exit 1).
@@ -94,7 +117,7 @@ public struct ContentScanResult: Sendable {
 
     /// The 1-based line and column where `problem` starts.
     public func location(of problem: ContentProblem) -> TextLocation {
-        locator.location(of: problem.range.lowerBound)
+        locator.locator.location(of: problem.range.lowerBound)
     }
 
     /// The problem in its line, `radius` characters each side, other personal information masked.
@@ -144,13 +167,7 @@ public struct ContentScanResult: Sendable {
     private func isLineBreak(_ value: UInt32) -> Bool { value == 0x0A || value == 0x0D }
 
     private func scalarIndex(ofUTF8Offset offset: Int) -> Int {
-        var low = 0
-        var high = scanned.utf8Offsets.count - 1
-        while low < high {
-            let middle = (low + high) / 2
-            if scanned.utf8Offsets[middle] < offset { low = middle + 1 } else { high = middle }
-        }
-        return low
+        scanned.scalarIndex(utf8Offset: offset)
     }
 
     /// `range` of the text with personal information replaced by its de-identified form.

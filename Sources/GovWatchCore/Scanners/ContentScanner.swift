@@ -150,31 +150,51 @@ public struct ContentScanner: Sendable {
     /// Every problem in `text`, in text order.
     public func scan(_ text: String) -> ContentScanResult {
         let scanned = ScannedText(text)
-        var problems: [(range: Range<Int>, problem: ContentProblem)] = []
         let personalHits = personalInfo.scan(scanned)
-        for hit in personalHits {
-            let kind = ContentProblem.Kind(hit.kind)
-            problems.append((hit.range, ContentProblem(
-                kind: kind, level: levels.level(for: kind), range: scanned.stringRange(hit.range),
-                utf8Range: scanned.utf8Offsets[hit.range.lowerBound]..<scanned.utf8Offsets[hit.range.upperBound],
-                evidence: hit.masked, suggestion: hit.replacement, entry: nil)))
+        let dictionaryMatches = matcher.matches(in: scanned)
+        // Both lists are already in text order (start, then end): merge them, personal
+        // information first where two problems cover the same characters.
+        var problems: [ContentProblem] = []
+        problems.reserveCapacity(personalHits.count + dictionaryMatches.count)
+        var nextHit = 0
+        var nextMatch = 0
+        while nextHit < personalHits.count || nextMatch < dictionaryMatches.count {
+            if nextMatch == dictionaryMatches.count
+                || (nextHit < personalHits.count
+                    && (personalHits[nextHit].range.lowerBound, personalHits[nextHit].range.upperBound)
+                        <= (dictionaryMatches[nextMatch].range.lowerBound, dictionaryMatches[nextMatch].range.upperBound))
+            {
+                problems.append(problem(for: personalHits[nextHit], in: scanned))
+                nextHit += 1
+            } else {
+                problems.append(problem(for: dictionaryMatches[nextMatch], in: scanned))
+                nextMatch += 1
+            }
         }
-        for match in matcher.matches(in: scanned) {
-            let entry = matcher.entry(of: match)
-            let kind: ContentProblem.Kind = entry.category == .severe ? .severe : .sensitive
-            let written = String(String.UnicodeScalarView(
-                scanned.string(match.range).unicodeScalars.filter { !ScalarClass.isIgnorableInTerm($0.value) || $0.value == 0x20 }))
-            let suggestion = entry.correct.isEmpty ? "删除或修改该表述" : entry.correct
-            problems.append((match.range, ContentProblem(
-                kind: kind, level: levels.level(for: kind), range: scanned.stringRange(match.range),
-                utf8Range: scanned.utf8Offsets[match.range.lowerBound]..<scanned.utf8Offsets[match.range.upperBound],
-                evidence: written, suggestion: suggestion, entry: entry)))
-        }
-        problems.sort { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
-        let deidentified = PersonalInfoScanner.applying(personalHits, to: scanned)
+        // The de-identified text and the line table are made when asked for, not here:
+        // most pages have no personal information and most callers want only the problems.
         return ContentScanResult(
-            text: text, problems: problems.map(\.problem),
-            privacyRanges: personalHits.map { ($0.range, $0.replacement) }, scanned: scanned,
-            deidentifiedText: deidentified)
+            text: text, problems: problems,
+            privacyRanges: personalHits.map { ($0.range, $0.replacement) }, scanned: scanned)
+    }
+
+    private func problem(for hit: PersonalInfoScanner.RawHit, in scanned: ScannedText) -> ContentProblem {
+        let kind = ContentProblem.Kind(hit.kind)
+        let utf8Range = scanned.utf8Range(hit.range)
+        return ContentProblem(
+            kind: kind, level: levels.level(for: kind), range: scanned.stringRange(utf8Range: utf8Range),
+            utf8Range: utf8Range,
+            evidence: hit.masked, suggestion: hit.replacement, entry: nil)
+    }
+
+    private func problem(for match: AhoCorasickAutomaton.Match, in scanned: ScannedText) -> ContentProblem {
+        let entry = matcher.entry(of: match)
+        let kind: ContentProblem.Kind = entry.category == .severe ? .severe : .sensitive
+        let utf8Range = scanned.utf8Range(match.range)
+        let range = scanned.stringRange(utf8Range: utf8Range)
+        return ContentProblem(
+            kind: kind, level: levels.level(for: kind), range: range, utf8Range: utf8Range,
+            evidence: scanned.writtenTerm(match.range, stringRange: range), suggestion: entry.correct.isEmpty ? "删除或修改该表述" : entry.correct,
+            entry: entry)
     }
 }

@@ -71,13 +71,9 @@ public struct DictionaryMatcher: Sendable {
     public func matches(in text: String) -> [DictionaryMatch] {
         let scanned = ScannedText(text)
         return matches(in: scanned).map { match in
-            let entry = entries[patternEntry[match.pattern]]
-            let written = scanned.string(match.range).unicodeScalars.filter {
-                !ScalarClass.isIgnorableInTerm($0.value) || $0.value == 0x20
-            }
-            return DictionaryMatch(
-                entry: entry, range: scanned.stringRange(match.range),
-                matchedText: String(String.UnicodeScalarView(written)))
+            DictionaryMatch(
+                entry: entries[patternEntry[match.pattern]], range: scanned.stringRange(match.range),
+                matchedText: scanned.writtenTerm(match.range))
         }
     }
 

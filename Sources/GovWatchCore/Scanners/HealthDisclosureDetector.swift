@@ -34,6 +34,9 @@ enum HealthDisclosureDetector {
     /// Words after a name that confirm it is a person's name.
     static let nameSuffixes: [[UInt32]] = ["同志", "先生", "女士", "老人", "大爷", "阿姨"].map { $0.unicodeScalars.map(\.value) }
 
+    /// Words right after a condition that make it name a group or an office (确诊病例, 残疾人联合会).
+    private static let aggregateWords = ScalarClass.scalarWords(["病例", "人数", "率", "人联", "人就业", "人证", "人员", "儿童", "家庭", "群体", "人群"])
+
     static let conditionAutomaton = AhoCorasickAutomaton(patterns: conditionTerms.map(DictionaryCompiler.normalizedPattern))
 
     private static let mou: UInt32 = 0x67D0  // 某
@@ -102,8 +105,8 @@ enum HealthDisclosureDetector {
 
     /// 确诊病例, 确诊人数, 残疾人联合会: the condition word names a group or an office.
     private static func isAggregateMention(_ range: Range<Int>, in scanned: ScannedText) -> Bool {
-        let following = scanned.string(range.upperBound..<min(range.upperBound + 3, scanned.count))
-        return ["病例", "人数", "率", "人联", "人就业", "人证", "人员", "儿童", "家庭", "群体", "人群"].contains { following.hasPrefix($0) }
+        let following = range.upperBound..<min(range.upperBound + 3, scanned.count)
+        return aggregateWords.contains { scanned.hasWord($0, at: following.lowerBound, limit: following.upperBound) }
     }
 
     /// Digits followed by 例/人/名/户/位: the sentence counts cases rather than describing one person.

@@ -12,6 +12,11 @@ enum NumberContext {
     static let publicAccountWords = [
         "对公", "单位账户", "单位帐户", "专户", "财政", "收款单位", "有限公司", "基本户", "基本账户", "国库",
     ]
+    // The same words as scalars: windows are searched in the scanned scalars, no strings made.
+    private static let codeLabelScalars = ScalarClass.scalarWords(codeLabels)
+    private static let cardWordScalars = ScalarClass.scalarWords(cardWords)
+    private static let publicAccountWordScalars = ScalarClass.scalarWords(publicAccountWords)
+    private static let urlMarkers = ScalarClass.scalarWords(["://", "www."])
 
     /// `3.1415…` or `…1234.56`: part of a decimal number or a version, not a standalone number.
     static func isDecimalOrVersion(before start: Int, after end: Int, in scanned: ScannedText) -> Bool {
@@ -29,8 +34,7 @@ enum NumberContext {
         if scanned.folded(at: end) == 0x2F, let next = scanned.folded(at: end + 1), ScalarClass.isDigit(next) {
             return true
         }
-        let window = lineWindow(before: start, limit: 20, in: scanned)
-        return codeLabels.contains { window.contains($0) }
+        return scanned.containsAny(codeLabelScalars, in: lineWindow(before: start, limit: 20, in: scanned))
     }
 
     /// Inside a URL, a path or a file name: `…/t20220315_13812345678.html`, `?id=…`.
@@ -53,14 +57,18 @@ enum NumberContext {
         }
         // Walk back over characters a URL may contain, looking for its scheme or www.
         var index = start - 1
-        var segment: [UInt32] = []
         while index >= 0, start - index <= 300, let value = scanned.folded(at: index), isURLCharacter(value) {
-            segment.append(value)
             index -= 1
         }
+        let segment = (index + 1)..<start
         guard segment.count >= 3 else { return false }
-        let text = String(String.UnicodeScalarView(segment.reversed().compactMap(Unicode.Scalar.init)))
-        return text.contains("://") || text.contains("www.")
+        // URL characters are ASCII, or full-width forms that fold to it: compare folded.
+        for position in segment {
+            for marker in urlMarkers where position + marker.count <= segment.upperBound {
+                if marker.indices.allSatisfy({ ScalarClass.fold(scanned.scalars[position + $0]) == marker[$0] }) { return true }
+            }
+        }
+        return false
     }
 
     private static func isURLCharacter(_ folded: UInt32) -> Bool {
@@ -92,9 +100,12 @@ enum NumberContext {
     static func hasCardContext(start: Int, end: Int, in scanned: ScannedText) -> Bool {
         let before = lineWindow(before: start, limit: 40, in: scanned)
         let after = lineWindow(after: end, limit: 12, in: scanned)
-        guard cardWords.contains(where: { before.contains($0) || after.contains($0) }) else { return false }
-        let wideBefore = scanned.string(max(0, start - 80)..<start)
-        return !publicAccountWords.contains { wideBefore.contains($0) || after.contains($0) }
+        guard scanned.containsAny(cardWordScalars, in: before) || scanned.containsAny(cardWordScalars, in: after) else {
+            return false
+        }
+        let wideBefore = max(0, start - 80)..<start
+        return !scanned.containsAny(publicAccountWordScalars, in: wideBefore)
+            && !scanned.containsAny(publicAccountWordScalars, in: after)
     }
 
     /// Where a country code written before a mobile number starts: `+86 `, `+86-`, `0086 `,
@@ -126,16 +137,16 @@ enum NumberContext {
     }
 
     /// Up to `limit` characters before `index`, stopping at a line break.
-    static func lineWindow(before index: Int, limit: Int, in scanned: ScannedText) -> String {
+    static func lineWindow(before index: Int, limit: Int, in scanned: ScannedText) -> Range<Int> {
         var start = index
         while start > 0, index - start < limit, scanned.scalars[start - 1] != 0x0A { start -= 1 }
-        return scanned.string(start..<index)
+        return start..<index
     }
 
     /// Up to `limit` characters from `index` on, stopping at a line break.
-    static func lineWindow(after index: Int, limit: Int, in scanned: ScannedText) -> String {
+    static func lineWindow(after index: Int, limit: Int, in scanned: ScannedText) -> Range<Int> {
         var end = index
         while end < scanned.count, end - index < limit, scanned.scalars[end] != 0x0A { end += 1 }
-        return scanned.string(index..<end)
+        return index..<end
     }
 }

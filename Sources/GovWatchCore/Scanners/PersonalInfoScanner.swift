@@ -72,13 +72,26 @@ public struct PersonalInfoScanner: Sendable {
         var replacement: String
     }
 
-    /// A maximal run of digits, plus a final X when it follows 17 digits.
+    /// A maximal run of digits, plus a final X when it follows 17 digits. The digit values
+    /// are read from the text only for the runs that may be numbers (`digits(in:)`): most
+    /// runs on a page are dates and counts, and making an array for each was a cost.
     struct DigitRun {
         var start: Int
         var end: Int
-        var digits: [Int]
+        /// The number of digits, counting at most 21 (longer runs are never a personal number).
+        var digitCount: Int
         var finalX: Bool
-        var length: Int { digits.count + (finalX ? 1 : 0) }
+        var length: Int { digitCount + (finalX ? 1 : 0) }
+
+        /// The values of the (first 21) digits.
+        func digits(in scanned: ScannedText) -> [Int] {
+            (start..<(start + digitCount)).map { Int(ScalarClass.fold(scanned.scalars[$0]) - 0x30) }
+        }
+
+        /// Whether the run is exactly the digits `expected`.
+        func hasDigits(_ expected: [Int], in scanned: ScannedText) -> Bool {
+            digitCount == expected.count && !finalX && digits(in: scanned) == expected
+        }
     }
 
     func scan(_ scanned: ScannedText) -> [RawHit] {
@@ -103,9 +116,16 @@ public struct PersonalInfoScanner: Sendable {
     }
 
     static func applying(_ hits: [RawHit], to scanned: ScannedText) -> String {
+        applying(hits.map { (range: $0.range, replacement: $0.replacement) }, to: scanned)
+    }
+
+    /// The text of `scanned` with each range replaced; where ranges nest, the outer one wins.
+    static func applying(_ replacements: [(range: Range<Int>, replacement: String)], to scanned: ScannedText) -> String {
+        guard !replacements.isEmpty else { return scanned.text }
         // Outer hits first: a health passage already carries the masked numbers inside it.
-        let ordered = hits.sorted { ($0.range.lowerBound, -$0.range.upperBound) < ($1.range.lowerBound, -$1.range.upperBound) }
+        let ordered = replacements.sorted { ($0.range.lowerBound, -$0.range.upperBound) < ($1.range.lowerBound, -$1.range.upperBound) }
         var result = ""
+        result.reserveCapacity(scanned.text.utf8.count)
         var position = 0
         for hit in ordered where hit.range.lowerBound >= position {
             result += scanned.string(position..<hit.range.lowerBound)
@@ -116,31 +136,26 @@ public struct PersonalInfoScanner: Sendable {
         return result
     }
 
+    /// The digit runs of the text, from the digit positions found while decoding.
     private func digitRuns(in scanned: ScannedText) -> [DigitRun] {
         var runs: [DigitRun] = []
-        let scalars = scanned.scalars
-        var index = 0
-        let count = scalars.count
-        while index < count {
-            let folded = ScalarClass.fold(scalars[index])
-            guard ScalarClass.isDigit(folded) else {
-                index += 1
-                continue
+        let digits = scanned.digitIndices
+        var next = 0
+        while next < digits.count {
+            let start = digits[next]
+            var end = start + 1
+            next += 1
+            while next < digits.count, digits[next] == end {
+                end += 1
+                next += 1
             }
-            let start = index
-            var digits: [Int] = []
-            while index < count {
-                let value = ScalarClass.fold(scalars[index])
-                guard ScalarClass.isDigit(value) else { break }
-                if digits.count <= 20 { digits.append(Int(value - 0x30)) }
-                index += 1
-            }
+            let digitCount = min(end - start, 21)
             var finalX = false
-            if digits.count == 17, index < count, ScalarClass.fold(scalars[index]) == 0x78 {
+            if digitCount == 17, end < scanned.count, ScalarClass.fold(scanned.scalars[end]) == 0x78 {
                 finalX = true
-                index += 1
+                end += 1
             }
-            runs.append(DigitRun(start: start, end: index, digits: digits, finalX: finalX))
+            runs.append(DigitRun(start: start, end: end, digitCount: digitCount, finalX: finalX))
         }
         return runs
     }
@@ -156,7 +171,7 @@ public struct PersonalInfoScanner: Sendable {
         case 18:
             // An X must end the token: "…17 digits X" followed by letters is a code.
             if run.finalX, ScalarClass.isAlphanumeric(after) { return nil }
-            if ResidentIDNumber.isValid(digits: run.digits, finalX: run.finalX),
+            if ResidentIDNumber.isValid(digits: run.digits(in: scanned), finalX: run.finalX),
                 !NumberContext.isOrganisationOrIndexCode(start: run.start, end: run.end, in: scanned)
             {
                 return idHit(run.start..<run.end, in: scanned)
@@ -164,7 +179,8 @@ public struct PersonalInfoScanner: Sendable {
             return bankCardHit(run, before: before, after: after, in: scanned)
         case 15:
             guard !ScalarClass.isAlphanumeric(before), !ScalarClass.isAlphanumeric(after) else { return nil }
-            if ResidentIDNumber.isValid(digits: run.digits, finalX: false),
+            let digits = run.digits(in: scanned)
+            if ResidentIDNumber.isValid(digits: digits, finalX: false),
                 !NumberContext.isOrganisationOrIndexCode(start: run.start, end: run.end, in: scanned),
                 !NumberContext.isURLOrPath(start: run.start, end: run.end, in: scanned),
                 !NumberContext.isAmount(start: run.start, end: run.end, in: scanned)
@@ -172,17 +188,19 @@ public struct PersonalInfoScanner: Sendable {
                 return idHit(run.start..<run.end, in: scanned)
             }
             // 0086 + mobile written without a separator.
-            if Array(run.digits.prefix(4)) == [0, 0, 8, 6], isMobile(Array(run.digits.dropFirst(4))) {
+            if Array(digits.prefix(4)) == [0, 0, 8, 6], isMobile(Array(digits.dropFirst(4))) {
                 return mobileHit(run.start..<run.end, checkContextOf: run.start..<run.end, in: scanned)
             }
             return nil
         case 11:
-            guard isMobile(run.digits), !ScalarClass.isAlphanumeric(before), !ScalarClass.isAlphanumeric(after) else { return nil }
+            guard isMobile(run.digits(in: scanned)), !ScalarClass.isAlphanumeric(before), !ScalarClass.isAlphanumeric(after)
+            else { return nil }
             return mobileHit(run.start..<run.end, checkContextOf: run.start..<run.end, in: scanned)
         case 13:
             // +8613812345678
-            guard before == 0x2B, Array(run.digits.prefix(2)) == [8, 6], isMobile(Array(run.digits.dropFirst(2))),
-                !ScalarClass.isAlphanumeric(after)
+            guard before == 0x2B else { return nil }
+            let digits = run.digits(in: scanned)
+            guard Array(digits.prefix(2)) == [8, 6], isMobile(Array(digits.dropFirst(2))), !ScalarClass.isAlphanumeric(after)
             else { return nil }
             return mobileHit(run.start - 1..<run.end, checkContextOf: run.start..<run.end, in: scanned)
         case 16, 17, 19:
@@ -214,10 +232,10 @@ public struct PersonalInfoScanner: Sendable {
     }
 
     private func bankCardHit(_ run: DigitRun, before: UInt32, after: UInt32, in scanned: ScannedText) -> RawHit? {
-        guard !run.finalX, (16...19).contains(run.digits.count), !ScalarClass.isAlphanumeric(before),
+        guard !run.finalX, (16...19).contains(run.digitCount), !ScalarClass.isAlphanumeric(before),
             !ScalarClass.isAlphanumeric(after)
         else { return nil }
-        return bankCardHit(digits: run.digits, range: run.start..<run.end, in: scanned)
+        return bankCardHit(digits: run.digits(in: scanned), range: run.start..<run.end, in: scanned)
     }
 
     private func bankCardHit(digits: [Int], range: Range<Int>, in scanned: ScannedText) -> RawHit? {
@@ -278,8 +296,8 @@ public struct PersonalInfoScanner: Sendable {
         if ScalarClass.isAlphanumeric(before) { return nil }
         let leftDelimited =
             first == 0 || standalone[first - 1]
-            || (chain[first - 1].digits == [8, 6] && scanned.folded(at: chain[first - 1].start - 1) == 0x2B)
-            || (chain[first - 1].digits == [0, 0, 8, 6])
+            || (chain[first - 1].hasDigits([8, 6], in: scanned) && scanned.folded(at: chain[first - 1].start - 1) == 0x2B)
+            || chain[first - 1].hasDigits([0, 0, 8, 6], in: scanned)
         guard leftDelimited else { return nil }
 
         func delimited(last: Int) -> Bool {
@@ -290,7 +308,7 @@ public struct PersonalInfoScanner: Sendable {
             guard first + count <= chain.count else { return nil }
             return chain[first..<(first + count)].map(\.length)
         }
-        func digits(through last: Int) -> [Int] { chain[first...last].flatMap(\.digits) }
+        func digits(through last: Int) -> [Int] { chain[first...last].flatMap { $0.digits(in: scanned) } }
 
         // ID numbers first: they must never be missed.
         for grouping in Self.idGroupings where lengths(grouping.count) == grouping {
@@ -311,12 +329,12 @@ public struct PersonalInfoScanner: Sendable {
         var last = first - 1
         var index = first
         while index < chain.count, !chain[index].finalX {
-            total += chain[index].digits.count
+            total += chain[index].digitCount
             last = index
-            if chain[index].digits.count != 4 { break }
+            if chain[index].digitCount != 4 { break }
             index += 1
         }
-        if last >= first, (16...19).contains(total), last - first >= 3, chain[last].digits.count <= 4, delimited(last: last) {
+        if last >= first, (16...19).contains(total), last - first >= 3, chain[last].digitCount <= 4, delimited(last: last) {
             let range = chain[first].start..<chain[last].end
             if let hit = bankCardHit(digits: digits(through: last), range: range, in: scanned) { return (hit, last) }
         }
