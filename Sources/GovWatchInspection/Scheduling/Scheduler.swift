@@ -205,7 +205,8 @@ public struct Scheduler: Sendable {
             }
             for record in try await runDue() { log(record) }
             if once { return }
-            let next = try await store.jobs().filter { JobKind(rawValue: $0.kind).map(kinds.contains) ?? false }.map(\.nextRunAt).min() ?? now.addingTimeInterval(syncInterval)
+            let own = try await store.jobs().filter { JobKind(rawValue: $0.kind).map(kinds.contains) ?? false }
+            let next = own.map(\.nextRunAt).min() ?? now.addingTimeInterval(syncInterval)
             var wake = min(max(next, clock.now()), lastSync.addingTimeInterval(syncInterval))
             if let until { wake = min(wake, until) }
             // Another scheduler holds the job that is due: look again in a while rather than spin.
