@@ -137,9 +137,9 @@ if inclusive:
     if total > 0:
         parts = [
             ("decoding UTF-8 to scalars (`ScannedText.init`)", share("ScannedText.init(_:)")),
-            ("dictionary: automaton walk + boundaries, allow-list, nesting (`DictionaryMatcher.matches`)", share("DictionaryMatcher.matches(in:)")),
-            ("health: condition automaton + person cues (`HealthDisclosureDetector.hits`)", share("HealthDisclosureDetector.hits(in:numberHits:)")),
-            ("numbers: digit runs, ID/mobile/bank rules, masking", share("PersonalInfoScanner.scan(_:)") - share("HealthDisclosureDetector.hits(in:numberHits:)")),
+            ("dictionary + health condition words: one automaton walk, boundaries, allow-list, nesting (`DictionaryMatcher.matchesAndConditions`)", share("DictionaryMatcher.matchesAndConditions(in:)")),
+            ("health: person cues around the condition words (`HealthDisclosureDetector.hits`)", share("HealthDisclosureDetector.hits(in:numberHits:conditions:)")),
+            ("numbers: digit runs, ID/mobile/bank rules, masking", share("PersonalInfoScanner.scan(_:conditions:)") - share("HealthDisclosureDetector.hits(in:numberHits:conditions:)")),
             ("problem records: ranges, evidence strings (`ContentScanner.problem`)", share("ContentScanner.problem(for:in:)")),
         ]
         print("\n## Where the scanning time goes (perf, inclusive, share of `ContentScanner.scan`)\n")

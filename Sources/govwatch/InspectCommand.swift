@@ -79,7 +79,13 @@ struct InspectCommand: AsyncParsableCommand {
                 // `--indicators` wins over the set stored with `govwatch indicators set`.
                 let indicatorSet: IndicatorSet
                 if let fileSet { indicatorSet = fileSet } else { indicatorSet = try await store.indicatorSet() }
-                let scanner = try ContentScanner.standard(additional: extra, levels: ContentLevels(indicators: indicatorSet))
+                let scanner: ContentScanner
+                do {
+                    scanner = try ContentScanner.standard(additional: extra, levels: ContentLevels(indicators: indicatorSet))
+                } catch let error as DictionaryFormatError {
+                    // A dictionary too large for the scanner is bad input, like a malformed line.
+                    throw reportFailure(error.description)
+                }
                 let request = InspectionRequest(
                     siteCodes: all ? [] : sites, accountIDs: all ? [] : accounts, asOf: asOfDate, indicators: indicatorSet,
                     scanner: scanner)

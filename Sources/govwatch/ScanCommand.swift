@@ -46,6 +46,10 @@ struct ScanCommand: AsyncParsableCommand {
         let scanner: ContentScanner
         do {
             scanner = try ContentScanner.standard(additional: extraDictionaries)
+        } catch let error as DictionaryFormatError where error.line > 0 {
+            // A dictionary that was read but cannot be compiled (its terms use too many
+            // distinct characters): the message names its file and line.
+            throw reportFailure(error.description)
         } catch {
             throw reportFailure("随产品发布的词典无法加载：\(error.localizedDescription)")
         }
@@ -73,7 +77,14 @@ struct ScanCommand: AsyncParsableCommand {
         }
 
         switch format {
-        case .json: writeOut(try Self.json(reports))
+        case .json:
+            // Written from the bytes as they are: a String and a Data copy of the document
+            // (three copies at the end of a 100 MB scan) made most of the peak memory.
+            let document = Self.json(reports)
+            document.withUnsafeBytes { bytes in
+                guard let base = bytes.baseAddress else { return }
+                FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
+            }
         case .text: writeOut(Self.text(reports, readFiles: inputs.count - unreadable, unreadableFiles: unreadable))
         }
         if unreadable > 0 { throw ExitCode(2) }
@@ -86,7 +97,7 @@ struct ScanCommand: AsyncParsableCommand {
     }
 
     /// One problem in the scan JSON of interfaces.md.
-    struct ProblemJSON: Encodable {
+    struct ProblemJSON {
         var file: String
         var line: Int
         var column: Int
@@ -97,21 +108,65 @@ struct ScanCommand: AsyncParsableCommand {
         var suggestion: String
     }
 
-    static func json(_ reports: [ScannedSection]) throws -> String {
-        struct Document: Encodable { var problems: [ProblemJSON] }
-        var problems: [ProblemJSON] = []
+    /// The scan JSON (UTF-8), written by hand in exactly the form `JSONEncoder` gives with
+    /// `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]` (what this command printed
+    /// before): `JSONEncoder` took most of the time of a scan of a large file (a tree of
+    /// values, key sorting and hashing for every problem) and several times its output in memory.
+    static func json(_ reports: [ScannedSection]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.append(contentsOf: "{\n  \"problems\" : [\n".utf8)
+        var first = true
         for report in reports {
             for problem in report.result.problems {
                 let location = report.result.location(of: problem)
-                problems.append(ProblemJSON(
+                let record = ProblemJSON(
                     file: report.file, line: location.line, column: location.column, indicator: problem.indicatorSuffix,
                     level: problem.level.rawValue, kind: problem.kind.rawValue, evidence: problem.evidence,
-                    suggestion: problem.suggestion))
+                    suggestion: problem.suggestion)
+                if !first { out.append(contentsOf: ",\n".utf8) }
+                first = false
+                // Keys in sorted order, as `.sortedKeys` writes them.
+                out.append(contentsOf: "    {\n      \"column\" : \(record.column),\n      \"evidence\" : ".utf8)
+                appendJSONString(record.evidence, to: &out)
+                out.append(contentsOf: ",\n      \"file\" : ".utf8)
+                appendJSONString(record.file, to: &out)
+                out.append(contentsOf: ",\n      \"indicator\" : ".utf8)
+                appendJSONString(record.indicator, to: &out)
+                out.append(contentsOf: ",\n      \"kind\" : ".utf8)
+                appendJSONString(record.kind, to: &out)
+                out.append(contentsOf: ",\n      \"level\" : ".utf8)
+                appendJSONString(record.level, to: &out)
+                out.append(contentsOf: ",\n      \"line\" : \(record.line),\n      \"suggestion\" : ".utf8)
+                appendJSONString(record.suggestion, to: &out)
+                out.append(contentsOf: "\n    }".utf8)
             }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(Document(problems: problems)), as: UTF8.self) + "\n"
+        // An empty array is "[", an empty line and "  ]" in JSONEncoder's pretty form.
+        out.append(contentsOf: "\n  ]\n}\n".utf8)
+        return out
+    }
+
+    /// `value` as a JSON string the way `JSONEncoder` escapes it: quote, backslash and the
+    /// control characters (short forms for \b \t \n \f \r, `\u00xx` for the others); slashes
+    /// and everything else as is.
+    static func appendJSONString(_ value: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     /// For people: each problem with its place, its context (the problem in 【】, personal

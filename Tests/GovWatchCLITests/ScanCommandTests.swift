@@ -93,6 +93,35 @@ import Testing
         ])
     }
 
+    /// The JSON is written by hand; it must stay what `JSONEncoder` (pretty, sorted keys,
+    /// slashes unescaped) wrote before, escapes included.
+    @Test func jsonIsWhatJSONEncoderWrites() throws {
+        struct Problem: Encodable {
+            var file: String, line: Int, column: Int, indicator: String, level: String, kind: String, evidence: String, suggestion: String
+        }
+        struct Document: Encodable { var problems: [Problem] }
+        let directory = try Self.scratch()
+        // Quote, backslash, control characters and a slash (through a folder) in the file name.
+        let name = "子/草稿 \"甲\"\\乙\u{1}\t丙.txt"
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("子"), withIntermediateDirectories: true)
+        try "手机13812345678\n中华人民共合国，身份证\(Self.validID())".write(
+            to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        try "无问题".write(to: directory.appendingPathComponent("clean.txt"), atomically: true, encoding: .utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        for file in [name, "clean.txt"] {
+            let run = try Self.govwatch(["scan", "--format", "json", file], in: directory)
+            let decoded = try JSONDecoder().decode(ScanJSON.self, from: Data(run.stdout.utf8))
+            #expect(decoded.problems.count == (file == name ? 3 : 0))
+            let expected = Document(problems: decoded.problems.map {
+                Problem(file: $0.file, line: $0.line, column: $0.column, indicator: $0.indicator, level: $0.level,
+                        kind: $0.kind, evidence: $0.evidence, suggestion: $0.suggestion)
+            })
+            #expect(run.stdout == String(decoding: try encoder.encode(expected), as: UTF8.self) + "\n")
+            #expect(decoded.problems.allSatisfy { $0.file == file })
+        }
+    }
+
     @Test func cleanAndSensitiveOnlyDraftsExitZero() throws {
         let directory = try Self.scratch()
         let clean = """
@@ -138,6 +167,30 @@ import Testing
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("bad.tsv:2"))
         #expect(bad.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func aDictionaryWithTooManyDistinctCharactersExitsTwoNamingIt() throws {
+        let directory = try Self.scratch()
+        // 70,000 distinct characters (from U+20000 on): more than the scanner's automaton numbers.
+        var lines: [String] = []
+        for line in 0..<7_000 {
+            let scalars = (0..<10).map { Unicode.Scalar(UInt32(0x20000 + line * 10 + $0))! }
+            lines.append(String(String.UnicodeScalarView(scalars)) + "\t\tsensitive")
+        }
+        try lines.joined(separator: "\n").write(to: directory.appendingPathComponent("huge.tsv"), atomically: true, encoding: .utf8)
+        try "鸿溪县人民政府".write(to: directory.appendingPathComponent("draft.txt"), atomically: true, encoding: .utf8)
+        let run = try Self.govwatch(["scan", "--dictionary", "huge.tsv", "draft.txt"], in: directory)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("huge.tsv:"))
+        #expect(run.stderr.contains("不同的字符"))
+        #expect(run.stderr.split(separator: "\n").count == 1)
+        #expect(run.stdout.isEmpty)
+        // The same dictionary given to an inspection: the same one-line error, exit 2.
+        let inspect = try Self.govwatch(
+            ["inspect", "--dictionary", "huge.tsv", "--proxy", "http://127.0.0.1:9", "--db", "sqlite://huge.sqlite"], in: directory)
+        #expect(inspect.status == 2)
+        #expect(inspect.stderr.contains("huge.tsv:") && inspect.stderr.contains("不同的字符"))
+        #expect(inspect.stderr.split(separator: "\n").count == 1)
     }
 
     @Test func unreadableInputExitsTwoAndNamesTheFileButOthersAreScanned() throws {

@@ -1,4 +1,4 @@
-import GovWatchCore
+@testable import GovWatchCore
 import Testing
 
 @Suite("Dictionaries: file format and matching")
@@ -16,7 +16,7 @@ struct ScannerDictionaryTests {
         """
 
     func matcher() throws -> DictionaryMatcher {
-        DictionaryMatcher(dictionary: try ContentDictionary.parse(Self.sample, file: "test.tsv"))
+        try DictionaryMatcher(dictionary: try ContentDictionary.parse(Self.sample, file: "test.tsv"))
     }
 
     @Test func parsesEntriesCommentsAndBlankLines() throws {
@@ -83,20 +83,20 @@ struct ScannerDictionaryTests {
 
     @Test func nestedTermsAreReportedOnceAsTheLongest() throws {
         let dictionary = try ContentDictionary.parse("中国共产共党\t中国共产党\tsevere\n共产共党\t共产党\tsevere", file: "t")
-        let matches = DictionaryMatcher(dictionary: dictionary).matches(in: "中国共产共党和共产共党")
+        let matches = try DictionaryMatcher(dictionary: dictionary).matches(in: "中国共产共党和共产共党")
         #expect(matches.map(\.matchedText) == ["中国共产共党", "共产共党"])
     }
 
     @Test func laterEntriesOverrideTheSameWrongText() throws {
         let dictionary = try ContentDictionary.parse("错字\t正字\tsevere\n错 字\t更正\tsevere", file: "t")
-        let matches = DictionaryMatcher(dictionary: dictionary).matches(in: "有错字")
+        let matches = try DictionaryMatcher(dictionary: dictionary).matches(in: "有错字")
         #expect(matches.count == 1)
         #expect(matches.first?.entry.correct == "更正")
     }
 
     @Test func overlappingTermsAreAllFound() throws {
         let dictionary = try ContentDictionary.parse("abcd\t\tsensitive\nbcde\t\tsensitive\nhe\t\tsensitive\nshe\t\tsensitive\nhers\t\tsensitive", file: "t")
-        let matcher = DictionaryMatcher(dictionary: dictionary)
+        let matcher = try DictionaryMatcher(dictionary: dictionary)
         #expect(matcher.matches(in: "x abcd bcde y").map(\.matchedText) == ["abcd", "bcde"])
         #expect(matcher.matches(in: "ushers").isEmpty)  // ASCII terms need word boundaries
         #expect(matcher.matches(in: "u hers").map(\.matchedText) == ["hers"])
@@ -104,7 +104,7 @@ struct ScannerDictionaryTests {
 
     @Test func chineseTermsMatchInsideLongerWordsOfTheFailureChain() throws {
         let dictionary = try ContentDictionary.parse("他们\t\tsensitive\n们的\t\tsensitive\n的确认\t\tsensitive", file: "t")
-        let matches = DictionaryMatcher(dictionary: dictionary).matches(in: "他们的确认书")
+        let matches = try DictionaryMatcher(dictionary: dictionary).matches(in: "他们的确认书")
         #expect(matches.map(\.matchedText) == ["他们", "们的", "的确认"])
     }
 
@@ -115,7 +115,7 @@ struct ScannerDictionaryTests {
         #expect(wrongs.contains("中华人民共合国"))
         #expect(wrongs.contains("中国共产共党"))
         #expect(wrongs.contains("以习近平同志为总书记的党中央"))
-        let matcher = DictionaryMatcher(dictionary: dictionary)
+        let matcher = try DictionaryMatcher(dictionary: dictionary)
         #expect(matcher.matches(in: "以习近平同志为核心的党中央，中华人民共和国，中国共产党，习近平新时代中国特色社会主义思想").isEmpty)
         #expect(matcher.matches(in: "坚持以习近平同志为总书记的党中央").map(\.entry.correct) == ["以习近平同志为核心的党中央"])
     }
@@ -123,10 +123,46 @@ struct ScannerDictionaryTests {
     @Test func tenThousandTermsCompileAndMatchInOnePass() throws {
         var lines: [String] = []
         for index in 0..<10_000 { lines.append("测试词\(index)号\t\tsensitive") }
-        let matcher = DictionaryMatcher(dictionary: try ContentDictionary.parse(lines.joined(separator: "\n"), file: "big"))
+        let matcher = try DictionaryMatcher(dictionary: try ContentDictionary.parse(lines.joined(separator: "\n"), file: "big"))
         #expect(matcher.termCount == 10_000)
         let text = String(repeating: "政府网站与政务新媒体检查，", count: 2_000) + "出现测试词9999号和测试词42号。"
         let matches = matcher.matches(in: text)
         #expect(matches.map(\.matchedText) == ["测试词9999号", "测试词42号"])
+    }
+    /// `characters` distinct characters (from U+20000 on), ten to a line, after a comment line.
+    static func dictionaryOfDistinctCharacters(_ characters: Int) -> String {
+        var lines = ["# 每行十个不同的字"]
+        for first in stride(from: 0, to: characters, by: 10) {
+            let scalars = (first..<min(first + 10, characters)).map { Unicode.Scalar(UInt32(0x20000 + $0))! }
+            lines.append(String(String.UnicodeScalarView(scalars)) + "\t\tsensitive")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static let tooManyReason = "词典中的词条共用到超过 65533 个不同的字符，超出扫描器的上限（自本行起超出），请精简词典"
+
+    @Test func tooManyDistinctCharactersIsAnErrorNamingTheFileAndLine() throws {
+        // The automaton numbers 65,533 distinct characters; the health condition words,
+        // compiled with the dictionary, take some of them.
+        let room = AhoCorasickAutomaton.maximumDistinctCharacters - Set(HealthDisclosureDetector.conditionPatterns.joined()).count
+        let fits = try ContentDictionary.parse(Self.dictionaryOfDistinctCharacters(room), file: "fits.tsv")
+        #expect(try DictionaryMatcher(dictionary: fits).termCount == (room + 9) / 10)
+        // One more character, on a line of its own: that line is named.
+        let one = try ContentDictionary.parse("\u{20000}\u{2FFFF}\t\tsensitive", file: "one.tsv")
+        let error = #expect(throws: DictionaryFormatError.self) { try DictionaryMatcher(dictionary: fits.merging(one)) }
+        #expect(error?.file == "one.tsv")
+        #expect(error?.line == 1)
+        #expect(error?.reason == Self.tooManyReason)
+
+        let huge = try ContentDictionary.parse(Self.dictionaryOfDistinctCharacters(70_000), file: "huge.tsv")
+        do {
+            _ = try ContentScanner(dictionary: huge)
+            Issue.record("a dictionary with 70,000 distinct characters compiled")
+        } catch let error as DictionaryFormatError {
+            // Character `room` (from 0) is the first too many: on line room / 10 + 1, after the comment.
+            #expect(error.file == "huge.tsv")
+            #expect(error.line == room / 10 + 2)
+            #expect(error.description.hasPrefix("huge.tsv:\(room / 10 + 2): 词典格式错误："))
+        }
     }
 }

@@ -61,14 +61,14 @@ struct ScannerFastPathTests {
     }
 
     @Test(arguments: 0..<40)
-    func automatonMatchesTheReference(seed: Int) {
+    func automatonMatchesTheReference(seed: Int) throws {
         var generator = Generator(state: UInt64(seed))
         // Patterns are folded and free of ignorable characters, as the dictionary compiles them.
         let patternAlphabet = Self.alphabet.map(ScalarClass.fold).filter { !ScalarClass.isIgnorableInTerm($0) }
         let patterns: [[UInt32]] = (0..<(1 + generator.below(30))).map { _ in
             (0..<(1 + generator.below(5))).map { _ in generator.pick(patternAlphabet) }
         }
-        let automaton = AhoCorasickAutomaton(patterns: patterns)
+        let automaton = try AhoCorasickAutomaton(patterns: patterns)
         for _ in 0..<5 {
             let text = Self.randomText(&generator, length: generator.below(300))
             for skipIgnorable in [true, false] {
@@ -81,12 +81,12 @@ struct ScannerFastPathTests {
         }
     }
 
-    @Test func automatonWithManyPatternsMatchesTheReference() {
+    @Test func automatonWithManyPatternsMatchesTheReference() throws {
         // Enough patterns over enough symbols that the double-array has to search for bases.
         var generator = Generator(state: 7)
         let han = (0..<400).map { UInt32(0x4E00 + $0) }
         let patterns: [[UInt32]] = (0..<3000).map { _ in (0..<(2 + generator.below(4))).map { _ in generator.pick(han) } }
-        let automaton = AhoCorasickAutomaton(patterns: patterns)
+        let automaton = try AhoCorasickAutomaton(patterns: patterns)
         let text: [UInt32] = (0..<20000).map { index in
             // Mostly text built from pattern pieces, so that deep states and failures happen.
             index % 7 == 0 ? generator.pick(Self.alphabet) : patterns[generator.below(patterns.count)][0]
@@ -139,5 +139,56 @@ struct ScannerFastPathTests {
         let scanner = try ContentScanner.standard()
         let text = "本网站由鸿溪市人民政府办公室主办。"
         #expect(scanner.scan(text).deidentifiedText == text)
+    }
+    @Test func healthConditionsFoundWithTheDictionaryMatchTheSeparateDetector() throws {
+        // The scanner finds condition words in the dictionary's walk (skipping spaces) and keeps
+        // those written without anything skipped inside; the detector alone does not skip.
+        // Dictionary terms equal to, inside or around condition words share the automaton.
+        let dictionary = try ContentDictionary.parse(
+            "艾滋病\t\tsensitive\n确诊\t\tallow\n精神\t\tsensitive\nhiv阳性\t\tsensitive\n患有精神疾病史\t\tsensitive", file: "t")
+        let scanner = try ContentScanner(dictionary: dictionary)
+        let texts = [
+            "村民张建国患有精神疾病，生活困难。", "经查，张某某确诊为肺结核。", "经查，张某某确 诊为肺结核。",
+            "村民张建国患有精神\u{200B}疾病。", "患者李某某HIV阳性，艾滋病。", "村民王某某患有精神疾病史。",
+            "新增确诊病例0例。", "张某某确诊艾滋病，李某某患有乙肝。王某某 罹患 癌症",
+        ]
+        for text in texts {
+            let expected = PersonalInfoScanner().scan(text).filter { $0.kind == .health }
+            let actual = scanner.scan(text).problems.filter { $0.kind == .health }
+            #expect(actual.map(\.range) == expected.map(\.range), "\(text)")
+            #expect(actual.map(\.evidence) == expected.map(\.masked), "\(text)")
+        }
+    }
+    @Test(arguments: 0..<20)
+    func nestedMatchesAreDroppedAsBySortingByStart(seed: Int) throws {
+        // Many short terms over four characters, so that matches nest, overlap and share ends.
+        var generator = Generator(state: UInt64(100 + seed))
+        let alphabet: [Character] = ["甲", "乙", "丙", "丁"]
+        let terms = Set((0..<12).map { _ in String((0..<(1 + generator.below(4))).map { _ in generator.pick(alphabet) }) })
+        let dictionary = ContentDictionary(entries: terms.sorted().map { DictionaryEntry(wrong: $0, correct: "", category: .sensitive) })
+        let matcher = try DictionaryMatcher(dictionary: dictionary)
+        for _ in 0..<10 {
+            let text = String((0..<generator.below(60)).map { _ in generator.pick(alphabet) })
+            let characters = Array(text)
+            // Reference: every occurrence, sorted by start (longest first), kept unless inside one kept before.
+            var all: [Range<Int>] = []
+            for term in terms {
+                let word = Array(term)
+                for start in 0..<max(0, characters.count - word.count + 1) where Array(characters[start..<(start + word.count)]) == word {
+                    all.append(start..<(start + word.count))
+                }
+            }
+            all.sort { ($0.lowerBound, -$0.upperBound) < ($1.lowerBound, -$1.upperBound) }
+            var expected: [Range<Int>] = []
+            var coveredUpTo = -1
+            for range in all where range.upperBound > coveredUpTo {
+                expected.append(range)
+                coveredUpTo = range.upperBound
+            }
+            let actual = matcher.matches(in: text).map {
+                text.distance(from: text.startIndex, to: $0.range.lowerBound)..<text.distance(from: text.startIndex, to: $0.range.upperBound)
+            }
+            #expect(actual == expected, "seed \(seed): \(text)")
+        }
     }
 }

@@ -106,7 +106,7 @@ enum SiteFixtures {
     }
 
     /// A small dictionary, so content tests do not depend on the shipped lists.
-    static let scanner = ContentScanner(dictionary: ContentDictionary(entries: [
+    static let scanner = try! ContentScanner(dictionary: ContentDictionary(entries: [
         DictionaryEntry(wrong: "中华人民共合国", correct: "中华人民共和国", category: .severe),
         DictionaryEntry(wrong: "中国共惨党", correct: "中国共产党", category: .severe),
         DictionaryEntry(wrong: "六合彩", correct: "", category: .sensitive),

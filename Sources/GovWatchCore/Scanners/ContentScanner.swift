@@ -132,16 +132,19 @@ public struct ContentScanner: Sendable {
     private let matcher: DictionaryMatcher
 
     /// A scanner using `dictionary` (use `ContentDictionary.shipped()` plus any extra lists).
-    public init(dictionary: ContentDictionary, levels: ContentLevels = .standard) {
+    ///
+    /// - Throws: `DictionaryFormatError` when the dictionary cannot be compiled (its terms use
+    ///   more distinct characters than the automaton can number).
+    public init(dictionary: ContentDictionary, levels: ContentLevels = .standard) throws {
         self.levels = levels
         self.personalInfo = PersonalInfoScanner()
-        self.matcher = DictionaryMatcher(dictionary: dictionary)
+        self.matcher = try DictionaryMatcher(dictionary: dictionary)
     }
 
     /// A scanner with the lists shipped with the product plus `additional` ones (`--dictionary`).
     public static func standard(additional: [ContentDictionary] = [], levels: ContentLevels = .standard) throws -> ContentScanner {
         let dictionary = additional.reduce(try ContentDictionary.shipped()) { $0.merging($1) }
-        return ContentScanner(dictionary: dictionary, levels: levels)
+        return try ContentScanner(dictionary: dictionary, levels: levels)
     }
 
     /// Number of dictionary terms (severe and sensitive) compiled.
@@ -150,8 +153,9 @@ public struct ContentScanner: Sendable {
     /// Every problem in `text`, in text order.
     public func scan(_ text: String) -> ContentScanResult {
         let scanned = ScannedText(text)
-        let personalHits = personalInfo.scan(scanned)
-        let dictionaryMatches = matcher.matches(in: scanned)
+        // One automaton walk finds the dictionary terms and the health condition words.
+        let (dictionaryMatches, conditions) = matcher.matchesAndConditions(in: scanned)
+        let personalHits = personalInfo.scan(scanned, conditions: conditions)
         // Both lists are already in text order (start, then end): merge them, personal
         // information first where two problems cover the same characters.
         var problems: [ContentProblem] = []

@@ -37,7 +37,10 @@ enum HealthDisclosureDetector {
     /// Words right after a condition that make it name a group or an office (确诊病例, 残疾人联合会).
     private static let aggregateWords = ScalarClass.scalarWords(["病例", "人数", "率", "人联", "人就业", "人证", "人员", "儿童", "家庭", "群体", "人群"])
 
-    static let conditionAutomaton = AhoCorasickAutomaton(patterns: conditionTerms.map(DictionaryCompiler.normalizedPattern))
+    /// `conditionTerms` as automaton patterns (`DictionaryMatcher` compiles them with the dictionary).
+    static let conditionPatterns = conditionTerms.map(DictionaryCompiler.normalizedPattern)
+    // A fixed list of 63 distinct characters: far below the automaton's limit, so it cannot throw.
+    static let conditionAutomaton = try! AhoCorasickAutomaton(patterns: conditionPatterns)
 
     private static let mou: UInt32 = 0x67D0  // 某
     private static let male: UInt32 = 0x7537  // 男
@@ -55,33 +58,38 @@ enum HealthDisclosureDetector {
         var replacement: String
     }
 
-    static func hits(in scanned: ScannedText, numberHits: [PersonalInfoScanner.RawHit]) -> [PersonalInfoScanner.RawHit] {
-        let conditions = conditionAutomaton.matches(in: scanned.scalars, skipIgnorable: false)
+    /// Health disclosures in `scanned`. `conditions` are the ranges of the condition words in
+    /// order of their end, when the caller has found them already (`DictionaryMatcher`);
+    /// otherwise they are looked for here.
+    static func hits(
+        in scanned: ScannedText, numberHits: [PersonalInfoScanner.RawHit], conditions conditionRanges: [Range<Int>]? = nil
+    ) -> [PersonalInfoScanner.RawHit] {
+        let conditions = conditionRanges ?? conditionAutomaton.matches(in: scanned.scalars, skipIgnorable: false).map(\.range)
         guard !conditions.isEmpty else { return [] }
         var hits: [PersonalInfoScanner.RawHit] = []
         var lastSentenceEnd = -1
-        for condition in conditions where condition.range.lowerBound >= lastSentenceEnd {
-            let sentence = sentenceBounds(around: condition.range, in: scanned)
-            if isAggregateMention(condition.range, in: scanned) { continue }
+        for conditionRange in conditions where conditionRange.lowerBound >= lastSentenceEnd {
+            let sentence = sentenceBounds(around: conditionRange, in: scanned)
+            if isAggregateMention(conditionRange, in: scanned) { continue }
             let cues = personCues(in: sentence, scanned: scanned, numberHits: numberHits)
             let statistical = containsCount(in: sentence, scanned: scanned)
             let eligible = cues.filter { cue in
-                !cue.range.overlaps(condition.range)
+                !cue.range.overlaps(conditionRange)
                     && (!statistical || cue.strength == .pseudonym || cue.strength == .number)
             }
             var candidates = eligible
-            if let subject = subjectName(before: condition.range, sentence: sentence, in: scanned),
+            if let subject = subjectName(before: conditionRange, sentence: sentence, in: scanned),
                 !candidates.contains(where: { $0.range.overlaps(subject.range) })
             {
                 candidates.append(subject)
             }
-            guard let cue = candidates.min(by: { distance($0.range, condition.range) < distance($1.range, condition.range) })
+            guard let cue = candidates.min(by: { distance($0.range, conditionRange) < distance($1.range, conditionRange) })
             else { continue }
-            let range = min(cue.range.lowerBound, condition.range.lowerBound)..<max(cue.range.upperBound, condition.range.upperBound)
-            let conditionText = scanned.string(condition.range)
+            let range = min(cue.range.lowerBound, conditionRange.lowerBound)..<max(cue.range.upperBound, conditionRange.upperBound)
+            let conditionText = scanned.string(conditionRange)
             let masked =
-                cue.range.lowerBound < condition.range.lowerBound
-                ? cue.masked + (cue.range.upperBound == condition.range.lowerBound ? "" : "…") + conditionText
+                cue.range.lowerBound < conditionRange.lowerBound
+                ? cue.masked + (cue.range.upperBound == conditionRange.lowerBound ? "" : "…") + conditionText
                 : conditionText + "…" + cue.masked
             let replacement = deidentified(range, cues: cues.filter { range.contains($0.range.lowerBound) }, numberHits: numberHits, in: scanned)
             hits.append(PersonalInfoScanner.RawHit(kind: .health, range: range, masked: masked, replacement: replacement))

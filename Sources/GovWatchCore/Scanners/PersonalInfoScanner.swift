@@ -94,7 +94,9 @@ public struct PersonalInfoScanner: Sendable {
         }
     }
 
-    func scan(_ scanned: ScannedText) -> [RawHit] {
+    /// `conditions`: the health condition words of `scanned`, when already found (see
+    /// `HealthDisclosureDetector.hits`).
+    func scan(_ scanned: ScannedText, conditions: [Range<Int>]? = nil) -> [RawHit] {
         let runs = digitRuns(in: scanned)
         var numberHits: [RawHit] = []
         var standalone = [Bool](repeating: false, count: runs.count)
@@ -111,7 +113,7 @@ public struct PersonalInfoScanner: Sendable {
             if let last = deduplicated.last, last.range.overlaps(hit.range) { continue }
             deduplicated.append(hit)
         }
-        let healthHits = HealthDisclosureDetector.hits(in: scanned, numberHits: deduplicated)
+        let healthHits = HealthDisclosureDetector.hits(in: scanned, numberHits: deduplicated, conditions: conditions)
         return (deduplicated + healthHits).sorted { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
     }
 

@@ -56,14 +56,22 @@ func threadCPUSeconds() -> Double {
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }
 
-var counts: [ContentProblem.Kind: Int] = [:]
+// The timed loop is a function over locals, counting into an array: counting into a
+// top-level dictionary (a global: hashing and exclusivity checks for each of ~900k
+// problems) took a few percent of the time measured.
+func scanAll(_ chunks: [String], with scanner: ContentScanner) -> [ContentProblem.Kind: Int] {
+    let kinds = ContentProblem.Kind.allCases
+    var tally = [Int](repeating: 0, count: kinds.count)
+    for chunk in chunks {
+        for problem in scanner.scan(chunk).problems {
+            tally[kinds.firstIndex(of: problem.kind)!] += 1
+        }
+    }
+    return Dictionary(uniqueKeysWithValues: zip(kinds, tally))
+}
 let cpuStart = threadCPUSeconds()
 let start = clock.now
-for chunk in chunks {
-    for problem in scanner.scan(chunk).problems {
-        counts[problem.kind, default: 0] += 1
-    }
-}
+let counts = scanAll(chunks, with: scanner)
 let elapsed = seconds(clock.now - start)
 let cpuElapsed = threadCPUSeconds() - cpuStart
 if arguments.count >= 5, arguments[3] == "--dump" {
