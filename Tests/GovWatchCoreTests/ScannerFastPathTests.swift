@@ -98,6 +98,24 @@ struct ScannerFastPathTests {
         #expect(actual.map { patterns[$0.pattern] } == expected.map { patterns[$0.pattern] })
     }
 
+    /// A long text (over 64 KiB: its digit indices are copied to a right-sized array) maps
+    /// back like a short one.
+    @Test func longTextKeepsDigitsAndOffsets() {
+        var generator = Generator(state: 4242)
+        let values = Self.randomText(&generator, length: 40_000)
+        let text = String(String.UnicodeScalarView(values.compactMap(Unicode.Scalar.init)))
+        #expect(text.utf8.count > 1 << 16)
+        let scanned = ScannedText(text)
+        #expect(scanned.scalars == values)
+        #expect(scanned.digitIndices == values.indices.filter { ScalarClass.isDigit(ScalarClass.fold(values[$0])) })
+        var offset = 0
+        for (index, value) in values.enumerated() {
+            if index % 997 == 0 || index > values.count - 8 { #expect(scanned.utf8Offset(index) == offset) }
+            offset += String(Unicode.Scalar(value)!).utf8.count
+        }
+        #expect(scanned.utf8Offset(values.count) == offset)
+    }
+
     @Test(arguments: 0..<20)
     func decodedTextMapsBackToUTF8(seed: Int) {
         var generator = Generator(state: UInt64(1000 + seed))
