@@ -8,6 +8,19 @@ public protocol SiteEvidenceSource: Sendable {
     /// Crawls (or resumes crawling) `site` for the run `runCode` and returns what it found.
     /// Probes are added by the runner from the store.
     func evidence(for site: SiteRecord, columns: [ColumnRecord], asOf: Date, runCode: String) async throws -> SiteEvidence
+    /// The same, told the content checks' scanner: a source that screens page texts while
+    /// crawling (keeping only texts with a problem) must screen with it.
+    func evidence(for site: SiteRecord, columns: [ColumnRecord], asOf: Date, runCode: String, scanner: ContentScanner) async throws
+        -> SiteEvidence
+}
+
+extension SiteEvidenceSource {
+    /// Sources that keep every text need not know the scanner.
+    public func evidence(for site: SiteRecord, columns: [ColumnRecord], asOf: Date, runCode: String, scanner: ContentScanner)
+        async throws -> SiteEvidence
+    {
+        try await evidence(for: site, columns: columns, asOf: asOf, runCode: runCode)
+    }
 }
 
 /// What `govwatch inspect` asks for.
@@ -92,7 +105,8 @@ public struct InspectionRunner: Sendable {
         let scorer = Scorer(indicators: request.indicators)
         for site in sites where !doneSet.contains("site \(site.code)") {
             var evidence = try await self.sites.evidence(
-                for: site, columns: columns.filter { $0.site == site.code }, asOf: request.asOf, runCode: run.code)
+                for: site, columns: columns.filter { $0.site == site.code }, asOf: request.asOf, runCode: run.code,
+                scanner: request.scanner)
             evidence.probes = try await store.probes(
                 site: site.code, from: request.asOf.addingTimeInterval(-request.indicators.threshold(.siteUnreachable, "windowDays", default: 7) * 86_400),
                 to: request.asOf)

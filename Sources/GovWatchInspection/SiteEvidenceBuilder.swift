@@ -6,8 +6,8 @@ import GovWatchStore
 /// Turns the stored results of a crawl into the `SiteEvidence` the site checks read:
 /// the homepage (identity, dated items, search, HTTPS), the columns (imported ones as
 /// registered, plus list pages discovered from the homepage's navigation) with their
-/// items following paging and "更多", every checked link with its referrers, the text of
-/// every page and attachment, hidden links, and consultation messages.
+/// items following paging and "更多", every checked link with its referrers, the texts the
+/// crawl kept (those with a content problem), hidden links, and consultation messages.
 ///
 /// Everything is sorted, so the evidence of a resumed crawl equals that of an
 /// uninterrupted one.
@@ -32,39 +32,138 @@ struct SiteEvidenceBuilder {
         var loaded: Bool { entry.error == nil && (entry.status ?? 0) < 400 && entry.status != nil }
     }
 
+    /// Reads single rows by URL (the homepage, column list pages, search targets, message
+    /// pages): what the builder follows from page to page is fetched when needed, never the
+    /// whole crawl at once.
+    private struct RowReader {
+        let state: any CrawlStateStore
+
+        func row(_ url: String) async throws -> Row? {
+            guard let entry = try await state.result(url: url), entry.state == "done" else { return nil }
+            return Row(entry: entry, record: PageRecord.decode(entry.record))
+        }
+    }
+
+    /// What the pass over every row keeps of a link target, under the 64-bit hash of its
+    /// URL (the URL itself is read again with the target's result): a handful of referrers
+    /// and flags.
+    private struct Target {
+        /// The smallest referring page URLs, sorted, at most `maximumReferrers`.
+        var referrers: [String] = []
+        var kind: LinkEvidence.Kind = .style
+        var onHomepage = false
+    }
+
+    /// A page or attachment part whose text the crawl kept (the content screen found a problem in it).
+    private struct KeptDocument {
+        var row: String
+        var contentHash: String?
+        var document: DocumentEvidence
+    }
+
     /// The evidence, and the columns discovered (for an administrator to confirm).
+    ///
+    /// Memory stays flat as the site grows: the passes over the rows go a slice at a time and
+    /// keep per link target only a hash, its kind and flags (and the referrers of broken
+    /// ones); pages that are followed (columns, their paging, messages) are read one at a
+    /// time; and the crawl kept only the texts with a content problem.
     func build(from state: any CrawlStateStore) async throws -> (SiteEvidence, discovered: [ColumnRecord]) {
-        var rows: [String: Row] = [:]
+        let reader = RowReader(state: state)
+        var evidence = SiteEvidence(site: site, asOf: asOf)
+        let home = try await reader.row(homepage.description)
+        let homeURLs: Set<String> = [homepage.description, home?.entry.finalURL].compactMap { $0 }.reduce(into: []) { $0.insert($1) }
+        // Only a homepage that is a mere navigation entry (nothing dated of its own) is
+        // judged by its second-level pages.
+        let navigationOnly = !(home?.record?.items.contains { $0.date != nil } ?? false)
+
+        // The broken targets, from the rows without their records: only their referrers are
+        // reported (`LinkEvidence.referrers`), so only those are collected.
+        var broken: Set<UInt64> = []
         var cursor = 0
+        while true {
+            let slice = try await state.index(afterID: cursor, limit: 5_000)
+            for entry in slice where entry.state == "done" && (entry.error != nil || (entry.status ?? 0) >= 400) {
+                broken.insert(FNV1a64.hash(entry.url))
+            }
+            guard let last = slice.last?.id, slice.count == 5_000 else { break }
+            cursor = last
+        }
+
+        // One pass over every row: links (with referrers when broken), hidden links, kept
+        // texts, and the newest date of the second-level pages.
+        var targets: [UInt64: Target] = [:]
+        var hidden: [HiddenLinkEvidence] = []
+        var kept: [KeptDocument] = []
+        var newestSecondLevel: CalendarDate?
+        let priority: [LinkEvidence.Kind: Int] = [.page: 0, .attachment: 1, .frame: 2, .image: 3, .script: 4, .style: 5]
+        cursor = 0
         while true {
             let slice = try await state.results(afterID: cursor, limit: 1_000)
             for entry in slice where entry.state == "done" {
-                rows[entry.url] = Row(entry: entry, record: PageRecord.decode(entry.record))
+                let url = entry.url
+                guard let record = PageRecord.decode(entry.record) else { continue }
+                let fromHomepage = homeURLs.contains(url)
+                for link in record.links {
+                    if link.hidden {
+                        hidden.append(HiddenLinkEvidence(page: url, link: link.url, text: link.text))
+                        continue
+                    }
+                    let key = FNV1a64.hash(link.url)
+                    var target = targets.removeValue(forKey: key) ?? Target(kind: link.kind)
+                    if broken.contains(key) { Self.insertReferrer(url, into: &target.referrers) }
+                    if fromHomepage { target.onHomepage = true }
+                    if priority[link.kind, default: 9] < priority[target.kind, default: 9] { target.kind = link.kind }
+                    targets[key] = target
+                }
+                if navigationOnly, entry.depth == 1, entry.role == CrawlRole.page.rawValue {
+                    let dates = record.items.compactMap(\.date) + [record.published].compactMap { $0 }
+                    if let newest = dates.max(), newestSecondLevel.map({ newest > $0 }) ?? true { newestSecondLevel = newest }
+                }
+                if let text = record.text, !text.isEmpty {
+                    kept.append(KeptDocument(
+                        row: url, contentHash: entry.contentHash, document: DocumentEvidence(url: url, title: record.title, text: text)))
+                }
+                for section in record.sections ?? [] where !section.text.isEmpty {
+                    kept.append(KeptDocument(
+                        row: url, contentHash: entry.contentHash,
+                        document: DocumentEvidence(
+                            url: section.label.map { "\(url)#\($0)" } ?? url, title: record.title, text: section.text,
+                            isAttachment: true)))
+                }
             }
             guard let last = slice.last?.id, slice.count == 1_000 else { break }
             cursor = last
         }
-        return assemble(rows)
-    }
 
-    private func assemble(_ rows: [String: Row]) -> (SiteEvidence, discovered: [ColumnRecord]) {
-        var evidence = SiteEvidence(site: site, asOf: asOf)
-        let home = rows[homepage.description]
-        let homeURLs: Set<String> = [homepage.description, home?.entry.finalURL].compactMap { $0 }.reduce(into: []) { $0.insert($1) }
+        // Every linked target that was done, with its result: a last pass over the rows
+        // without their records. Done before the columns, so the table of targets is gone
+        // before their items are read.
+        var links: [LinkEvidence] = []
+        links.reserveCapacity(targets.count)
+        cursor = 0
+        while true {
+            let slice = try await state.index(afterID: cursor, limit: 5_000)
+            for entry in slice where entry.state == "done" {
+                guard let target = targets[FNV1a64.hash(entry.url)], let parsed = NormalizedURL(entry.url) else { continue }
+                links.append(
+                    LinkEvidence(
+                        url: entry.url, kind: target.kind, external: !scope.contains(parsed), status: entry.status,
+                        error: entry.error, referrers: target.referrers, onHomepage: target.onHomepage))
+            }
+            guard let last = slice.last?.id, slice.count == 5_000 else { break }
+            cursor = last
+        }
+        targets = [:]
+        links.sort { $0.url < $1.url }
+        evidence.links = links
 
         // Homepage.
         if let home {
             let record = home.record
             let https = homepage.scheme == "https" || (home.entry.finalURL.flatMap(NormalizedURL.init)?.scheme == "https")
-            let searchWorks = (record?.search ?? []).contains { rows[$0]?.loaded == true }
-            var newestSecondLevel: CalendarDate?
-            // Only a homepage that is a mere navigation entry (nothing dated of its own) is
-            // judged by its second-level pages.
-            let navigationOnly = !(record?.items.contains { $0.date != nil } ?? false)
-            for row in rows.values where navigationOnly && row.entry.depth == 1 && row.entry.role == CrawlRole.page.rawValue {
-                guard let record = row.record else { continue }
-                let dates = record.items.compactMap(\.date) + [record.published].compactMap { $0 }
-                if let newest = dates.max(), newestSecondLevel.map({ newest > $0 }) ?? true { newestSecondLevel = newest }
+            var searchWorks = false
+            for target in record?.search ?? [] where !searchWorks {
+                searchWorks = try await reader.row(target)?.loaded == true
             }
             evidence.homepage = HomepageEvidence(
                 url: site.url, finalURL: home.entry.finalURL ?? homepage.description, loaded: home.loaded && record != nil,
@@ -72,29 +171,51 @@ struct SiteEvidenceBuilder {
                 newestSecondLevelDate: newestSecondLevel, searchWorks: searchWorks, https: https)
         }
 
+        // Identical bodies under several URLs (`/` and `/index.html`) are one document: the smallest URL's.
+        kept.sort { $0.row < $1.row }
+        var contentOwner: [String: String] = [:]
+        var unique: [KeptDocument] = []
+        for document in kept {
+            if let hash = document.contentHash {
+                if let owner = contentOwner[hash], owner != document.row { continue }
+                contentOwner[hash] = document.row
+            }
+            unique.append(document)
+        }
+        kept = unique
+        // Column categories are worked out for the kept documents only, and for the pages
+        // linking to kept attachments (which take the category of such a page): their
+        // referrers are read again (kept attachments are few).
+        let attachmentRows = Set(kept.filter(\.document.isAttachment).map { FNV1a64.hash($0.row) })
+        let attachmentReferrers = try await referrers(of: attachmentRows, in: state)
+        var categorised = Set(kept.map(\.row))
+        for referrers in attachmentReferrers.values {
+            categorised.formUnion(referrers)
+        }
+
         // Columns: imported first (authoritative), then discovered from the homepage.
         var categoryOfPage: [String: ColumnCategory] = [:]
         var columnEvidence: [ColumnEvidence] = []
-        var consultationPages: [String] = []
+        var consultationPages: [(url: String, messages: [PageRecord.Message])] = []
         var importedURLs: Set<String> = []
         for column in columns {
             let url = NormalizedURL(column.url)?.description ?? column.url
             importedURLs.insert(url)
-            let (evidenceItem, pages) = columnItems(column, url: url, discovered: false, rows: rows)
-            columnEvidence.append(evidenceItem)
-            assign(column.category, pages: pages, items: evidenceItem.items, to: &categoryOfPage, overriding: true)
-            if column.category == .consultation { consultationPages += pages }
+            let read = try await columnItems(column, url: url, discovered: false, reader: reader)
+            columnEvidence.append(read.evidence)
+            assign(column.category, pages: read.pages, items: read.evidence.items, wanted: categorised, to: &categoryOfPage, overriding: true)
+            if column.category == .consultation { consultationPages += read.messages }
         }
         var discovered: [ColumnRecord] = []
         if let record = home?.record {
             var candidates: [String: String] = [:]
             for link in record.links where link.kind == .page && !link.hidden {
                 guard !importedURLs.contains(link.url), !homeURLs.contains(link.url), candidates[link.url] == nil,
-                    let target = rows[link.url], target.loaded, let page = target.record,
-                    let url = NormalizedURL(link.url), scope.contains(url)
+                    let url = NormalizedURL(link.url), scope.contains(url),
+                    // Site search results are dated lists too, but no column.
+                    !Self.isSearchPage(link.url, text: link.text, searchTargets: record.search),
+                    let target = try await reader.row(link.url), target.loaded, let page = target.record
                 else { continue }
-                // Site search results are dated lists too, but no column.
-                guard !Self.isSearchPage(link.url, text: link.text, searchTargets: record.search) else { continue }
                 // A column list page: its main content is a dated list (or a message list), and it is not an article.
                 let isList = page.published == nil && (page.items.filter { $0.date != nil }.count >= 3 || !page.messages.isEmpty)
                 guard isList else { continue }
@@ -115,21 +236,21 @@ struct SiteEvidenceBuilder {
         let fresh = discovered.filter { known[$0.url] == nil }
         for column in (Array(known.values) + fresh).sorted(by: { $0.url < $1.url }) {
             let url = NormalizedURL(column.url)?.description ?? column.url
-            let (evidenceItem, pages) = columnItems(column, url: url, discovered: true, rows: rows)
-            columnEvidence.append(evidenceItem)
-            assign(column.category, pages: pages, items: evidenceItem.items, to: &categoryOfPage, overriding: false)
-            if column.category == .consultation { consultationPages += pages }
+            let read = try await columnItems(column, url: url, discovered: true, reader: reader)
+            columnEvidence.append(read.evidence)
+            assign(column.category, pages: read.pages, items: read.evidence.items, wanted: categorised, to: &categoryOfPage, overriding: false)
+            if column.category == .consultation { consultationPages += read.messages }
         }
         discovered = fresh.sorted { $0.url < $1.url }
         evidence.columns = columnEvidence
 
         // Consultation messages, completed from each message's own page when the list omits the reply date.
         var messages: [String: ConsultationMessage] = [:]
-        for page in consultationPages {
-            for message in rows[page]?.record?.messages ?? [] {
+        for (page, listed) in consultationPages {
+            for message in listed {
                 var answered = message.answered
                 var status = message.status
-                if answered == nil, !message.url.isEmpty, let letter = rows[message.url]?.record?.letter {
+                if answered == nil, !message.url.isEmpty, let letter = try await reader.row(message.url)?.record?.letter {
                     if status == nil || ConsultationListParser.isAnswered(status ?? "") { answered = letter.answered }
                     status = status ?? letter.status
                 }
@@ -141,65 +262,55 @@ struct SiteEvidenceBuilder {
         }
         evidence.messages = messages.values.sorted { ($0.url, $0.title) < ($1.url, $1.title) }
 
-        // Links, documents and hidden links: one pass over the pages, in URL order.
-        struct Target {
-            var referrers: [String] = []
-            var onHomepage = false
-            var kind: LinkEvidence.Kind = .style
-        }
-        var targets: [String: Target] = [:]
-        var documents: [DocumentEvidence] = []
-        var hidden: [HiddenLinkEvidence] = []
-        var contentSeen: Set<String> = []
-        let priority: [LinkEvidence.Kind: Int] = [.page: 0, .attachment: 1, .frame: 2, .image: 3, .script: 4, .style: 5]
-        for (url, row) in rows.sorted(by: { $0.key < $1.key }) {
-            guard let record = row.record else { continue }
-            let fromHomepage = homeURLs.contains(url)
-            for link in record.links {
-                if link.hidden {
-                    hidden.append(HiddenLinkEvidence(page: url, link: link.url, text: link.text))
-                    continue
-                }
-                var target = targets[link.url] ?? Target(kind: link.kind)
-                if target.referrers.last != url, target.referrers.count < Self.maximumReferrers { target.referrers.append(url) }
-                if fromHomepage { target.onHomepage = true }
-                if priority[link.kind, default: 9] < priority[target.kind, default: 9] { target.kind = link.kind }
-                targets[link.url] = target
+        // Kept texts with their column; attachments belong to the column of the page that links them.
+        var documents = kept.map(\.document)
+        for index in documents.indices {
+            let row = kept[index].row
+            documents[index].columnCategory = categoryOfPage[row]
+            if documents[index].isAttachment, documents[index].columnCategory == nil {
+                documents[index].columnCategory = attachmentReferrers[FNV1a64.hash(row)]?.lazy.compactMap { categoryOfPage[$0] }.first
             }
-            // Identical bodies under several URLs (`/` and `/index.html`) are one document.
-            if let hash = row.entry.contentHash, !contentSeen.insert(hash).inserted { continue }
-            let category = categoryOfPage[url]
-            if let text = record.text, !text.isEmpty {
-                documents.append(DocumentEvidence(url: url, title: record.title, text: text, columnCategory: category))
-            }
-            if let sections = record.sections {
-                for section in sections where !section.text.isEmpty {
-                    documents.append(
-                        DocumentEvidence(
-                            url: section.label.map { "\(url)#\($0)" } ?? url, title: record.title, text: section.text,
-                            columnCategory: category, isAttachment: true))
-                }
-            }
-        }
-        // Attachments belong to the column of the page that links them.
-        for index in documents.indices where documents[index].isAttachment && documents[index].columnCategory == nil {
-            let base = documents[index].url.split(separator: "#", maxSplits: 1).first.map(String.init) ?? documents[index].url
-            documents[index].columnCategory = targets[base]?.referrers.lazy.compactMap { categoryOfPage[$0] }.first
         }
         evidence.documents = documents
         evidence.hiddenLinks = hidden.sorted { ($0.page, $0.link) < ($1.page, $1.link) }
 
-        var links: [LinkEvidence] = []
-        for (url, target) in targets {
-            guard let row = rows[url], let parsed = NormalizedURL(url) else { continue }
-            links.append(
-                LinkEvidence(
-                    url: url, kind: target.kind, external: !scope.contains(parsed), status: row.entry.status,
-                    error: row.entry.error, referrers: target.referrers.sorted(), onHomepage: target.onHomepage))
-        }
-        evidence.links = links.sorted { $0.url < $1.url }
         evidence.columns.sort { ($0.discovered ? 1 : 0, $0.column.url) < ($1.discovered ? 1 : 0, $1.column.url) }
         return (evidence, discovered)
+    }
+
+    /// The referrers (by visible links, the smallest few) of the targets with these URL hashes.
+    private func referrers(of wanted: Set<UInt64>, in state: any CrawlStateStore) async throws -> [UInt64: [String]] {
+        guard !wanted.isEmpty else { return [:] }
+        var result: [UInt64: [String]] = [:]
+        var cursor = 0
+        while true {
+            let slice = try await state.results(afterID: cursor, limit: 1_000)
+            for entry in slice where entry.state == "done" {
+                guard let record = PageRecord.decode(entry.record) else { continue }
+                for link in record.links where !link.hidden {
+                    let key = FNV1a64.hash(link.url)
+                    if wanted.contains(key) { Self.insertReferrer(entry.url, into: &result[key, default: []]) }
+                }
+            }
+            guard let last = slice.last?.id, slice.count == 1_000 else { break }
+            cursor = last
+        }
+        return result
+    }
+
+    /// Keeps the `maximumReferrers` smallest distinct URLs, sorted (the same as reading the
+    /// pages in URL order and keeping the first few).
+    private static func insertReferrer(_ url: String, into referrers: inout [String]) {
+        if referrers.count == maximumReferrers, let last = referrers.last, url >= last { return }
+        var low = 0
+        var high = referrers.count
+        while low < high {
+            let middle = (low + high) / 2
+            if referrers[middle] < url { low = middle + 1 } else { high = middle }
+        }
+        if low < referrers.count, referrers[low] == url { return }
+        referrers.insert(url, at: low)
+        if referrers.count > maximumReferrers { referrers.removeLast() }
     }
 
     /// A column's items: its list page, every further page of the list ("下一页", page
@@ -214,13 +325,14 @@ struct SiteEvidenceBuilder {
         return ["/search", "/was5/", "/jrobot/", "/so/"].contains { path.contains($0) }
     }
 
-    private func columnItems(_ column: ColumnRecord, url: String, discovered: Bool, rows: [String: Row])
-        -> (ColumnEvidence, pages: [String])
+    private func columnItems(_ column: ColumnRecord, url: String, discovered: Bool, reader: RowReader) async throws
+        -> (evidence: ColumnEvidence, pages: [String], messages: [(url: String, messages: [PageRecord.Message])])
     {
-        guard let first = rows[url] else {
-            return (ColumnEvidence(column: column, discovered: discovered, loaded: false, items: []), [])
+        guard let first = try await reader.row(url) else {
+            return (ColumnEvidence(column: column, discovered: discovered, loaded: false, items: []), [], [])
         }
         var pages: [String] = []
+        var messages: [(url: String, messages: [PageRecord.Message])] = []
         var queue = [url]
         var visited: Set<String> = [url]
         var items: [DatedItem] = []
@@ -228,8 +340,9 @@ struct SiteEvidenceBuilder {
         let placeholder = first.record?.placeholder ?? false
         while !queue.isEmpty, pages.count < Self.maximumListPages {
             let current = queue.removeFirst()
-            guard let row = rows[current], row.loaded, let record = row.record else { continue }
+            guard let row = current == url ? first : try await reader.row(current), row.loaded, let record = row.record else { continue }
             pages.append(current)
+            messages.append((current, record.messages))
             for item in record.items where itemURLs.insert(item.url + "|" + item.title).inserted {
                 items.append(item)
             }
@@ -256,13 +369,15 @@ struct SiteEvidenceBuilder {
         let evidence = ColumnEvidence(
             column: column, discovered: discovered, loaded: first.loaded && first.record != nil, items: items,
             placeholderOnly: placeholder && !hasDated)
-        return (evidence, pages)
+        return (evidence, pages, messages)
     }
 
+    /// Records the column category of the wanted URLs among a column's pages and items.
     private func assign(
-        _ category: ColumnCategory, pages: [String], items: [DatedItem], to map: inout [String: ColumnCategory], overriding: Bool
+        _ category: ColumnCategory, pages: [String], items: [DatedItem], wanted: Set<String>, to map: inout [String: ColumnCategory],
+        overriding: Bool
     ) {
-        for url in pages + items.map(\.url) where overriding || map[url] == nil {
+        for url in pages + items.map(\.url) where wanted.contains(url) && (overriding || map[url] == nil) {
             map[url] = category
         }
     }

@@ -48,9 +48,8 @@ struct LinkCollector {
             default:
                 continue
             }
-            guard let reference, let url = resolve(reference) else { continue }
-            if kind == .page, let resolved = NormalizedURL(url), let ext = resolved.pathExtension,
-               Self.attachmentExtensions.contains(ext) {
+            guard let reference, let (url, normalized) = resolved(reference) else { continue }
+            if kind == .page, let ext = normalized?.pathExtension, Self.attachmentExtensions.contains(ext) {
                 kind = .attachment
             } else if kind == .page, base == nil, Self.attachmentExtensions.contains(Self.rawExtension(url)) {
                 kind = .attachment
@@ -73,17 +72,35 @@ struct LinkCollector {
     /// has no known URL; nil for references that load nothing over HTTP (`javascript:`,
     /// `mailto:`, `tel:`, `data:`, pure fragments, empty).
     func resolve(_ reference: String) -> String? {
-        let trimmed = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        resolved(reference)?.string
+    }
+
+    /// `resolve`, with the parsed URL when there is one (so it is not parsed again).
+    private func resolved(_ reference: String) -> (string: String, url: NormalizedURL?)? {
+        // Most references have nothing to trim; Foundation's trimming bridges to NSString.
+        let edges = (reference.utf8.first ?? 0, reference.utf8.last ?? 0)
+        let plain = edges.0 > 0x20 && edges.0 < 0x80 && edges.1 > 0x20 && edges.1 < 0x80
+        let trimmed = plain ? reference : reference.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { return nil }
-        let lower = trimmed.lowercased()
-        for scheme in ["javascript:", "mailto:", "tel:", "data:", "about:", "sms:", "vbscript:", "file:", "blob:"]
-        where lower.hasPrefix(scheme) {
+        for scheme in Self.unfetchableSchemes where Self.hasPrefixIgnoringASCIICase(trimmed, scheme) {
             return nil
         }
-        if let base { return base.resolve(trimmed)?.description }
-        if let absolute = NormalizedURL(trimmed) { return absolute.description }
-        return trimmed
+        if let base { return base.resolve(trimmed).map { ($0.description, $0) } }
+        if let absolute = NormalizedURL(trimmed) { return (absolute.description, absolute) }
+        return (trimmed, nil)
     }
+
+    /// Whether `text` starts with the lower-case ASCII `prefix`, in any case.
+    static func hasPrefixIgnoringASCIICase(_ text: String, _ prefix: String) -> Bool {
+        var bytes = text.utf8.makeIterator()
+        for expected in prefix.utf8 {
+            guard let byte = bytes.next(), (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) == expected else { return false }
+        }
+        return true
+    }
+
+    /// Schemes of references that load nothing over HTTP.
+    static let unfetchableSchemes = ["javascript:", "mailto:", "tel:", "data:", "about:", "sms:", "vbscript:", "file:", "blob:"]
 
     static func rawExtension(_ reference: String) -> String {
         let path = reference.split(separator: "?", maxSplits: 1).first.map(String.init) ?? reference

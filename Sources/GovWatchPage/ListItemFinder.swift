@@ -83,13 +83,26 @@ struct ListItemFinder {
 
     /// Whether the element contains links to another target than `href`.
     private static func holdsOtherTargets(_ index: Int, href: String, nodes: [HTMLNodeRecord]) -> Bool {
+        let target = trimmingSpaces(href)
         for position in (index + 1)..<nodes[index].end where nodes[position].name == "a" {
             if let other = nodes[position].attributes.first(where: { $0.name == "href" })?.value,
-               other.trimmingCharacters(in: .whitespaces) != href.trimmingCharacters(in: .whitespaces) {
+               other != href, trimmingSpaces(other) != target {
                 return true
             }
         }
         return false
+    }
+
+    /// `text.trimmingCharacters(in: .whitespaces)`, skipping the trip through NSString for
+    /// the usual href that neither starts nor ends with a space.
+    private static func trimmingSpaces(_ text: String) -> String {
+        func plain(_ scalar: Unicode.Scalar?) -> Bool {
+            // No space or tab character is above U+3000.
+            guard let value = scalar?.value else { return true }
+            return (value > 0x20 && value < 0x7F) || value > 0x3000
+        }
+        if plain(text.unicodeScalars.first), plain(text.unicodeScalars.last) { return text }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 
     /// The last full date in the text, else the last month-day date completed with the

@@ -170,6 +170,6 @@ extension Unicode.Scalar {
 /// The text with every whitespace character removed, for comparing titles.
 func squeezed(_ text: String) -> String {
     var result = ""
-    result.unicodeScalars.append(contentsOf: text.unicodeScalars.filter { !$0.properties.isWhitespace })
+    result.unicodeScalars.append(contentsOf: text.unicodeScalars.filter { !$0.isWhitespaceFast })
     return result
 }

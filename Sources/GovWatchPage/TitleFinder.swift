@@ -83,7 +83,7 @@ struct TitleFinder {
         for index in nodes.indices.reversed() {
             let node = nodes[index]
             if !node.isElement && !skipped[index] {
-                textLength[index] = node.text.unicodeScalars.reduce(0) { $0 + ($1.properties.isWhitespace ? 0 : 1) }
+                textLength[index] = node.text.unicodeScalars.reduce(0) { $0 + ($1.isWhitespaceFast ? 0 : 1) }
             }
             if node.parent >= 0 && !skipped[index] { textLength[node.parent] += textLength[index] }
         }
@@ -103,8 +103,9 @@ struct TitleFinder {
     /// Elements whose class or id says they hold a title (`title`, `bt`, `tit`).
     static func namesTitle(_ node: HTMLNodeRecord) -> Bool {
         node.attributes.contains { attribute in
-            (attribute.name == "class" || attribute.name == "id")
-                && ["title", "tit", "bt", "headline"].contains(where: { attribute.value.lowercased().contains($0) })
+            guard attribute.name == "class" || attribute.name == "id" else { return false }
+            let value = attribute.value.lowercased()
+            return ["title", "tit", "bt", "headline"].contains(where: { value.utf8Contains($0) })
         }
     }
 }

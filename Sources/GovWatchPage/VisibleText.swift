@@ -173,10 +173,10 @@ struct TextOutput {
     mutating func appendText(_ raw: String, node: Int, element: String) {
         let scalars = raw.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return }
-        if first.properties.isWhitespace { pendingSpace = true }
+        if first.isWhitespaceFast { pendingSpace = true }
         let core = raw.collapsingWhitespace()
         if !core.isEmpty { appendWords(core, node: node, element: element, attribute: nil) }
-        if last.properties.isWhitespace { pendingSpace = true }
+        if last.isWhitespaceFast { pendingSpace = true }
     }
 
     /// Appends already-collapsed text as one segment.

@@ -113,16 +113,11 @@ extension Store {
         }
     }
 
-    /// Lightweight rows of a session in id order, without results: for rebuilding the
-    /// crawler's seen-set and counters on resume, a page at a time (memory stays flat).
+    /// Lightweight rows of a session in id order, without the extracted records: for
+    /// rebuilding the crawler's seen-set and counters on resume, and for listing link
+    /// results, a page at a time (memory stays flat).
     public func crawlURLIndex(session: Int, afterID: Int, limit: Int) async throws -> [CrawlURLEntry] {
-        let rows = try await CrawlURLRow.query(on: database)
-            .filter(\.$sessionID == session).filter(\.$id > afterID)
-            .field(\.$id).field(\.$url).field(\.$depth).field(\.$role).field(\.$kind).field(\.$state)
-            .sort(\.$id).limit(limit).all()
-        return rows.map { row in
-            CrawlURLEntry(id: row.id, url: row.url, depth: row.depth, role: row.role, kind: row.kind, state: row.state)
-        }
+        try await crawlRows(session: session, afterID: afterID, limit: limit, withResults: false)
     }
 
     /// Queued rows of one depth after `afterID`, in id order: the next slice of the frontier.
@@ -141,13 +136,60 @@ extension Store {
 
     /// Every row of a session with its result, in id order, a page at a time.
     public func crawlResults(session: Int, afterID: Int, limit: Int) async throws -> [CrawlURLEntry] {
-        try await CrawlURLRow.query(on: database)
-            .filter(\.$sessionID == session).filter(\.$id > afterID).sort(\.$id).limit(limit).all().map { $0.entry() }
+        try await crawlRows(session: session, afterID: afterID, limit: limit, withResults: true)
     }
 
-    /// The stored result of one URL in a session (for conditional requests).
+    /// Rows in id order read with plain SQL into plain values: reading every row of a large
+    /// crawl through Fluent models cost more time and memory than the rows themselves.
+    private func crawlRows(session: Int, afterID: Int, limit: Int, withResults: Bool) async throws -> [CrawlURLEntry] {
+        guard let sql = database as? any SQLDatabase else {
+            // Not an SQL database (never in this product).
+            return try await CrawlURLRow.query(on: database)
+                .filter(\.$sessionID == session).filter(\.$id > afterID).sort(\.$id).limit(limit).all()
+                .map { row in
+                    var entry = row.entry()
+                    if !withResults { entry.record = nil }
+                    return entry
+                }
+        }
+        let rows = try await sql.select().columns(Self.crawlColumns(withResults: withResults)).from(CrawlURLRow.schema)
+            .where(SQLIdentifier("session_id"), .equal, SQLBind(session)).where(SQLIdentifier("id"), .greaterThan, SQLBind(afterID))
+            .orderBy(SQLIdentifier("id")).limit(limit).all()
+        return try rows.map { try Self.crawlEntry($0, withResults: withResults) }
+    }
+
+    private static func crawlColumns(withResults: Bool) -> [SQLIdentifier] {
+        var columns = ["id", "url", "depth", "role", "kind", "state", "status", "error"]
+        if withResults { columns += ["final_url", "content_hash", "etag", "last_modified", "not_modified", "record"] }
+        return columns.map { SQLIdentifier($0) }
+    }
+
+    private static func crawlEntry(_ row: any SQLRow, withResults: Bool) throws -> CrawlURLEntry {
+        var entry = CrawlURLEntry(
+            id: try row.decode(column: "id", as: Int.self), url: try row.decode(column: "url", as: String.self),
+            depth: try row.decode(column: "depth", as: Int.self), role: try row.decode(column: "role", as: String.self),
+            kind: try row.decode(column: "kind", as: String.self), state: try row.decode(column: "state", as: String.self),
+            status: try row.decode(column: "status", as: Int?.self), error: try row.decode(column: "error", as: String?.self))
+        if withResults {
+            entry.finalURL = try row.decode(column: "final_url", as: String?.self)
+            entry.contentHash = try row.decode(column: "content_hash", as: String?.self)
+            entry.etag = try row.decode(column: "etag", as: String?.self)
+            entry.lastModified = try row.decode(column: "last_modified", as: String?.self)
+            entry.notModified = try row.decode(column: "not_modified", as: Bool.self)
+            entry.record = try row.decode(column: "record", as: String?.self)
+        }
+        return entry
+    }
+
+    /// The stored result of one URL in a session (for conditional requests, and for the
+    /// pages the evidence builder follows).
     public func crawlResult(session: Int, url: String) async throws -> CrawlURLEntry? {
-        try await CrawlURLRow.query(on: database).filter(\.$sessionID == session).filter(\.$url == url).first()?.entry()
+        guard let sql = database as? any SQLDatabase else {
+            return try await CrawlURLRow.query(on: database).filter(\.$sessionID == session).filter(\.$url == url).first()?.entry()
+        }
+        return try await sql.select().columns(Self.crawlColumns(withResults: true)).from(CrawlURLRow.schema)
+            .where(SQLIdentifier("session_id"), .equal, SQLBind(session)).where(SQLIdentifier("url"), .equal, SQLBind(url))
+            .limit(1).first().map { try Self.crawlEntry($0, withResults: true) }
     }
 
     /// Writes finished results and newly admitted URLs in one transaction, so the frontier
@@ -157,6 +199,19 @@ extension Store {
         try await database.transaction { db in
             for result in results {
                 guard let id = result.id else { continue }
+                if let sql = db as? any SQLDatabase {
+                    // Plain SQL: Fluent's query builder reflected over the model on every update.
+                    try await sql.update(CrawlURLRow.schema)
+                        .set(SQLIdentifier("state"), to: SQLBind(result.state)).set(SQLIdentifier("status"), to: SQLBind(result.status))
+                        .set(SQLIdentifier("error"), to: SQLBind(result.error)).set(SQLIdentifier("final_url"), to: SQLBind(result.finalURL))
+                        .set(SQLIdentifier("content_hash"), to: SQLBind(result.contentHash))
+                        .set(SQLIdentifier("etag"), to: SQLBind(result.etag))
+                        .set(SQLIdentifier("last_modified"), to: SQLBind(result.lastModified))
+                        .set(SQLIdentifier("not_modified"), to: SQLBind(result.notModified))
+                        .set(SQLIdentifier("record"), to: SQLBind(result.record))
+                        .where(SQLIdentifier("id"), .equal, SQLBind(id)).run()
+                    continue
+                }
                 try await CrawlURLRow.query(on: db).filter(\.$id == id)
                     .set(\.$state, to: result.state).set(\.$status, to: result.status).set(\.$error, to: result.error)
                     .set(\.$finalURL, to: result.finalURL).set(\.$contentHash, to: result.contentHash)

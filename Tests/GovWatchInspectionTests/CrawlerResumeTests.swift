@@ -64,7 +64,7 @@ struct CrawlerResumeTests {
         #expect(Set(finalRows.map(\.url)).count == finalRows.count)
         #expect(!finalRows.contains { $0.state == "queued" })
         #expect(CrawlerTestSupport.digest(resumed.evidence) == CrawlerTestSupport.digest(full.evidence))
-        #expect(!full.evidence.links.isEmpty && !full.evidence.documents.isEmpty)
+        #expect(!full.evidence.links.isEmpty && !full.evidence.columns.isEmpty && !full.evidence.messages.isEmpty)
 
         // A finished session is read back, nothing fetched.
         let reader = try WebsiteCrawler(configuration: configuration)
@@ -114,7 +114,7 @@ struct CrawlerResumeTests {
         #expect(tiny.hits("/private/a.html") == 0)
         #expect(tiny.hits("/public.html") == 1)
         #expect(!honoured.evidence.links.contains { $0.url.hasSuffix("/private/a.html") })
-        #expect(honoured.evidence.documents.contains { $0.url.hasSuffix("/public.html") })
+        #expect(honoured.evidence.links.contains { $0.url.hasSuffix("/public.html") && $0.status == 200 })
 
         configuration.obeyRobots = false
         let supervisor = try WebsiteCrawler(configuration: configuration)
@@ -122,6 +122,6 @@ struct CrawlerResumeTests {
         try await supervisor.shutdown()
         try await tiny.shutdown()
         #expect(tiny.hits("/private/a.html") == 1)
-        #expect(ignored.evidence.documents.contains { $0.url.hasSuffix("/private/a.html") })
+        #expect(ignored.evidence.links.contains { $0.url.hasSuffix("/private/a.html") && $0.status == 200 })
     }
 }

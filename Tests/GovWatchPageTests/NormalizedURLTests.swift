@@ -18,6 +18,11 @@ struct NormalizedURLTests {
         ("  http://www.example.gov.cn/\n  ", "http://www.example.gov.cn/"),
         ("http://万载政府网.政务/", "http://xn--chq171bv3e1m4am5q.xn--zfr164b/"),
         ("http://www.example.gov.cn/100%", "http://www.example.gov.cn/100%25"),
+        // Authorities the byte-level fast path hands to the general parsing, or takes itself.
+        ("http://www.example.gov.cn:/a", "http://www.example.gov.cn/a"),
+        ("http://WWW.Example.gov.cn:0080/a", "http://www.example.gov.cn/a"),
+        ("http://127.0.0.1:18089/", "http://127.0.0.1:18089/"),
+        ("http://a_b.example.gov.cn/.x/%2e/y", "http://a_b.example.gov.cn/.x/y"),
     ])
     func normalForm(_ input: String, _ expected: String) throws {
         #expect(try #require(NormalizedURL(input)).description == expected)
@@ -25,7 +30,7 @@ struct NormalizedURLTests {
 
     @Test("not http(s) URLs", arguments: [
         "javascript:void(0)", "mailto:a@b.cn", "ftp://x/", "/relative", "http://", "http://exa mple.cn/",
-        "http://host:99999/", "http://host:abc/",
+        "http://host:99999/", "http://host:abc/", "http://host:1234567/", "http://:80/",
     ])
     func rejected(_ input: String) {
         #expect(NormalizedURL(input) == nil)

@@ -16,7 +16,10 @@ public struct SiteEvidence: Sendable {
     /// Every link target checked (pages, images, attachments, scripts, styles, frames), with
     /// the pages that refer to it; the broken-link check keeps the failed ones.
     public var links: [LinkEvidence]
-    /// The text of every crawled page and attachment, for the content scanners.
+    /// The text of crawled pages and attachments, for the content scanners. The crawler
+    /// screens every text with the checks' scanner as it reads it and keeps only those in
+    /// which it found a problem (a clean text cannot produce a finding), so this stays small
+    /// however large the site; other sources may give every text.
     public var documents: [DocumentEvidence]
     /// Hidden links seen on pages (display:none, off-screen, zero size).
     public var hiddenLinks: [HiddenLinkEvidence]
@@ -185,7 +188,9 @@ public struct LinkEvidence: Sendable, Hashable {
     public var status: Int?
     /// Why it failed, in Chinese: 超时, 域名解析失败, 连接被拒绝, 重定向循环 …; nil when it loaded.
     public var error: String?
-    /// Pages that link to it (first few, sorted).
+    /// Pages that link to it (first few, sorted). The crawler lists them for broken links
+    /// only, the ones a finding names (a site's working links would otherwise hold every
+    /// page's URL again).
     public var referrers: [String]
     public var onHomepage: Bool
 

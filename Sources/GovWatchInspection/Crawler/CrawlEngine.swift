@@ -203,6 +203,8 @@ struct CrawlEngine: Sendable {
     let robots: RobotsCache
     let state: any CrawlStateStore
     let analyzer: PageAnalyzer
+    /// Screens each page's and attachment's text as it is read (see `PageRecord.screen`).
+    let scanner: ContentScanner
     let progress: (@Sendable (CrawlProgress) -> Void)?
 
     /// Runs (or resumes) the crawl to its end; returns the scope and what was done.
@@ -316,7 +318,7 @@ struct CrawlEngine: Sendable {
             // A page redirected off the site is someone else's page: checked, not read.
             let finalOnSite = await ledger.inScope(response.finalURL) || entry.depth == 0
             guard finalOnSite else { return (result, []) }
-            let record: PageRecord?
+            var record: PageRecord?
             if Self.isHTML(response) {
                 record = analyzer.analyze(body: response.body, contentType: response.contentType, url: response.finalURL)
             } else if configuration.extractAttachments, Self.isDocument(response) {
@@ -324,6 +326,7 @@ struct CrawlEngine: Sendable {
             } else {
                 record = nil
             }
+            record?.screen(with: scanner)
             result.record = try record?.json()
             return (result, record?.links ?? [])
         }

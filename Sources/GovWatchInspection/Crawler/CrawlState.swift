@@ -9,7 +9,7 @@ import GovWatchStore
 protocol CrawlStateStore: Sendable {
     /// Opens the session: whether it already existed and whether it had finished.
     func open(settings: String) async throws -> (existed: Bool, finished: Bool)
-    /// Rows after `afterID` in id order, results left out (rebuilding the seen-set).
+    /// Rows after `afterID` in id order, without their records (rebuilding the seen-set, listing link results).
     func index(afterID: Int, limit: Int) async throws -> [CrawlURLEntry]
     /// Queued rows of `depth` after `afterID`, in id order.
     func queued(depth: Int, afterID: Int, limit: Int) async throws -> [CrawlURLEntry]
@@ -21,6 +21,9 @@ protocol CrawlStateStore: Sendable {
     func previous(url: String) async throws -> CrawlURLEntry?
     /// Rows with results after `afterID`, in id order.
     func results(afterID: Int, limit: Int) async throws -> [CrawlURLEntry]
+    /// This crawl's row for `url`, with its result (the evidence builder reads the pages it
+    /// follows one by one instead of holding every row).
+    func result(url: String) async throws -> CrawlURLEntry?
     /// Marks the crawl complete.
     func finish() async throws
 }
@@ -85,6 +88,10 @@ final class DatabaseCrawlState: CrawlStateStore {
 
     func results(afterID: Int, limit: Int) async throws -> [CrawlURLEntry] {
         try await store.crawlResults(session: sessionID(), afterID: afterID, limit: limit)
+    }
+
+    func result(url: String) async throws -> CrawlURLEntry? {
+        try await store.crawlResult(session: sessionID(), url: url)
     }
 
     func finish() async throws {
@@ -159,6 +166,10 @@ actor MemoryCrawlState: CrawlStateStore {
 
     func results(afterID: Int, limit: Int) async throws -> [CrawlURLEntry] {
         slice(afterID: afterID, limit: limit) { _ in true }
+    }
+
+    func result(url: String) async throws -> CrawlURLEntry? {
+        positions[url].map { rows[$0] }
     }
 
     func finish() async throws { finished = true }

@@ -36,6 +36,18 @@ public final class CrawlingSiteEvidenceSource: SiteEvidenceSource {
     }
 
     public func evidence(for site: SiteRecord, columns: [ColumnRecord], asOf: Date, runCode: String) async throws -> SiteEvidence {
+        try await crawledEvidence(for: site, columns: columns, asOf: asOf, runCode: runCode, scanner: nil)
+    }
+
+    public func evidence(for site: SiteRecord, columns: [ColumnRecord], asOf: Date, runCode: String, scanner: ContentScanner)
+        async throws -> SiteEvidence
+    {
+        try await crawledEvidence(for: site, columns: columns, asOf: asOf, runCode: runCode, scanner: scanner)
+    }
+
+    private func crawledEvidence(for site: SiteRecord, columns: [ColumnRecord], asOf: Date, runCode: String, scanner: ContentScanner?)
+        async throws -> SiteEvidence
+    {
         // Columns the crawler recorded earlier are not authoritative: keep them apart.
         let stored = try await store.siteColumns(siteCode: site.code)
         let discoveredURLs = Set(stored.discovered.map(\.url))
@@ -43,7 +55,7 @@ public final class CrawlingSiteEvidenceSource: SiteEvidenceSource {
         let discovered = columns.filter { discoveredURLs.contains($0.url) }
         let result = try await crawler.crawl(
             site: site, columns: imported, discoveredColumns: discovered, asOf: asOf, store: store,
-            sessionKey: "\(runCode)/\(site.code)", progress: progress)
+            sessionKey: "\(runCode)/\(site.code)", progress: progress, scanner: scanner)
         if !result.discoveredColumns.isEmpty {
             try await store.recordDiscoveredColumns(result.discoveredColumns, siteCode: site.code)
         }

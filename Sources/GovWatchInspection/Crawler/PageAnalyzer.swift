@@ -77,7 +77,7 @@ struct PageAnalyzer: Sendable {
         var joined = ""
         for script in document.elements(named: "script") {
             let text = script.textContent
-            guard text.contains("<datastore") || text.contains("<record") else { continue }
+            guard text.utf8Contains("<datastore") || text.utf8Contains("<record") else { continue }
             var rest = Substring(text)
             while let open = rest.range(of: "<![CDATA[") {
                 guard let close = rest[open.upperBound...].range(of: "]]>") else { break }
@@ -119,7 +119,7 @@ struct PageAnalyzer: Sendable {
 
     /// "下一页", "下页", "后页", "›", "»", ">" (and numbered pages "2", "3" … of a pager).
     static func isNextPage(_ text: String) -> Bool {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = trimmedWhitespace(text)
         if ["下一页", "下页", "后一页", "后页", "下一页>", "下一页>>", ">", "›", "»", "Next", "next", "下一頁"].contains(trimmed) {
             return true
         }
@@ -129,9 +129,22 @@ struct PageAnalyzer: Sendable {
             && trimmed != "1"
     }
 
+    /// `text.trimmingCharacters(in: .whitespacesAndNewlines)`, without the trip through
+    /// NSString when the text neither starts nor ends with a space (link texts, already
+    /// collapsed, seldom do; every link's text is looked at).
+    static func trimmedWhitespace(_ text: String) -> String {
+        func plain(_ scalar: Unicode.Scalar?) -> Bool {
+            // No whitespace or newline character is above U+3000.
+            guard let value = scalar?.value else { return true }
+            return (value > 0x20 && value < 0x7F) || value > 0x3000
+        }
+        if plain(text.unicodeScalars.first), plain(text.unicodeScalars.last) { return text }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// "更多", "更多>>", "查看更多", "more".
     static func isMore(_ text: String) -> Bool {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let trimmed = trimmedWhitespace(text).lowercased()
         return trimmed.hasPrefix("更多") || trimmed.hasPrefix("查看更多") || trimmed == "more" || trimmed == "more>>"
             || trimmed == "more+" || trimmed == ">>" || trimmed == "+more"
     }
@@ -213,7 +226,7 @@ struct ConsultationListParser {
             if askedColumn == nil {
                 // Looking for the header row.
                 func index(_ words: [String]) -> Int? {
-                    texts.firstIndex { text in text.count <= 12 && words.contains { text.contains($0) } }
+                    texts.firstIndex { text in text.count <= 12 && words.contains { text.utf8Contains($0) } }
                 }
                 let asked = index(Self.askedHeaders)
                 let answered = index(Self.answeredHeaders.filter { $0 != "回复" }) ?? index(["回复"]).flatMap { $0 == asked ? nil : $0 }
@@ -245,7 +258,9 @@ struct ConsultationListParser {
         var result: [PageRecord.Message] = []
         for item in document.elements(named: "li") {
             let text = item.normalizedText
-            guard text.count < 300, let status = Self.statusWords.first(where: { text.contains($0) }) else { continue }
+            guard text.utf8.count < 300 || text.count < 300, let status = Self.statusWords.first(where: { text.utf8Contains($0) }) else {
+                continue
+            }
             let days = DateScanner.days(in: text)
             guard let asked = days.first, let link = item.descendants(named: "a").first(where: { _ in true }) else { continue }
             let url = link["href"].flatMap { base.resolve($0)?.description } ?? ""

@@ -51,7 +51,7 @@ struct PageRecord: Codable, Sendable, Hashable {
     /// Dated items of the page's lists.
     var items: [DatedItem] = []
     var links: [Link] = []
-    /// The visible text (pages only).
+    /// The visible text (pages only), kept only when the content screen found a problem in it.
     var text: String?
     /// The page says it has nothing (暂无信息 …) and lists nothing dated.
     var placeholder: Bool = false
@@ -67,8 +67,17 @@ struct PageRecord: Codable, Sendable, Hashable {
     var search: [String] = []
     /// `<meta name="ColumnName">` of CMS-published pages.
     var columnName: String?
-    /// Attachment text.
+    /// Attachment text: the parts in which the content screen found a problem.
     var sections: [Section]?
+
+    /// Drops the texts in which `scanner` finds no content problem. The content checks only
+    /// ever report problems, so a clean text is never read again; keeping every page's text
+    /// would make the store and the evidence grow with the site (the checks rescan the kept
+    /// texts with the same scanner, so their findings do not change).
+    mutating func screen(with scanner: ContentScanner) {
+        if let text, scanner.scan(text).problems.isEmpty { self.text = nil }
+        if let sections { self.sections = sections.filter { !scanner.scan($0.text).problems.isEmpty } }
+    }
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

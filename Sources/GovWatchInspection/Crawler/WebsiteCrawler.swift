@@ -33,16 +33,22 @@ public struct SiteCrawlResult: Sendable {
 public final class WebsiteCrawler: Sendable {
     public let configuration: CrawlConfiguration
     let fetcher: CrawlFetcher
+    /// The content scanner that screens page texts while crawling, unless a crawl names its own.
+    let scanner: ContentScanner
 
     /// - Parameters:
     ///   - configuration: limits, politeness, robots.txt, proxy.
     ///   - client: an HTTP client to share (the caller shuts it down; it should not follow
     ///     redirects); by default the crawler makes its own with the configuration's proxy
     ///     and timeouts.
+    ///   - scanner: screens each page's text as it is read, so only texts with a content
+    ///     problem are kept (see `SiteEvidence.documents`); it should be the scanner the
+    ///     content checks use. Default: `ContentScanner.standard()`.
     /// - Throws: `InspectionHTTPClient.InvalidProxy` for a malformed proxy.
-    public init(configuration: CrawlConfiguration = CrawlConfiguration(), client: HTTPClient? = nil) throws {
+    public init(configuration: CrawlConfiguration = CrawlConfiguration(), client: HTTPClient? = nil, scanner: ContentScanner? = nil) throws {
         self.configuration = configuration
         self.fetcher = try CrawlFetcher(configuration: configuration, client: client)
+        self.scanner = try scanner ?? ContentScanner.standard()
     }
 
     /// Stops the HTTP client if the crawler made it. Call once, after the last crawl.
@@ -68,9 +74,10 @@ public final class WebsiteCrawler: Sendable {
     ///   - progress: called about four times a second and once at the end.
     ///   - discoveredColumns: columns earlier crawls discovered and recorded (not confirmed):
     ///     crawled like imported ones but marked `discovered` in the evidence.
+    ///   - scanner: the content checks' scanner, when it is not the crawler's own.
     public func crawl(
         site: SiteRecord, columns: [ColumnRecord], discoveredColumns: [ColumnRecord] = [], asOf: Date, store: Store?,
-        sessionKey: String? = nil, progress: (@Sendable (CrawlProgress) -> Void)? = nil
+        sessionKey: String? = nil, progress: (@Sendable (CrawlProgress) -> Void)? = nil, scanner: ContentScanner? = nil
     ) async throws -> SiteCrawlResult {
         let state: any CrawlStateStore
         if let store {
@@ -80,19 +87,21 @@ public final class WebsiteCrawler: Sendable {
             state = MemoryCrawlState()
         }
         return try await crawl(
-            site: site, columns: columns, discoveredColumns: discoveredColumns, asOf: asOf, state: state, progress: progress)
+            site: site, columns: columns, discoveredColumns: discoveredColumns, asOf: asOf, state: state, progress: progress,
+            scanner: scanner)
     }
 
     /// Crawls with an explicit state (tests reuse a `MemoryCrawlState` across crawls).
     func crawl(
         site: SiteRecord, columns: [ColumnRecord], discoveredColumns: [ColumnRecord] = [], asOf: Date,
-        state: any CrawlStateStore, progress: (@Sendable (CrawlProgress) -> Void)?
+        state: any CrawlStateStore, progress: (@Sendable (CrawlProgress) -> Void)?, scanner: ContentScanner? = nil
     ) async throws -> SiteCrawlResult {
         guard let homepage = NormalizedURL(site.url) else { throw InvalidHomepage(url: site.url) }
         let seeds = (columns + discoveredColumns).compactMap { NormalizedURL($0.url) }.filter { $0 != homepage }
         let engine = CrawlEngine(
             site: site, homepage: homepage, columnSeeds: seeds, configuration: configuration, fetcher: fetcher,
-            robots: RobotsCache(fetcher: fetcher), state: state, analyzer: PageAnalyzer(asOf: asOf), progress: progress)
+            robots: RobotsCache(fetcher: fetcher), state: state, analyzer: PageAnalyzer(asOf: asOf),
+            scanner: scanner ?? self.scanner, progress: progress)
         let (scope, statistics) = try await engine.run()
         let builder = SiteEvidenceBuilder(
             site: site, asOf: asOf, columns: columns, knownDiscovered: discoveredColumns, homepage: homepage, scope: scope)
