@@ -6,7 +6,8 @@ import Testing
 
 @testable import GovWatchInspection
 
-/// Resumable crawling, conditional requests and robots.txt, with the state in SQLite.
+/// Resumable crawling, conditional requests and robots.txt, with the state in SQLite (and,
+/// for resuming, in PostgreSQL).
 @Suite("Crawler state: resume, 304s, robots.txt", .serialized)
 struct CrawlerResumeTests {
     static let city = SampleCity.standard
@@ -17,11 +18,17 @@ struct CrawlerResumeTests {
         return (CrawlerTestSupport.siteRecord(site), CrawlerTestSupport.columnRecords(Self.city, site: Self.code))
     }
 
-    @Test("a crawl cancelled mid-way resumes from the store to the same evidence, without duplicates")
-    func resumeAfterCancellation() async throws {
+    @Test("a crawl cancelled mid-way resumes from the store to the same evidence, without duplicates", arguments: ["sqlite", "postgres"])
+    func resumeAfterCancellation(_ backend: String) async throws {
+        let store: Store
+        if backend == "sqlite" {
+            store = try await CrawlerTestSupport.temporaryStore().0
+        } else {
+            // The crawl state in PostgreSQL, as workers sharing one database keep it.
+            guard let (postgres, _) = try await SchedulerTests.freshStore("postgres") else { return }
+            store = postgres
+        }
         let server = try await FixtureServer.start(city: Self.city)
-        let (store, folder) = try await CrawlerTestSupport.temporaryStore()
-        defer { try? FileManager.default.removeItem(at: folder) }
         var configuration = CrawlerTestSupport.configuration(proxy: server.proxyURL)
         configuration.conditionalRequests = false
         let (site, columns) = try inputs()
