@@ -121,16 +121,6 @@ struct InspectCommand: AsyncParsableCommand {
     }
 }
 
-extension ContentLevels {
-    /// Content levels as the indicator set defines them for sites (a province may make
-    /// personal information a veto).
-    init(indicators: IndicatorSet) {
-        self.init(
-            severe: indicators.level(.siteContentSevereError), privacy: indicators.level(.siteContentPrivacy),
-            sensitive: indicators.level(.siteContentSensitive))
-    }
-}
-
 /// Progress of long crawls on a terminal: one line rewritten in place on stderr, at most
 /// twice a second; nothing when stderr is not a terminal (logs, pipes, tests).
 enum TerminalProgress {

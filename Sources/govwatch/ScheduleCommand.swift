@@ -117,7 +117,7 @@ struct ScheduleCommand: AsyncParsableCommand {
                     let digests = DigestSender(
                         store: store, folder: digestDirectory.map { URL(fileURLWithPath: $0) }, webhook: webhookTarget)
                     let executor = StandardJobExecutor(
-                        store: store, http: client.http, crawl: crawl, indicators: .national2019, scanner: scanner, loop: loop,
+                        store: store, http: client.http, crawl: crawl, indicators: nil, scanner: scanner, loop: loop,
                         digests: digests)
                     let scheduler = Scheduler(
                         store: store, executor: executor, clock: clock, schedule: JobSchedule(probesPerDay: probesPerDay),

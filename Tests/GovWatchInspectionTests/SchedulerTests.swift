@@ -1,6 +1,7 @@
+import AsyncHTTPClient
 import Foundation
 import GovWatchCore
-import GovWatchInspection
+@testable import GovWatchInspection
 import GovWatchStore
 import Synchronization
 import Testing
@@ -170,5 +171,35 @@ final class RecordingExecutor: JobExecutor {
         #expect(monthly == ChinaTime.parseMoment("2022-05-01T01:00:00")!)
         let digest = schedule.nextRun(kind: .digest, name: "digest", after: Self.start)
         #expect(digest == ChinaTime.parseMoment("2022-04-01T08:00:00")!)
+    }
+}
+
+/// The scheduler's inspections and patrols follow the indicator set in force in the database
+/// (a province's, stored with `govwatch indicators set`), read at each run.
+@Suite struct SchedulerIndicatorSetTests {
+    @Test func jobsUseTheStoredIndicatorSetAndItsContentLevels() async throws {
+        guard let (store, _) = try await SchedulerTests.freshStore("sqlite") else { return }
+        let client = try InspectionHTTPClient.make(proxy: nil)
+        let executor = StandardJobExecutor(
+            store: store, http: try SimpleHTTP(client: client, proxy: nil), crawl: CrawlConfiguration(), indicators: nil,
+            scanner: try ContentScanner.standard(), loop: RectificationLoop(store: store),
+            digests: DigestSender(store: store, folder: nil, webhook: nil))
+        let (national, nationalScanner) = try await executor.ruleSet()
+        #expect(national.reference == IndicatorSet.national2019.reference)
+        #expect(nationalScanner.levels.privacy == .deduction)
+
+        // A province makes personal information on sites a veto item.
+        var province = IndicatorSet.national2019
+        province.id = "hunan-2024"
+        province.indicators[IndicatorID.siteContentPrivacy.rawValue]?.level = .veto
+        try await store.storeIndicatorSet(province)
+        let (inForce, scanner) = try await executor.ruleSet()
+        #expect(inForce.reference == province.reference)
+        #expect(scanner.levels.privacy == .veto)
+        let finding = scanner.scan("联系人张三，身份证号 110101199003074514").findings(
+            target: Target(kind: .site, code: "4301000002", name: "鸿溪市教育局"), url: "http://jyj.hongxi.gov.cn/a.html")
+        #expect(!finding.isEmpty && finding.allSatisfy { $0.level == .veto })
+        try await client.shutdown()
+        await store.close()
     }
 }

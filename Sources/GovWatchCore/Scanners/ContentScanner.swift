@@ -107,6 +107,14 @@ public struct ContentLevels: Hashable, Sendable {
 
     public static let standard = ContentLevels()
 
+    /// Content levels as the indicator set defines them for sites (a province may make
+    /// personal information a veto).
+    public init(indicators: IndicatorSet) {
+        self.init(
+            severe: indicators.level(.siteContentSevereError), privacy: indicators.level(.siteContentPrivacy),
+            sensitive: indicators.level(.siteContentSensitive))
+    }
+
     public func level(for kind: ContentProblem.Kind) -> Level {
         switch kind {
         case .idCard, .mobile, .bankCard, .health: privacy
@@ -127,7 +135,7 @@ public struct ContentLevels: Hashable, Sendable {
 /// let findings = result.findings(target: site, url: pageURL)
 /// ```
 public struct ContentScanner: Sendable {
-    public let levels: ContentLevels
+    public private(set) var levels: ContentLevels
     private let personalInfo: PersonalInfoScanner
     private let matcher: DictionaryMatcher
 
@@ -139,6 +147,14 @@ public struct ContentScanner: Sendable {
         self.levels = levels
         self.personalInfo = PersonalInfoScanner()
         self.matcher = try DictionaryMatcher(dictionary: dictionary)
+    }
+
+    /// The same scanner (sharing the compiled automaton) reporting at other levels, e.g. those
+    /// of a province's indicator set.
+    public func with(levels: ContentLevels) -> ContentScanner {
+        var copy = self
+        copy.levels = levels
+        return copy
     }
 
     /// A scanner with the lists shipped with the product plus `additional` ones (`--dictionary`).

@@ -9,7 +9,10 @@ public struct StandardJobExecutor: JobExecutor {
     public var http: SimpleHTTP
     /// Crawl settings of the monthly inspection (the patrol derives its small crawl from it).
     public var crawl: CrawlConfiguration
-    public var indicators: IndicatorSet
+    /// The indicator set of the inspections and patrols; nil: the set in force in the database
+    /// (`govwatch indicators set`), read at each run so a province's change applies at once.
+    public var indicators: IndicatorSet?
+    /// The dictionaries; its levels are replaced by those of the indicator set of each run.
     public var scanner: ContentScanner
     public var loop: RectificationLoop
     public var digests: DigestSender
@@ -17,7 +20,7 @@ public struct StandardJobExecutor: JobExecutor {
     public var patrolSiteConcurrency = 8
 
     public init(
-        store: Store, http: SimpleHTTP, crawl: CrawlConfiguration, indicators: IndicatorSet, scanner: ContentScanner,
+        store: Store, http: SimpleHTTP, crawl: CrawlConfiguration, indicators: IndicatorSet?, scanner: ContentScanner,
         loop: RectificationLoop, digests: DigestSender
     ) {
         self.store = store
@@ -56,6 +59,7 @@ public struct StandardJobExecutor: JobExecutor {
             let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: crawl)
             do {
                 let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: http), now: { now })
+                let (indicators, scanner) = try await ruleSet()
                 let request = InspectionRequest(asOf: asOf, indicators: indicators, scanner: scanner)
                 let outcome = try await runner.run(request)
                 try await crawler.shutdown()
@@ -77,6 +81,13 @@ public struct StandardJobExecutor: JobExecutor {
         }
     }
 
+    /// The indicator set of this run and the scanner reporting at its levels.
+    func ruleSet() async throws -> (IndicatorSet, ContentScanner) {
+        let set: IndicatorSet
+        if let indicators { set = indicators } else { set = try await store.indicatorSet() }
+        return (set, scanner.with(levels: ContentLevels(indicators: set)))
+    }
+
     /// Homepages and imported columns of every site (a crawl of depth 1), checked for the
     /// patrol indicators; tickets are opened and re-inspected for those indicators only.
     func patrol(now: Date) async throws -> String {
@@ -90,6 +101,7 @@ public struct StandardJobExecutor: JobExecutor {
         let label = "patrol-" + String(format: "%.0f", now.timeIntervalSince1970)
         let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: configuration)
         let columnsBySite = Dictionary(grouping: columns, by: \.site)
+        let (indicators, scanner) = try await ruleSet()
         let window = indicators.threshold(.siteUnreachable, "windowDays", default: 7) * 86_400
         var findings: [Finding] = []
         do {
