@@ -25,7 +25,7 @@ enum LinkAndHostSites {
         // Homepage: a banner image that is gone and a link to a page that is gone.
         b.homepageExtra = Varying(
             original: "<div class=\"banner\"><img src=\"/images/banner_2019.jpg\" alt=\"不动产登记便民服务\"></div>\n<div class=\"quick\"><a href=\"/zwgk/jgzn/index.html\">机构职能</a></div>\n",
-            fixed: "<div class=\"quick\"><a href=\"/zwgk/zcwj/index.html\">机构职能</a></div>\n")
+            fixed: "<div class=\"quick\"><a href=\"/zcwj/index.html\">政策文件</a></div>\n")
         b.navExtras = [("相关链接", "/xglj/index.html")]
         city.plant(
             .siteLinksBroken, target, url: b.homepageURL, note: "首页横幅图片不存在（404）",
