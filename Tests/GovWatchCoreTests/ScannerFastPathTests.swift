@@ -6,16 +6,11 @@ import Testing
 /// straightforward references on generated text.
 @Suite("Scanner fast paths agree with references")
 struct ScannerFastPathTests {
-    /// SplitMix64: deterministic, so a failure reproduces.
+    /// SplitMix64 (the fixtures' generator): deterministic, so a failure reproduces.
     struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random: ScannerFixtures.SplitMix
+        init(state: UInt64) { random = ScannerFixtures.SplitMix(state: state) }
+        mutating func next() -> UInt64 { random.next() }
         mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
         mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
     }
