@@ -172,6 +172,22 @@ public enum NoticeDocument {
 
         // MARK: 一、总体情况
 
+        /// A table of pass rates by group with its total line, and the same rates as a bar
+        /// chart; nothing when nothing was inspected.
+        mutating func passRates(_ caption: String, groupHeader: String, groups: [NamedTally], total: Tally, chartTitle: String) {
+            guard total.inspected > 0 else { return }
+            func cells(_ name: String, _ tally: Tally) -> [String] {
+                [name, String(tally.inspected), String(tally.passed), String(tally.failed), tally.percent]
+            }
+            table(caption, header: [groupHeader, "检查数", "合格数", "不合格数", "合格率"],
+                  rows: groups.map { cells($0.name, $0.tally) } + [cells("合计", total)],
+                  widths: [2.6, 1.2, 1.2, 1.2, 1.2], numeric: [1, 2, 3, 4])
+            blocks.append(.chart(NoticeChart(
+                title: chartTitle,
+                bars: groups.map { .init(label: $0.name, value: ($0.tally.rate ?? 0) * 100, display: $0.tally.percent) },
+                maximum: 100)))
+        }
+
         mutating func overview() {
             blocks.append(.heading1("一、总体情况"))
             let o = notice.overview
@@ -206,30 +222,10 @@ public enum NoticeDocument {
             }
             paragraph(found)
 
-            if o.sites.inspected > 0 {
-                var rows = o.sitesByCategory.map { row in
-                    [row.name, String(row.tally.inspected), String(row.tally.passed), String(row.tally.failed), row.tally.percent]
-                }
-                rows.append(["合计", String(o.sites.inspected), String(o.sites.passed), String(o.sites.failed), o.sites.percent])
-                table("政府网站检查情况", header: ["网站类别", "检查数", "合格数", "不合格数", "合格率"], rows: rows,
-                      widths: [2.6, 1.2, 1.2, 1.2, 1.2], numeric: [1, 2, 3, 4])
-                blocks.append(.chart(NoticeChart(
-                    title: "各类政府网站合格率",
-                    bars: o.sitesByCategory.map { .init(label: $0.name, value: ($0.tally.rate ?? 0) * 100, display: $0.tally.percent) },
-                    maximum: 100)))
-            }
-            if o.accounts.inspected > 0 {
-                var rows = o.accountsByPlatform.map { row in
-                    [row.name, String(row.tally.inspected), String(row.tally.passed), String(row.tally.failed), row.tally.percent]
-                }
-                rows.append(["合计", String(o.accounts.inspected), String(o.accounts.passed), String(o.accounts.failed), o.accounts.percent])
-                table("政务新媒体检查情况", header: ["平台", "检查数", "合格数", "不合格数", "合格率"], rows: rows,
-                      widths: [2.6, 1.2, 1.2, 1.2, 1.2], numeric: [1, 2, 3, 4])
-                blocks.append(.chart(NoticeChart(
-                    title: "各平台政务新媒体合格率",
-                    bars: o.accountsByPlatform.map { .init(label: $0.name, value: ($0.tally.rate ?? 0) * 100, display: $0.tally.percent) },
-                    maximum: 100)))
-            }
+            passRates(
+                "政府网站检查情况", groupHeader: "网站类别", groups: o.sitesByCategory, total: o.sites, chartTitle: "各类政府网站合格率")
+            passRates(
+                "政务新媒体检查情况", groupHeader: "平台", groups: o.accountsByPlatform, total: o.accounts, chartTitle: "各平台政务新媒体合格率")
         }
 
         // MARK: Templated sections

@@ -26,6 +26,21 @@ enum OOXMLPackage {
 
     static let xmlHeader = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 
+    /// `[Content_Types].xml`: the package's parts (path, content type) plus the document
+    /// properties every package here carries.
+    static func contentTypes(_ parts: [(path: String, type: String)]) -> String {
+        let all = parts + [
+            ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
+            ("/docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml"),
+        ]
+        return xmlHeader
+            + "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+            + "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+            + "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+            + all.map { "<Override PartName=\"\($0.path)\" ContentType=\"\($0.type)\"/>" }.joined()
+            + "</Types>"
+    }
+
     /// Text escaped for XML content and attribute values, without the characters XML 1.0
     /// forbids (control characters crawled pages sometimes carry).
     static func escape(_ text: String) -> String {
