@@ -75,6 +75,11 @@ let package = Package(
                 "GovWatchCore", "GovWatchStore", "GovWatchInspection",
             ],
             swiftSettings: strictSettings),
+        // Page analysis alone, no network (per-page cost of the crawler's extraction).
+        .executableTarget(
+            name: "GovWatchAnalyzeBench",
+            dependencies: ["GovWatchCore", "GovWatchPage", "GovWatchInspection"],
+            swiftSettings: strictSettings),
         // Scanner throughput (benchmarks/scan.sh).
         .executableTarget(name: "GovWatchScanBench", dependencies: ["GovWatchCore"], swiftSettings: strictSettings),
     ]

@@ -6,9 +6,11 @@ import GovWatchPage
 /// publish date, identity, dated list items, links, text) plus what the crawl itself
 /// needs — paging and "更多" links, placeholder pages, search forms, consultation
 /// message lists and a message's own dates.
-struct PageAnalyzer: Sendable {
+package struct PageAnalyzer: Sendable {
     /// The inspection's as-of time (completes month-day dates of lists).
     var asOf: Date
+
+    package init(asOf: Date) { self.asOf = asOf }
 
     /// Words of a page that says it has nothing to show.
     static let placeholderMarkers = [
@@ -16,7 +18,7 @@ struct PageAnalyzer: Sendable {
         "正在整理", "敬请期待", "正在建设", "栏目建设中", "内容更新中",
     ]
 
-    func analyze(body: [UInt8], contentType: String?, url: NormalizedURL) -> PageRecord {
+    package func analyze(body: [UInt8], contentType: String?, url: NormalizedURL) -> PageRecord {
         let document = HTMLDocument(bytes: body, contentType: contentType)
         var page = PageExtractor(asOf: asOf).extract(document: document, url: url.description)
         var record = PageRecord()

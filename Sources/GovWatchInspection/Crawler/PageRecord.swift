@@ -4,7 +4,7 @@ import GovWatchCore
 /// What the crawl keeps of one fetched page or attachment: everything the evidence needs
 /// and nothing else (no body). Stored as JSON in `crawl_urls.record`, so a resumed or
 /// re-inspected crawl reads it back instead of fetching again.
-struct PageRecord: Codable, Sendable, Hashable {
+package struct PageRecord: Codable, Sendable, Hashable {
     /// One reference of the page (short keys: pages hold dozens of them).
     struct Link: Codable, Sendable, Hashable {
         /// The absolute normalised URL.
@@ -74,7 +74,7 @@ struct PageRecord: Codable, Sendable, Hashable {
     /// ever report problems, so a clean text is never read again; keeping every page's text
     /// would make the store and the evidence grow with the site (the checks rescan the kept
     /// texts with the same scanner, so their findings do not change).
-    mutating func screen(with scanner: ContentScanner) {
+    package mutating func screen(with scanner: ContentScanner) {
         if let text, scanner.scan(text).problems.isEmpty { self.text = nil }
         if let sections { self.sections = sections.filter { !scanner.scan($0.text).problems.isEmpty } }
     }
@@ -85,11 +85,11 @@ struct PageRecord: Codable, Sendable, Hashable {
         return encoder
     }()
 
-    func json() throws -> String {
+    package func json() throws -> String {
         String(decoding: try Self.encoder.encode(self), as: UTF8.self)
     }
 
-    static func decode(_ json: String?) -> PageRecord? {
+    package static func decode(_ json: String?) -> PageRecord? {
         guard let json else { return nil }
         return try? JSONDecoder().decode(PageRecord.self, from: Data(json.utf8))
     }
