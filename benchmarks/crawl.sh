@@ -40,6 +40,8 @@ timeout 3600 swift build -c release --scratch-path .build-release --product govw
 gw=$(swift build -c release --scratch-path .build-release --show-bin-path)/govwatch
 (cd benchmarks/crawl && timeout 3600 swift build -c release --product GovWatchCrawlBench >/dev/null)
 bench=$(cd benchmarks/crawl && swift build -c release --show-bin-path)/GovWatchCrawlBench
+(cd benchmarks/crawl && timeout 3600 swift build -c release --product GovWatchAnalyzeBench >/dev/null)
+analyze=$(cd benchmarks/crawl && swift build -c release --show-bin-path)/GovWatchAnalyzeBench
 
 work=$(mktemp -d /tmp/govwatch-bench-crawl.XXXXXX)
 nginx_pid=""
@@ -143,6 +145,10 @@ for size in "${sizes[@]}"; do
   first=0
 done
 
+# Page analysis alone (no network, one thread) on the first size's pages: the crawler's
+# per-page CPU for parsing, extraction, the content screen and the record.
+"$analyze" --site "/tmp/govwatch-bench-site-${sizes[0]}" --rounds 3 >"$work/analyze.txt" 2>&1 || true
+
 # Where GovWatch's time goes: perf over a crawl of the first size (state in SQLite).
 perf_txt=""
 if [ "$profile" = 1 ] && command -v perf >/dev/null; then
@@ -163,9 +169,9 @@ stop_nginx
 
 mkdir -p benchmarks/results
 cp "$raw" benchmarks/results/crawl-raw.txt
-python3 - "$raw" "$conc" "$tmo" "${perf_txt:-}" "${sizes[*]}" >benchmarks/results/crawl.md.new <<'PY'
+python3 - "$raw" "$conc" "$tmo" "${perf_txt:-}" "${sizes[*]}" "$work/analyze.txt" >benchmarks/results/crawl.md.new <<'PY'
 import collections, datetime, os, subprocess, sys
-raw, conc, tmo, perf, sizes = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+raw, conc, tmo, perf, sizes, analyze = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
 rows = [l.rstrip("\n").split("\t") for l in open(raw) if l.strip()]
 mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
 model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
@@ -213,6 +219,11 @@ if len(sz) >= 2:
                             f"{int(sz[-1]):,} ({b / a:.2f}×) — target ≤ 2×: **{'met' if b <= 2 * a else 'missed'}**.")
 print("## Targets (issue 4)\n")
 print("\n".join(verdicts))
+if os.path.exists(analyze) and os.path.getsize(analyze) > 0:
+    print(f"\n## Page analysis alone (GovWatchAnalyzeBench, {int(sz[0]):,}-page site, one thread, no network)\n")
+    print("Parsing, extraction, the content screen and the record encoding of every page, best of 3 rounds:\n\n```")
+    print(open(analyze).read().rstrip())
+    print("```")
 if perf:
     print(f"\n## Profile (perf record -g, GovWatch crawler on the {int(sz[0]):,}-page site, state in SQLite)\n")
     print("Self time by library and symbol (≥ 1%):\n\n```")

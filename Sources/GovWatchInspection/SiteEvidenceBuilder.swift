@@ -35,12 +35,54 @@ struct SiteEvidenceBuilder {
     /// Reads single rows by URL (the homepage, column list pages, search targets, message
     /// pages): what the builder follows from page to page is fetched when needed, never the
     /// whole crawl at once.
-    private struct RowReader {
+    ///
+    /// The pass over every row already decodes the rows that will be followed: it keeps those
+    /// it can tell are wanted (`FollowedRows`), and those are answered from memory. One query
+    /// per row cost most of the build (about 7,000 at 100,000 pages); a row wanted only after
+    /// the pass went by it is still read by URL.
+    private final class RowReader {
         let state: any CrawlStateStore
+        var prefetched: [String: Row?] = [:]
+
+        init(state: any CrawlStateStore) { self.state = state }
 
         func row(_ url: String) async throws -> Row? {
+            if let row = prefetched[url] { return row }
+            return try await Self.read(url, from: state)
+        }
+
+        static func read(_ url: String, from state: any CrawlStateStore) async throws -> Row? {
             guard let entry = try await state.result(url: url), entry.state == "done" else { return nil }
             return Row(entry: entry, record: PageRecord.decode(entry.record))
+        }
+    }
+
+    /// The rows the builder will follow, gathered during the pass over every row: the column
+    /// list pages (imported, known and candidate columns from the homepage's links), the
+    /// search targets, and — as such a row goes by — its further list pages, "更多" targets
+    /// and message pages. Rows arrive in id order, which is the order the crawl found them,
+    /// so a page found from a wanted page comes after it. Kept without their links and
+    /// stored JSON (nothing followed reads them), so memory stays near the evidence's own.
+    private struct FollowedRows {
+        var wanted: Set<String>
+        var rows: [String: Row?] = [:]
+
+        mutating func offer(_ entry: CrawlURLEntry, record: PageRecord?) {
+            guard wanted.contains(entry.url) else { return }
+            guard entry.state == "done" else {
+                rows[entry.url] = .some(nil)
+                return
+            }
+            var entry = entry
+            entry.record = nil
+            var record = record
+            record?.links = []
+            rows[entry.url] = Row(entry: entry, record: record)
+            if let record {
+                wanted.formUnion(record.nextPages)
+                wanted.formUnion(record.moreLinks)
+                for message in record.messages where !message.url.isEmpty { wanted.insert(message.url) }
+            }
         }
     }
 
@@ -65,12 +107,13 @@ struct SiteEvidenceBuilder {
     ///
     /// Memory stays flat as the site grows: the passes over the rows go a slice at a time and
     /// keep per link target only a hash, its kind and flags (and the referrers of broken
-    /// ones); pages that are followed (columns, their paging, messages) are read one at a
-    /// time; and the crawl kept only the texts with a content problem.
+    /// ones); pages that are followed (columns, their paging, messages) are kept from that
+    /// pass without their links, or read one at a time when the pass could not tell; and
+    /// the crawl kept only the texts with a content problem.
     func build(from state: any CrawlStateStore) async throws -> (SiteEvidence, discovered: [ColumnRecord]) {
         let reader = RowReader(state: state)
         var evidence = SiteEvidence(site: site, asOf: asOf)
-        let home = try await reader.row(homepage.description)
+        let home = try await RowReader.read(homepage.description, from: state)
         let homeURLs: Set<String> = [homepage.description, home?.entry.finalURL].compactMap { $0 }.reduce(into: []) { $0.insert($1) }
         // Only a homepage that is a mere navigation entry (nothing dated of its own) is
         // judged by its second-level pages.
@@ -90,18 +133,24 @@ struct SiteEvidenceBuilder {
         }
 
         // One pass over every row: links (with referrers when broken), hidden links, kept
-        // texts, and the newest date of the second-level pages.
+        // texts, the newest date of the second-level pages, and the rows followed later.
         var targets: [UInt64: Target] = [:]
         var hidden: [HiddenLinkEvidence] = []
         var kept: [KeptDocument] = []
         var newestSecondLevel: CalendarDate?
-        let priority: [LinkEvidence.Kind: Int] = [.page: 0, .attachment: 1, .frame: 2, .image: 3, .script: 4, .style: 5]
+        var followed = FollowedRows(wanted: followedStart(home: home?.record))
         cursor = 0
         while true {
             let slice = try await state.results(afterID: cursor, limit: 1_000)
-            for entry in slice where entry.state == "done" {
+            for entry in slice {
+                guard entry.state == "done" else {
+                    followed.offer(entry, record: nil)
+                    continue
+                }
                 let url = entry.url
-                guard let record = PageRecord.decode(entry.record) else { continue }
+                let record = PageRecord.decode(entry.record)
+                followed.offer(entry, record: record)
+                guard let record else { continue }
                 let fromHomepage = homeURLs.contains(url)
                 for link in record.links {
                     if link.hidden {
@@ -109,11 +158,13 @@ struct SiteEvidenceBuilder {
                         continue
                     }
                     let key = FNV1a64.hash(link.url)
-                    var target = targets.removeValue(forKey: key) ?? Target(kind: link.kind)
-                    if broken.contains(key) { Self.insertReferrer(url, into: &target.referrers) }
-                    if fromHomepage { target.onHomepage = true }
-                    if priority[link.kind, default: 9] < priority[target.kind, default: 9] { target.kind = link.kind }
-                    targets[key] = target
+                    let kind = link.kind
+                    // Updated in place (one hash lookup, no copy of the referrers).
+                    Self.update(&targets[key, default: Target(kind: kind)]) { target in
+                        if broken.contains(key) { Self.insertReferrer(url, into: &target.referrers) }
+                        if fromHomepage { target.onHomepage = true }
+                        if Self.priority(kind) < Self.priority(target.kind) { target.kind = kind }
+                    }
                 }
                 if navigationOnly, entry.depth == 1, entry.role == CrawlRole.page.rawValue {
                     let dates = record.items.compactMap(\.date) + [record.published].compactMap { $0 }
@@ -134,6 +185,8 @@ struct SiteEvidenceBuilder {
             guard let last = slice.last?.id, slice.count == 1_000 else { break }
             cursor = last
         }
+        reader.prefetched = followed.rows
+        followed = FollowedRows(wanted: [])
 
         // Every linked target that was done, with its result: a last pass over the rows
         // without their records. Done before the columns, so the table of targets is gone
@@ -277,6 +330,34 @@ struct SiteEvidenceBuilder {
         evidence.columns.sort { ($0.discovered ? 1 : 0, $0.column.url) < ($1.discovered ? 1 : 0, $1.column.url) }
         return (evidence, discovered)
     }
+
+    /// The rows known before the pass over every row to be followed: the homepage's search
+    /// targets and page links (candidate columns), and the imported and known columns.
+    private func followedStart(home: PageRecord?) -> Set<String> {
+        var wanted: Set<String> = []
+        for column in columns + knownDiscovered {
+            wanted.insert(NormalizedURL(column.url)?.description ?? column.url)
+        }
+        if let home {
+            wanted.formUnion(home.search)
+            for link in home.links where link.kind == .page && !link.hidden { wanted.insert(link.url) }
+        }
+        return wanted
+    }
+
+    /// Which kind a target linked in several ways is listed as (the first in this order).
+    private static func priority(_ kind: LinkEvidence.Kind) -> Int {
+        switch kind {
+        case .page: 0
+        case .attachment: 1
+        case .frame: 2
+        case .image: 3
+        case .script: 4
+        case .style: 5
+        }
+    }
+
+    private static func update<Value>(_ value: inout Value, _ change: (inout Value) -> Void) { change(&value) }
 
     /// The referrers (by visible links, the smallest few) of the targets with these URL hashes.
     private func referrers(of wanted: Set<UInt64>, in state: any CrawlStateStore) async throws -> [UInt64: [String]] {

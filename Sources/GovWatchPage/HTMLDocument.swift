@@ -118,8 +118,79 @@ struct HTMLNodeRecord: Sendable {
     var nextSibling: Int
     /// Depth in the tree (top-level nodes have depth 0).
     var depth: Int
+    /// What the tag name means to text extraction, looked up once at parse time instead
+    /// of hashing the name into `nonTextElements` / `blockElements` / `cellElements` per visit.
+    var kind: HTMLTagKind = []
 
     var isElement: Bool { !name.isEmpty }
+}
+
+/// Membership of an element's tag name in the tag sets of text extraction.
+struct HTMLTagKind: OptionSet, Sendable {
+    let rawValue: UInt8
+    /// In `nonTextElements`.
+    static let nonText = HTMLTagKind(rawValue: 1)
+    /// In `blockElements`.
+    static let block = HTMLTagKind(rawValue: 2)
+    /// In `cellElements`.
+    static let cell = HTMLTagKind(rawValue: 4)
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    init(name: String) {
+        var kind: HTMLTagKind = []
+        if nonTextElements.contains(name) { kind.insert(.nonText) }
+        if blockElements.contains(name) { kind.insert(.block) }
+        if cellElements.contains(name) { kind.insert(.cell) }
+        self = kind
+    }
+}
+
+/// Tag and attribute names seen while building one document, so that each distinct name
+/// becomes a `String` (and an `HTMLTagKind`) once per document rather than once per node.
+/// libxml2 reports names in lower case already; anything else takes `lowercased()` as before.
+struct HTMLNameTable {
+    private var keys: [UInt64] = []
+    private var names: [String] = []
+    private var kinds: [HTMLTagKind] = []
+
+    /// The name (lower case) and its kind for a NUL-terminated C name.
+    mutating func name(_ cName: UnsafePointer<CChar>) -> (String, HTMLTagKind) {
+        // Names of up to 8 bytes (nearly all of them) are looked up by their bytes packed
+        // into one integer, in a small open-addressing table.
+        var key: UInt64 = 0
+        var length = 0
+        let bytes = UnsafeRawPointer(cName).assumingMemoryBound(to: UInt8.self)
+        while length < 9, bytes[length] != 0 {
+            if length < 8 { key |= UInt64(bytes[length]) << (8 * UInt64(length)) }
+            length += 1
+        }
+        guard length <= 8, length > 0 else {
+            let name = String(cString: cName).lowercased()
+            return (name, HTMLTagKind(name: name))
+        }
+        if slots.isEmpty { slots = [Int32](repeating: -1, count: Self.slotCount) }
+        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 57) // 7 bits: 128 slots
+        while true {
+            let entry = slots[slot]
+            if entry < 0 { break }
+            if keys[Int(entry)] == key { return (names[Int(entry)], kinds[Int(entry)]) }
+            slot = (slot + 1) & (Self.slotCount - 1)
+        }
+        let name = String(cString: cName).lowercased()
+        let kind = HTMLTagKind(name: name)
+        // A full table (a hostile page with endless invented tags) just stops caching.
+        if keys.count < Self.slotCount / 2 {
+            slots[slot] = Int32(keys.count)
+            keys.append(key)
+            names.append(name)
+            kinds.append(kind)
+        }
+        return (name, kind)
+    }
+
+    private static let slotCount = 128
+    private var slots: [Int32] = []
 }
 
 /// The immutable node array shared by a document and the element handles into it.
@@ -153,15 +224,16 @@ final class HTMLStorage: Sendable {
                 guard let context, let name else { return }
                 let builder = Unmanaged<HTMLTreeBuilder>.fromOpaque(context).takeUnretainedValue()
                 var attributes: [HTMLAttribute] = []
-                attributes.reserveCapacity(count)
-                if let names, let values {
+                if count > 0, let names, let values {
+                    attributes.reserveCapacity(count)
                     for index in 0..<count {
                         guard let attributeName = names[index] else { continue }
                         let value = values[index].map { String(cString: $0) } ?? ""
-                        attributes.append(HTMLAttribute(name: String(cString: attributeName).lowercased(), value: value))
+                        attributes.append(HTMLAttribute(name: builder.names.name(attributeName).0, value: value))
                     }
                 }
-                builder.startElement(String(cString: name).lowercased(), attributes: attributes)
+                let (tag, kind) = builder.names.name(name)
+                builder.startElement(tag, kind: kind, attributes: attributes)
             },
             element_end: { context in
                 guard let context else { return }
@@ -175,12 +247,23 @@ final class HTMLStorage: Sendable {
                 Unmanaged<HTMLTreeBuilder>.fromOpaque(context).takeUnretainedValue().appendText(text)
             }
         )
-        var utf8 = Array(source.utf8)
-        if utf8.isEmpty { return HTMLStorage(nodes: []) }
-        defuseOversizedTags(&utf8)
-        _ = utf8.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
-                gw_html_parse(pointer, buffer.count, "UTF-8", HTMLDocument.maximumDepth, &handler)
+        source.withUTF8 { original in
+            guard !original.isEmpty else { return }
+            // Pages almost never hold an oversized tag: parse the string's own bytes then,
+            // and copy only to defuse one.
+            let breaks = oversizedTagBreaks(original)
+            if breaks.isEmpty {
+                original.baseAddress!.withMemoryRebound(to: CChar.self, capacity: original.count) { pointer in
+                    _ = gw_html_parse(pointer, original.count, "UTF-8", HTMLDocument.maximumDepth, &handler)
+                }
+            } else {
+                var utf8 = Array(original)
+                for position in breaks { utf8[position] = UInt8(ascii: ">") }
+                _ = utf8.withUnsafeBufferPointer { buffer in
+                    buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
+                        gw_html_parse(pointer, buffer.count, "UTF-8", HTMLDocument.maximumDepth, &handler)
+                    }
+                }
             }
         }
         return HTMLStorage(nodes: builder.finish())
@@ -196,40 +279,59 @@ let maximumTagBytes = 65_536
 /// sequence). Real tags — even inline images as data: URIs, which hold no spaces —
 /// are unaffected; inside a quoted value the inserted `>` is only a character.
 func defuseOversizedTags(_ bytes: inout [UInt8]) {
-    var tagStart = -1
-    var index = 0
+    let breaks = bytes.withUnsafeBufferPointer { oversizedTagBreaks($0) }
+    for position in breaks { bytes[position] = UInt8(ascii: ">") }
+}
+
+/// The positions `defuseOversizedTags` turns into `>`. Skips from `<` to `>` with
+/// `memchr` rather than looking at every byte: this runs over every page.
+func oversizedTagBreaks(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
+    guard let base = bytes.baseAddress else { return [] }
     let count = bytes.count
-    while index < count {
-        let byte = bytes[index]
-        if tagStart < 0 {
-            if byte == UInt8(ascii: "<"), index + 1 < count {
-                let next = bytes[index + 1] | 0x20
-                if next >= UInt8(ascii: "a") && next <= UInt8(ascii: "z") { tagStart = index }
-            }
-        } else if byte == UInt8(ascii: ">") {
-            tagStart = -1
-        } else if byte == UInt8(ascii: " ") && index - tagStart > maximumTagBytes {
-            bytes[index] = UInt8(ascii: ">")
-            tagStart = -1
-        }
-        index += 1
+    var breaks: [Int] = []
+    /// The first position of `byte` in `from..<to`, or nil.
+    func find(_ byte: UInt8, from: Int, to: Int) -> Int? {
+        guard from < to, let found = memchr(base + from, Int32(byte), to - from) else { return nil }
+        return UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
     }
+    var index = 0
+    while let open = find(UInt8(ascii: "<"), from: index, to: count) {
+        index = open + 1
+        guard open + 1 < count else { break }
+        let next = bytes[open + 1] | 0x20
+        guard next >= UInt8(ascii: "a") && next <= UInt8(ascii: "z") else { continue }
+        // Inside a tag: it ends at the next `>`, or — when that is more than
+        // `maximumTagBytes` away — at the first space past the limit, where a `>` goes.
+        let close = find(UInt8(ascii: ">"), from: open + 1, to: count)
+        let limit = open + maximumTagBytes + 1
+        if let close, close < limit {
+            index = close + 1
+        } else if let space = find(UInt8(ascii: " "), from: limit, to: close ?? count) {
+            breaks.append(space)
+            index = space + 1
+        } else {
+            index = close.map { $0 + 1 } ?? count
+        }
+    }
+    return breaks
 }
 
 /// Receives the facade's events and lays the nodes out flat.
 final class HTMLTreeBuilder {
     private(set) var nodes: [HTMLNodeRecord] = []
+    var names = HTMLNameTable()
     /// Open elements, innermost last.
     private var open: [Int] = []
     /// The last child seen for each open element (and for the top level at index 0).
     private var lastChild: [Int] = [-1]
 
-    func startElement(_ name: String, attributes: [HTMLAttribute]) {
+    func startElement(_ name: String, kind: HTMLTagKind, attributes: [HTMLAttribute]) {
         let index = nodes.count
         link(index)
         nodes.append(HTMLNodeRecord(
             name: name.isEmpty ? "_" : name, text: "", attributes: attributes,
-            parent: open.last ?? -1, end: index + 1, nextSibling: -1, depth: open.count))
+            parent: open.last ?? -1, end: index + 1, nextSibling: -1, depth: open.count,
+            kind: name.isEmpty ? HTMLTagKind(name: "_") : kind))
         open.append(index)
         lastChild.append(-1)
     }
@@ -433,38 +535,78 @@ extension String {
     func collapsingWhitespace() -> String {
         var source = self
         return source.withUTF8 { bytes in
-            String(unsafeUninitializedCapacity: bytes.count) { output in
-                var written = 0
-                var pendingSpace = false
-                var index = 0
-                let count = bytes.count
-                while index < count {
-                    let byte = bytes[index]
-                    let length = Self.whitespaceLength(bytes, at: index, byte: byte)
-                    if length > 0 {
-                        pendingSpace = written > 0
-                        index += length
-                        continue
-                    }
-                    if pendingSpace {
-                        output[written] = 0x20
-                        written += 1
-                        pendingSpace = false
-                    }
-                    output[written] = byte
-                    written += 1
-                    index += 1
-                }
-                return written
+            bytes.isEmpty ? "" : String(unsafeUninitializedCapacity: bytes.count) { output in
+                Self.collapseWhitespace(bytes, into: output.baseAddress!)
             }
         }
+    }
+
+    /// Writes `bytes` with whitespace collapsed (see `collapsingWhitespace()`) to `output`,
+    /// which has room for `bytes.count` bytes; returns the number written.
+    @inline(__always)
+    static func collapseWhitespace(_ bytes: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) -> Int {
+        var written = 0
+        var pendingSpace = false
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            // Lead bytes E4–EF start three-byte characters that are never whitespace (most
+            // of Chinese text): copy them whole.
+            if byte >= 0xE4 && byte <= 0xEF && index + 2 < count {
+                if pendingSpace {
+                    output[written] = 0x20
+                    written += 1
+                    pendingSpace = false
+                }
+                output[written] = byte
+                output[written + 1] = bytes[index + 1]
+                output[written + 2] = bytes[index + 2]
+                written += 3
+                index += 3
+                continue
+            }
+            let length = whitespaceLength(bytes, at: index, byte: byte)
+            if length > 0 {
+                pendingSpace = written > 0
+                index += length
+                continue
+            }
+            if pendingSpace {
+                output[written] = 0x20
+                written += 1
+                pendingSpace = false
+            }
+            output[written] = byte
+            written += 1
+            index += 1
+        }
+        return written
+    }
+
+    /// Appends `bytes` with whitespace collapsed (see `collapsingWhitespace()`) to `output`.
+    static func appendCollapsingWhitespace(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: bytes.count))
+        let written = output.withUnsafeMutableBufferPointer { buffer in
+            collapseWhitespace(bytes, into: buffer.baseAddress! + start)
+        }
+        output.removeLast(bytes.count - written)
+    }
+
+    /// Whether valid UTF-8 text ends with a whitespace character.
+    static func endsWithWhitespace(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard var start = bytes.indices.last else { return false }
+        while start > 0 && bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        return whitespaceLength(bytes, at: start, byte: bytes[start]) == bytes.count - start
     }
 
     /// The byte length of the whitespace character starting at `index`, 0 when there is none:
     /// U+0009–000D, U+0020, U+0085, U+00A0, U+1680, U+2000–200A, U+2028, U+2029, U+202F,
     /// U+205F, U+3000.
     @inline(__always)
-    private static func whitespaceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, byte: UInt8) -> Int {
+    static func whitespaceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, byte: UInt8) -> Int {
         if byte < 0x80 { return byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) ? 1 : 0 }
         switch byte {
         case 0xC2:

@@ -82,8 +82,12 @@ struct LinkCollector {
         let plain = edges.0 > 0x20 && edges.0 < 0x80 && edges.1 > 0x20 && edges.1 < 0x80
         let trimmed = plain ? reference : reference.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { return nil }
-        for scheme in Self.unfetchableSchemes where Self.hasPrefixIgnoringASCIICase(trimmed, scheme) {
-            return nil
+        // Those schemes are all followed by a colon within the first 11 bytes; most
+        // references have none there, and then need not be compared with each scheme.
+        if trimmed.utf8.prefix(11).contains(UInt8(ascii: ":")) {
+            for scheme in Self.unfetchableSchemes where Self.hasPrefixIgnoringASCIICase(trimmed, scheme) {
+                return nil
+            }
         }
         if let base { return base.resolve(trimmed).map { ($0.description, $0) } }
         if let absolute = NormalizedURL(trimmed) { return (absolute.description, absolute) }

@@ -29,13 +29,18 @@ struct ListItemFinder {
         let storage = document.storage
         let nodes = storage.nodes
         let collector = LinkCollector(document: document, base: base)
+        let digits = DigitIndex(nodes)
         var seen: Set<String> = []
         var result: [ListItem] = []
         for link in document.elements(named: "a") {
-            guard !link.isHidden, let href = link["href"], let url = collector.resolve(href) else { continue }
+            guard !link.isHidden, let href = link["href"] else { continue }
             let linkText = LinkCollector.linkText(link, storage: storage)
             guard !linkText.isEmpty, !Self.navigationTexts.contains(linkText) else { continue }
-            guard let (date, title) = dateOfEntry(for: link, href: href, linkText: linkText, nodes: nodes, storage: storage) else { continue }
+            guard let (date, title) = dateOfEntry(for: link, href: href, linkText: linkText, nodes: nodes, storage: storage, digits: digits)
+            else { continue }
+            // Resolved only for dated entries: resolving every link of the page (the
+            // LinkCollector does that too) was most of this finder's time.
+            guard let url = collector.resolve(href) else { continue }
             let key = url + "\u{1F}" + date.description
             guard seen.insert(key).inserted else { continue }
             result.append(ListItem(title: title, url: url, date: date))
@@ -43,29 +48,65 @@ struct ListItemFinder {
         return result
     }
 
+    /// Which text nodes hold an ASCII digit, as running counts: every date starts with a
+    /// digit, so an element whose text nodes hold none has no date, and its text need not
+    /// be assembled (most links of a page are menus and link lists without dates).
+    struct DigitIndex {
+        /// `before[i]`: the number of text nodes with a digit among nodes `0..<i`.
+        private let before: [Int32]
+
+        init(_ nodes: [HTMLNodeRecord]) {
+            var before = [Int32](repeating: 0, count: nodes.count + 1)
+            var count: Int32 = 0
+            for (index, node) in nodes.enumerated() {
+                if !node.isElement, Self.hasDigit(node.text) { count += 1 }
+                before[index + 1] = count
+            }
+            self.before = before
+        }
+
+        /// Whether `text` holds an ASCII digit (a plain loop over the bytes: going through
+        /// `utf8.contains(where:)` cost as much as all the text assembly this index saves).
+        private static func hasDigit(_ text: String) -> Bool {
+            var text = text
+            return text.withUTF8 { bytes in
+                for byte in bytes where byte &- 0x30 < 10 { return true }
+                return false
+            }
+        }
+
+        /// Whether a text node in `range` (of node indices) holds a digit.
+        func hasDigit(in range: Range<Int>) -> Bool {
+            before[range.upperBound] - before[range.lowerBound] > 0
+        }
+    }
+
     private func dateOfEntry(for link: HTMLElement, href: String, linkText: String,
-                             nodes: [HTMLNodeRecord], storage: HTMLStorage) -> (CalendarDate, String)? {
-        let title = entryTitle(link, linkText: linkText)
+                             nodes: [HTMLNodeRecord], storage: HTMLStorage, digits: DigitIndex) -> (CalendarDate, String)? {
         let linkRange = link.index..<nodes[link.index].end
+        let linkHasDigit = digits.hasDigit(in: linkRange)
         var ancestor = nodes[link.index].parent
         var level = 0
         while ancestor >= 0, level < Self.maximumLevels {
             let node = nodes[ancestor]
             guard node.end - ancestor <= Self.maximumItemNodes, !Self.holdsOtherTargets(ancestor, href: href, nodes: nodes) else { break }
-            let text = storage.subtreeText(ancestor, excluding: linkRange, limit: 1024)
-            if let date = lastDate(in: text) { return (date, title) }
+            // The text outside the link: no digit there, no date (skips building the text).
+            if digits.hasDigit(in: (ancestor + 1)..<linkRange.lowerBound) || digits.hasDigit(in: linkRange.upperBound..<node.end) {
+                let text = storage.subtreeText(ancestor, excluding: linkRange, limit: 1024)
+                if let date = lastDate(in: text) { return (date, entryTitle(link, linkText: linkText)) }
+            }
             ancestor = node.parent
             level += 1
         }
         // The whole row is the link: a child element holding only a date. Only small
         // links qualify (an unclosed <a> can swallow the rest of the page).
-        guard nodes[link.index].end - link.index <= Self.maximumItemNodes else { return nil }
+        guard nodes[link.index].end - link.index <= Self.maximumItemNodes, linkHasDigit else { return nil }
         for child in link.descendants where child.name != "a" {
+            guard digits.hasDigit(in: (child.index + 1)..<nodes[child.index].end) else { continue }
             let text = storage.subtreeText(child.index, limit: 64)
-            let scalars = Array(text.unicodeScalars)
-            if let date = wholeDate(scalars) {
+            if let date = wholeDate(Array(text.utf8)) {
                 let remainder = storage.subtreeText(link.index, excluding: child.index..<nodes[child.index].end, limit: 2048)
-                return (date, remainder.isEmpty ? title : remainder)
+                return (date, remainder.isEmpty ? entryTitle(link, linkText: linkText) : remainder)
             }
         }
         return nil
@@ -108,27 +149,52 @@ struct ListItemFinder {
     /// The last full date in the text, else the last month-day date completed with the
     /// reference year.
     private func lastDate(in text: String) -> CalendarDate? {
-        let scalars = Array(text.unicodeScalars)
-        if let last = DateScanner.fullDates(in: scalars).last { return last.date }
+        // UTF-8 bytes, not scalars (see `DateScanner`); every date starts with a digit.
+        let bytes = Array(text.utf8)
+        guard let firstDigit = UTF8Text.firstDigit(bytes, from: 0, to: bytes.count) else { return nil }
+        if let last = DateScanner.fullDates(in: bytes, range: firstDigit..<bytes.count).last { return last.date }
         var found: CalendarDate?
-        var index = 0
-        while index < scalars.count {
-            if let (month, day, end) = DateScanner.monthDay(in: scalars, at: index) {
+        var index = firstDigit
+        while let digit = UTF8Text.firstDigit(bytes, from: index, to: bytes.count) {
+            if let (month, day, end) = DateScanner.monthDay(in: bytes, at: digit) {
                 if let completed = complete(month: month, day: day) { found = completed }
                 index = end
             } else {
-                index += 1
+                index = digit + 1
             }
         }
         return found
     }
 
+    static let openingBrackets = [Array("【".utf8), Array("（".utf8)]
+    static let closingBrackets = [Array("】".utf8), Array("）".utf8)]
+
     /// A date that is the whole text (`2022-03-10`, `[03-10]`).
-    private func wholeDate(_ scalars: [Unicode.Scalar]) -> CalendarDate? {
-        var body = scalars
-        while let first = body.first, "[【(（ ".unicodeScalars.contains(first) { body.removeFirst() }
-        while let last = body.last, "]】)） ".unicodeScalars.contains(last) { body.removeLast() }
-        guard !body.isEmpty else { return nil }
+    private func wholeDate(_ bytes: [UInt8]) -> CalendarDate? {
+        // Strip `[【(（ ` before and `]】)） ` after.
+        var start = 0, end = bytes.count
+        while start < end {
+            let byte = bytes[start]
+            if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "(") || byte == UInt8(ascii: " ") {
+                start += 1
+            } else if let bracket = Self.openingBrackets.first(where: { UTF8Text.matches(bytes, at: start, $0) }) {
+                start += bracket.count
+            } else {
+                break
+            }
+        }
+        while start < end {
+            let byte = bytes[end - 1]
+            if byte == UInt8(ascii: "]") || byte == UInt8(ascii: ")") || byte == UInt8(ascii: " ") {
+                end -= 1
+            } else if end - start >= 3, let bracket = Self.closingBrackets.first(where: { UTF8Text.matches(bytes, at: end - 3, $0) }) {
+                end -= bracket.count
+            } else {
+                break
+            }
+        }
+        guard start < end else { return nil }
+        let body = start == 0 && end == bytes.count ? bytes : Array(bytes[start..<end])
         if let match = DateScanner.fullDate(in: body, at: 0), match.range.upperBound == body.count { return match.date }
         if let (month, day, end) = DateScanner.monthDay(in: body, at: 0), end == body.count {
             return complete(month: month, day: day)

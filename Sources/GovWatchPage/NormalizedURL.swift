@@ -29,13 +29,46 @@ public struct NormalizedURL: Hashable, Sendable, Comparable, CustomStringConvert
     /// Parses and normalises an absolute http(s) URL; nil for anything else (relative
     /// references, `javascript:`, `mailto:`, malformed hosts).
     public init?(_ string: String) {
+        if let fast = Self.resolveASCII(string, against: nil) {
+            guard let fast else { return nil }
+            self = fast
+            return
+        }
+        guard let general = Self.parseGeneral(string) else { return nil }
+        self = general
+    }
+
+    /// `init(_:)` without the byte-level fast path: the reference implementation the fast
+    /// path must agree with (tests compare the two).
+    static func parseGeneral(_ string: String) -> NormalizedURL? {
         guard let parsed = URLReference(string), let scheme = parsed.scheme else { return nil }
-        self.init(scheme: scheme, authority: parsed.authority, path: parsed.path, query: parsed.query)
+        return NormalizedURL(scheme: scheme, authority: parsed.authority, path: parsed.path, query: parsed.query)
     }
 
     /// Resolves `reference` (as found in an `href` or `src`) against this URL.
     /// Returns nil for references that do not lead to an http(s) URL.
     public func resolve(_ reference: String) -> NormalizedURL? {
+        if let fast = Self.resolveASCII(reference, against: self) { return fast }
+        return resolveGeneral(reference)
+    }
+
+    /// Whether `NormalizedURL(string)` would succeed, without building the URL when the
+    /// answer is plain: an http(s) URL of printable ASCII whose authority is a usual host
+    /// name and port. (Only the scheme and the authority can make the parse fail.)
+    package static func isValid(_ string: String) -> Bool {
+        var string = string
+        let plain: Bool? = string.withUTF8 { bytes in
+            guard bytes.count <= 8192, let scan = ReferenceScan(bytes), let colon = scan.schemeColon(bytes) else { return nil }
+            guard Self.schemeName(bytes, colon: colon) != nil else { return false }
+            guard scan.startsWithTwoSlashes(bytes, at: colon + 1) else { return nil }
+            let authority = scan.authority(bytes, skippingSlashesFrom: colon + 1)
+            return plainAuthority(UnsafeBufferPointer(rebasing: bytes[authority])) != nil ? true : nil
+        }
+        return plain ?? (parseGeneral(string) != nil)
+    }
+
+    /// `resolve(_:)` without the byte-level fast path (the reference implementation).
+    func resolveGeneral(_ reference: String) -> NormalizedURL? {
         guard let ref = URLReference(reference) else { return nil }
         if let scheme = ref.scheme {
             if scheme != "http" && scheme != "https" { return nil }
@@ -104,10 +137,14 @@ public struct NormalizedURL: Hashable, Sendable, Comparable, CustomStringConvert
     /// host in lower case, without building substrings; nil for anything else, which the
     /// general parsing handles.
     private static func plainAuthority(_ authority: String) -> (host: String, port: Int?)? {
-        var hostBytes: [UInt8] = []
-        hostBytes.reserveCapacity(authority.utf8.count)
+        var authority = authority
+        return authority.withUTF8 { plainAuthority($0) }
+    }
+
+    private static func plainAuthority(_ authority: UnsafeBufferPointer<UInt8>) -> (host: String, port: Int?)? {
         var port: Int?
-        for byte in authority.utf8 {
+        var hostEnd = 0
+        for byte in authority {
             if let current = port {
                 guard byte >= 0x30, byte <= 0x39, current < 10_000 else { return nil }
                 port = current * 10 + Int(byte - 0x30)
@@ -115,19 +152,20 @@ public struct NormalizedURL: Hashable, Sendable, Comparable, CustomStringConvert
             }
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"),
-                UInt8(ascii: "."), UInt8(ascii: "_"):
-                hostBytes.append(byte)
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                hostBytes.append(byte + 0x20)
-            case UInt8(ascii: ":") where !hostBytes.isEmpty:
+                UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                hostEnd += 1
+            case UInt8(ascii: ":") where hostEnd > 0:
                 port = 0
             default:
                 return nil
             }
         }
-        guard let last = hostBytes.last, last != UInt8(ascii: ".") else { return nil }
-        if let port, port > 65535 || authority.utf8.last == UInt8(ascii: ":") { return nil }
-        return (String(decoding: hostBytes, as: UTF8.self), port)
+        guard hostEnd > 0, authority[hostEnd - 1] != UInt8(ascii: ".") else { return nil }
+        if let port, port > 65535 || authority.last == UInt8(ascii: ":") { return nil }
+        let hostBytes = UnsafeBufferPointer(rebasing: authority[..<hostEnd])
+        // Host names are nearly always written in lower case already: then no copy.
+        if !hostBytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { return (String(decoding: hostBytes, as: UTF8.self), port) }
+        return (String(decoding: hostBytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self), port)
     }
 
     private init(scheme: String, host: String, port: Int?, path: String, query: String?) {
@@ -157,10 +195,13 @@ public struct NormalizedURL: Hashable, Sendable, Comparable, CustomStringConvert
 
     /// The lower-case extension of the last path segment (`pdf`, `docx`), if any.
     public var pathExtension: String? {
-        let lastSegment = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
-        guard let dot = lastSegment.lastIndex(of: "."), dot != lastSegment.startIndex else { return nil }
-        let ext = lastSegment[lastSegment.index(after: dot)...].lowercased()
-        return ext.isEmpty ? nil : ext
+        // On the bytes: the path is percent-encoded ASCII, and this is asked of every link.
+        let bytes = path.utf8
+        let segmentStart = bytes.lastIndex(of: UInt8(ascii: "/")).map { bytes.index(after: $0) } ?? bytes.startIndex
+        guard let dot = bytes[segmentStart...].lastIndex(of: UInt8(ascii: ".")), dot != segmentStart else { return nil }
+        let ext = bytes[bytes.index(after: dot)...]
+        guard !ext.isEmpty else { return nil }
+        return String(decoding: ext.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 
     public static func < (lhs: NormalizedURL, rhs: NormalizedURL) -> Bool {
@@ -299,6 +340,290 @@ public struct NormalizedURL: Hashable, Sendable, Comparable, CustomStringConvert
             return false
         }
     }
+
+    // MARK: - Byte-level fast path
+
+    /// `resolve(_:)` (with a base) or `init(_:)` (without) on the UTF-8 bytes, for the
+    /// references nearly every page is made of: printable ASCII, relative or absolute
+    /// http(s), with a usual host name. Splitting and rebuilding `String`s for every link
+    /// was a tenth of the page analysis. Returns nil when the reference needs the general
+    /// parsing (non-ASCII, whitespace, backslashes, odd authorities, `http:g`), `.some(nil)`
+    /// when the answer is known to be "no URL" (another scheme).
+    static func resolveASCII(_ reference: String, against base: NormalizedURL?) -> NormalizedURL?? {
+        var reference = reference
+        return reference.withUTF8 { bytes -> NormalizedURL?? in
+            guard bytes.count <= 8192, let scan = ReferenceScan(bytes) else { return nil }
+            let beforeQuery = scan.beforeQuery
+            let query = scan.mark.map { UnsafeBufferPointer(rebasing: bytes[($0 + 1)..<scan.end]) }
+            if let colon = scan.schemeColon(bytes) {
+                guard let scheme = schemeName(bytes, colon: colon) else { return .some(nil) }
+                guard scan.startsWithTwoSlashes(bytes, at: colon + 1) else { return nil }
+                let authority = scan.authority(bytes, skippingSlashesFrom: colon + 1)
+                guard let (host, port) = plainAuthority(UnsafeBufferPointer(rebasing: bytes[authority])) else { return nil }
+                return NormalizedURL(
+                    scheme: scheme, host: host, port: port,
+                    path: UnsafeBufferPointer(rebasing: bytes[authority.upperBound..<beforeQuery]), query: query)
+            }
+            guard let base else { return nil }
+            if scan.startsWithTwoSlashes(bytes, at: 0) {
+                let authority = scan.authority(bytes, from: 2)
+                guard let (host, port) = plainAuthority(UnsafeBufferPointer(rebasing: bytes[authority])) else { return nil }
+                return NormalizedURL(
+                    scheme: base.scheme, host: host, port: port,
+                    path: UnsafeBufferPointer(rebasing: bytes[authority.upperBound..<beforeQuery]), query: query)
+            }
+            let path = UnsafeBufferPointer(rebasing: bytes[..<beforeQuery])
+            var basePath = base.path
+            return basePath.withUTF8 { basePath -> NormalizedURL in
+                if path.isEmpty {
+                    // "?page=2" keeps the path; "" keeps the query too.
+                    if query != nil || base.query == nil {
+                        return NormalizedURL(scheme: base.scheme, host: base.host, port: base.port, path: basePath, query: query)
+                    }
+                    var baseQuery = base.query ?? ""
+                    return baseQuery.withUTF8 {
+                        NormalizedURL(scheme: base.scheme, host: base.host, port: base.port, path: basePath, query: $0)
+                    }
+                }
+                if path.first == UInt8(ascii: "/") {
+                    return NormalizedURL(scheme: base.scheme, host: base.host, port: base.port, path: path, query: query)
+                }
+                // Relative path: the base's directory (through its last slash), then the reference.
+                let directory = (basePath.lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(directory, 1) + path.count) { merged in
+                    var count = 0
+                    if directory == 0 {
+                        merged[0] = UInt8(ascii: "/")
+                        count = 1
+                    } else {
+                        for byte in basePath[..<directory] { merged[count] = byte; count += 1 }
+                    }
+                    for byte in path { merged[count] = byte; count += 1 }
+                    return NormalizedURL(
+                        scheme: base.scheme, host: base.host, port: base.port,
+                        path: UnsafeBufferPointer(rebasing: merged[..<count]), query: query)
+                }
+            }
+        }
+    }
+
+    /// `http` or `https` for a scheme of either, in any case; nil for any other scheme.
+    private static func schemeName(_ bytes: UnsafeBufferPointer<UInt8>, colon: Int) -> String? {
+        guard colon == 4 || colon == 5 else { return nil }
+        // ASCII letters only (checked by `isScheme`): setting bit 0x20 lowers them.
+        guard bytes[0] | 0x20 == UInt8(ascii: "h"), bytes[1] | 0x20 == UInt8(ascii: "t"), bytes[2] | 0x20 == UInt8(ascii: "t"),
+            bytes[3] | 0x20 == UInt8(ascii: "p")
+        else { return nil }
+        if colon == 4 { return "http" }
+        return bytes[4] | 0x20 == UInt8(ascii: "s") ? "https" : nil
+    }
+
+    /// The normal form from parts already split, as `init(scheme:host:port:path:query:)`
+    /// does from `String`s: the port (not yet checked against the default), the path (not
+    /// yet freed of dot segments or percent-encoded) and the query (not yet encoded) as
+    /// bytes. The description is written once, and path and query are read out of it.
+    private init(scheme: String, host: String, port: Int?, path: UnsafeBufferPointer<UInt8>, query: UnsafeBufferPointer<UInt8>?) {
+        var port = port
+        if port == (scheme == "http" ? 80 : 443) { port = nil }
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+        var pathText = ""
+        var queryText: String?
+        func build(_ path: UnsafeBufferPointer<UInt8>) -> String {
+            var host = host
+            return host.withUTF8 { hostBytes in
+                let capacity = scheme.utf8.count + 3 + hostBytes.count + 6 + 1 + 3 * path.count + (query.map { 1 + 3 * $0.count } ?? 0)
+                return String(unsafeUninitializedCapacity: capacity) { out in
+                    var position = 0
+                    func put(_ byte: UInt8) {
+                        out[position] = byte
+                        position += 1
+                    }
+                    for byte in scheme.utf8 { put(byte) }
+                    put(UInt8(ascii: ":")); put(UInt8(ascii: "/")); put(UInt8(ascii: "/"))
+                    for byte in hostBytes { put(byte) }
+                    if let port {
+                        put(UInt8(ascii: ":"))
+                        for digit in String(port).utf8 { put(digit) }
+                    }
+                    let pathStart = position
+                    if path.first != UInt8(ascii: "/") { put(UInt8(ascii: "/")) }
+                    Self.appendEncoded(path, allowing: .path, to: out, at: &position)
+                    pathText = String(decoding: UnsafeBufferPointer(rebasing: out[pathStart..<position]), as: UTF8.self)
+                    if let query {
+                        put(UInt8(ascii: "?"))
+                        let queryStart = position
+                        Self.appendEncoded(query, allowing: .query, to: out, at: &position)
+                        queryText = String(decoding: UnsafeBufferPointer(rebasing: out[queryStart..<position]), as: UTF8.self)
+                    }
+                    return position
+                }
+            }
+        }
+        if path.isEmpty {
+            // An empty path is written "/".
+            var slash = UInt8(ascii: "/")
+            description = withUnsafePointer(to: &slash) { build(UnsafeBufferPointer(start: $0, count: 1)) }
+        } else if let resolved = Self.removeDotSegments(path) {
+            description = resolved.withUnsafeBufferPointer { build($0) }
+        } else {
+            description = build(path)
+        }
+        self.path = pathText
+        self.query = queryText
+    }
+
+
+    /// `removeDotSegments(_:)` on bytes; nil when the path has no dot segment (nearly
+    /// always), so that it is used as it is.
+    static func removeDotSegments(_ path: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        // Only a segment starting with "." or "%" can be a dot segment.
+        var previous = UInt8(ascii: "/")
+        let hasCandidate = path.contains { byte in
+            defer { previous = byte }
+            return previous == UInt8(ascii: "/") && (byte == UInt8(ascii: ".") || byte == UInt8(ascii: "%"))
+        }
+        guard hasCandidate else { return nil }
+        // The kept segments joined by "/" as they are found; removing the last one cuts
+        // the output at its last slash (segments hold none).
+        var output: [UInt8] = []
+        output.reserveCapacity(path.count + 1)
+        var kept = 0
+        func append(_ segment: UnsafeBufferPointer<UInt8>.SubSequence) {
+            if kept > 0 { output.append(UInt8(ascii: "/")) }
+            output.append(contentsOf: segment)
+            kept += 1
+        }
+        var start = 0
+        for index in 0...path.count where index == path.count || path[index] == UInt8(ascii: "/") {
+            let segment = path[start..<index]
+            let isLast = index == path.count
+            switch dotSegment(segment) {
+            case 1:
+                if isLast { append(segment[start..<start]) }
+            case 2:
+                if kept > 1 {
+                    output.removeSubrange((output.lastIndex(of: UInt8(ascii: "/")) ?? 0)...)
+                    kept -= 1
+                }
+                if isLast { append(segment[start..<start]) }
+            default:
+                append(segment)
+            }
+            start = index + 1
+        }
+        if output.first != UInt8(ascii: "/") && path.first == UInt8(ascii: "/") { output.insert(UInt8(ascii: "/"), at: 0) }
+        return output
+    }
+
+    /// 1 for `.` (also written `%2e`/`%2E`), 2 for `..` (`.%2e`, `%2E.`, `%2e%2e`, …), 0 otherwise:
+    /// the spellings `removeDotSegments(_:)` knows.
+    private static func dotSegment(_ segment: UnsafeBufferPointer<UInt8>.SubSequence) -> Int {
+        let dot = UInt8(ascii: ".")
+        let start = segment.startIndex
+        // The "e" or "E" of "%2e"/"%2E" starting at `index`, else nil.
+        func encodedDot(_ index: Int) -> UInt8? {
+            guard segment[index] == UInt8(ascii: "%"), segment[index + 1] == UInt8(ascii: "2") else { return nil }
+            let letter = segment[index + 2]
+            return letter == UInt8(ascii: "e") || letter == UInt8(ascii: "E") ? letter : nil
+        }
+        switch segment.count {
+        case 1: return segment[start] == dot ? 1 : 0
+        case 2: return segment[start] == dot && segment[start + 1] == dot ? 2 : 0
+        case 3: return encodedDot(start) != nil ? 1 : 0
+        case 4:
+            return (segment[start] == dot && encodedDot(start + 1) != nil) || (encodedDot(start) != nil && segment[start + 3] == dot) ? 2 : 0
+        case 6:
+            guard let first = encodedDot(start), let second = encodedDot(start + 3) else { return 0 }
+            return first == second ? 2 : 0
+        default: return 0
+        }
+    }
+
+    /// `percentEncode(_:allowing:)` writing into `out` from `position` (3 bytes per input
+    /// byte at most).
+    private static func appendEncoded(
+        _ bytes: UnsafeBufferPointer<UInt8>, allowing component: Component, to out: UnsafeMutableBufferPointer<UInt8>,
+        at position: inout Int
+    ) {
+        let hexDigits: StaticString = "0123456789ABCDEF"
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if isAllowed(byte, in: component) {
+                out[position] = byte
+                position += 1
+            } else if byte == UInt8(ascii: "%"), index + 2 < bytes.count, isHex(bytes[index + 1]), isHex(bytes[index + 2]) {
+                // An existing escape stays, with its hex digits in upper case.
+                out[position] = byte
+                out[position + 1] = upperHex(bytes[index + 1])
+                out[position + 2] = upperHex(bytes[index + 2])
+                position += 3
+                index += 3
+                continue
+            } else {
+                out[position] = UInt8(ascii: "%")
+                out[position + 1] = hexDigits.utf8Start[Int(byte >> 4)]
+                out[position + 2] = hexDigits.utf8Start[Int(byte & 0x0F)]
+                position += 3
+            }
+            index += 1
+        }
+    }
+}
+
+/// Where the delimiters of a reference of printable ASCII without backslashes are; nil for
+/// any other reference (the general parsing trims, drops and converts those).
+struct ReferenceScan {
+    /// The end of the part before the fragment (`#`).
+    var end: Int
+    /// The `?` that starts the query, if any (before the fragment).
+    var mark: Int?
+    /// The end of the scheme, authority and path.
+    var beforeQuery: Int { mark ?? end }
+
+    init?(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var end: Int?
+        var mark: Int?
+        for index in bytes.indices {
+            let byte = bytes[index]
+            guard byte > 0x20, byte < 0x7F, byte != UInt8(ascii: "\\") else { return nil }
+            if end == nil {
+                if byte == UInt8(ascii: "#") {
+                    end = index
+                } else if byte == UInt8(ascii: "?") && mark == nil {
+                    mark = index
+                }
+            }
+        }
+        self.end = end ?? bytes.count
+        self.mark = mark
+    }
+
+    /// The colon ending a scheme (the first colon before the query, after a valid scheme name).
+    func schemeColon(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let colon = bytes[..<beforeQuery].firstIndex(of: UInt8(ascii: ":")),
+            URLReference.isScheme(bytes[..<colon])
+        else { return nil }
+        return colon
+    }
+
+    func startsWithTwoSlashes(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        index + 1 < beforeQuery && bytes[index] == UInt8(ascii: "/") && bytes[index + 1] == UInt8(ascii: "/")
+    }
+
+    /// The authority starting at `start`: up to the next slash of the path.
+    func authority(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int> {
+        start..<(bytes[start..<beforeQuery].firstIndex(of: UInt8(ascii: "/")) ?? beforeQuery)
+    }
+
+    /// After `http:`, browsers skip any number of slashes before the host ("http:///x").
+    func authority(_ bytes: UnsafeBufferPointer<UInt8>, skippingSlashesFrom start: Int) -> Range<Int> {
+        var start = start
+        while start < beforeQuery, bytes[start] == UInt8(ascii: "/") { start += 1 }
+        return authority(bytes, from: start)
+    }
 }
 
 /// A URL reference split into its RFC 3986 parts, before resolution.
@@ -372,7 +697,7 @@ struct URLReference {
     }
 
     /// A scheme: an ASCII letter, then letters, digits, `+`, `-` or `.`.
-    private static func isScheme(_ candidate: ArraySlice<UInt8>) -> Bool {
+    static func isScheme<Bytes: Collection<UInt8>>(_ candidate: Bytes) -> Bool {
         func isLetter(_ byte: UInt8) -> Bool { (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) }
         guard let first = candidate.first, isLetter(first) else { return false }
         return candidate.allSatisfy {

@@ -50,9 +50,9 @@ public struct PageDateTime: Hashable, Comparable, Sendable, CustomStringConverti
     /// Parses what `description` produces, and ISO 8601 timestamps with other offsets or `Z`
     /// (converted to China Standard Time).
     public init?(iso8601 string: String) {
-        let scalars = Array(string.unicodeScalars)
-        guard let match = DateScanner.fullDate(in: scalars, at: 0), let dateTime = match.dateTime else { return nil }
-        let rest = String(String.UnicodeScalarView(scalars[match.range.upperBound...]))
+        let bytes = Array(string.utf8)
+        guard let match = DateScanner.fullDate(in: bytes, at: 0), let dateTime = match.dateTime else { return nil }
+        let rest = String(decoding: bytes[match.range.upperBound...], as: UTF8.self)
         if rest.isEmpty || rest == "+08:00" {
             self = dateTime
             return
@@ -99,8 +99,14 @@ public struct PageDateTime: Hashable, Comparable, Sendable, CustomStringConverti
 /// (`14:43`, `10:49:00`, also after a `T` or a `-` as in `2007-08-20-23:59:59`).
 /// Month-day dates (`03-10`, `03/10`) are recognised only separately, for list items
 /// whose year comes from context.
+///
+/// Works on UTF-8 bytes (indices are byte offsets): decoding whole page texts into
+/// `Unicode.Scalar` arrays first was a large part of the finders' time. Digits and the
+/// ASCII separators are single bytes, and a multi-byte character (`年`, `：`) is matched by
+/// its whole byte sequence, which in valid UTF-8 can only start where a character starts.
 enum DateScanner {
     struct Match {
+        /// Byte offsets of the date (and time) in the scanned text.
         var range: Range<Int>
         var date: CalendarDate
         var time: (hour: Int, minute: Int, second: Int)?
@@ -112,57 +118,83 @@ enum DateScanner {
         }
     }
 
-    static func isDigit(_ scalar: Unicode.Scalar) -> Bool { scalar >= "0" && scalar <= "9" }
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
 
-    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == " " || scalar == "\u{A0}" || scalar == "\u{3000}" || scalar == "\t"
+    /// The byte length of the space character (` `, tab, U+00A0, U+3000) at `index`, 0 when
+    /// there is none.
+    @inline(__always)
+    static func spaceLength(_ bytes: [UInt8], at index: Int) -> Int {
+        guard index < bytes.count else { return 0 }
+        switch bytes[index] {
+        case 0x20, 0x09: return 1
+        case 0xC2: return UTF8Text.matches(bytes, at: index, UTF8Text.noBreakSpace) ? 2 : 0
+        case 0xE3: return UTF8Text.matches(bytes, at: index, UTF8Text.ideographicSpace) ? 3 : 0
+        default: return 0
+        }
     }
 
     /// Reads 1…`maximum` digits at `index`; returns the value and the index after them.
-    static func number(_ scalars: [Unicode.Scalar], at index: Int, minimum: Int = 1, maximum: Int) -> (Int, Int)? {
+    static func number(_ bytes: [UInt8], at index: Int, minimum: Int = 1, maximum: Int) -> (Int, Int)? {
         var value = 0, cursor = index
-        while cursor < scalars.count, cursor - index < maximum, isDigit(scalars[cursor]) {
-            value = value * 10 + Int(scalars[cursor].value - 48)
+        while cursor < bytes.count, cursor - index < maximum, isDigit(bytes[cursor]) {
+            value = value * 10 + Int(bytes[cursor] - 48)
             cursor += 1
         }
         let count = cursor - index
         guard count >= minimum else { return nil }
-        if cursor < scalars.count, isDigit(scalars[cursor]) { return nil } // longer number
+        if cursor < bytes.count, isDigit(bytes[cursor]) { return nil } // longer number
         return (value, cursor)
     }
 
-    static func skipSpaces(_ scalars: [Unicode.Scalar], from index: Int) -> Int {
-        var cursor = index
-        while cursor < scalars.count, isSpace(scalars[cursor]) { cursor += 1 }
-        return cursor
+    static func skipSpaces(_ bytes: [UInt8], from index: Int) -> Int {
+        skipCountingSpaces(bytes, from: index).end
+    }
+
+    /// Skips space characters; returns the index after them and how many characters they were.
+    static func skipCountingSpaces(_ bytes: [UInt8], from index: Int) -> (end: Int, count: Int) {
+        var cursor = index, count = 0
+        while true {
+            let length = spaceLength(bytes, at: cursor)
+            if length == 0 { return (cursor, count) }
+            cursor += length
+            count += 1
+        }
     }
 
     /// A full date starting exactly at `index`.
-    static func fullDate(in scalars: [Unicode.Scalar], at index: Int) -> Match? {
-        guard index < scalars.count, isDigit(scalars[index]) else { return nil }
-        if index > 0, isDigit(scalars[index - 1]) { return nil }
-        guard let (year, afterYear) = number(scalars, at: index, minimum: 4, maximum: 4) else { return nil }
-        var cursor = skipSpaces(scalars, from: afterYear)
-        guard cursor < scalars.count else { return nil }
-        let separator = scalars[cursor]
-        let chinese = separator == "年"
-        guard chinese || separator == "-" || separator == "/" || separator == "." else { return nil }
+    static func fullDate(in bytes: [UInt8], at index: Int) -> Match? {
+        guard index < bytes.count, isDigit(bytes[index]) else { return nil }
+        if index > 0, isDigit(bytes[index - 1]) { return nil }
+        guard let (year, afterYear) = number(bytes, at: index, minimum: 4, maximum: 4) else { return nil }
+        var cursor = skipSpaces(bytes, from: afterYear)
+        guard cursor < bytes.count else { return nil }
+        let separator = bytes[cursor]
+        let chinese = UTF8Text.matches(bytes, at: cursor, UTF8Text.year)
+        guard chinese || separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/") || separator == UInt8(ascii: ".") else { return nil }
         if !chinese && cursor != afterYear { return nil }
-        cursor = chinese ? skipSpaces(scalars, from: cursor + 1) : cursor + 1
-        guard let (month, afterMonth) = number(scalars, at: cursor, maximum: 2) else { return nil }
-        cursor = chinese ? skipSpaces(scalars, from: afterMonth) : afterMonth
-        guard cursor < scalars.count, scalars[cursor] == (chinese ? "月" : separator) else { return nil }
-        cursor = chinese ? skipSpaces(scalars, from: cursor + 1) : cursor + 1
-        guard let (day, afterDay) = number(scalars, at: cursor, maximum: 2) else { return nil }
+        cursor = chinese ? skipSpaces(bytes, from: cursor + 3) : cursor + 1
+        guard let (month, afterMonth) = number(bytes, at: cursor, maximum: 2) else { return nil }
+        if chinese {
+            cursor = skipSpaces(bytes, from: afterMonth)
+            guard UTF8Text.matches(bytes, at: cursor, UTF8Text.month) else { return nil }
+            cursor = skipSpaces(bytes, from: cursor + 3)
+        } else {
+            cursor = afterMonth
+            guard cursor < bytes.count, bytes[cursor] == separator else { return nil }
+            cursor += 1
+        }
+        guard let (day, afterDay) = number(bytes, at: cursor, maximum: 2) else { return nil }
         cursor = afterDay
         if chinese {
-            cursor = skipSpaces(scalars, from: cursor)
-            guard cursor < scalars.count, scalars[cursor] == "日" || scalars[cursor] == "号" else { return nil }
-            cursor += 1
+            cursor = skipSpaces(bytes, from: cursor)
+            guard UTF8Text.matches(bytes, at: cursor, UTF8Text.day) || UTF8Text.matches(bytes, at: cursor, UTF8Text.dayNumber)
+            else { return nil }
+            cursor += 3
         }
         guard let date = CalendarDate(year: year, month: month, day: day) else { return nil }
         var match = Match(range: index..<cursor, date: date, time: nil)
-        if let (time, end) = timeOfDay(scalars, after: cursor) {
+        if let (time, end) = timeOfDay(bytes, after: cursor) {
             match.time = time
             match.range = index..<end
         }
@@ -170,48 +202,58 @@ enum DateScanner {
     }
 
     /// A time of day right after a date: ` 14:43`, `T10:49:00`, `-23:59:59`, ` 10时49分`.
-    static func timeOfDay(_ scalars: [Unicode.Scalar], after index: Int) -> ((Int, Int, Int), Int)? {
+    static func timeOfDay(_ bytes: [UInt8], after index: Int) -> ((Int, Int, Int), Int)? {
         var cursor = index
-        guard cursor < scalars.count else { return nil }
-        if scalars[cursor] == "T" || scalars[cursor] == "-" {
+        guard cursor < bytes.count else { return nil }
+        if bytes[cursor] == UInt8(ascii: "T") || bytes[cursor] == UInt8(ascii: "-") {
             cursor += 1
         } else {
-            cursor = skipSpaces(scalars, from: cursor)
-            if cursor - index > 3 { return nil }
+            let spaces = skipCountingSpaces(bytes, from: cursor)
+            if spaces.count > 3 { return nil }
+            cursor = spaces.end
         }
-        guard let (hour, afterHour) = number(scalars, at: cursor, maximum: 2), afterHour < scalars.count else { return nil }
-        let colon = scalars[afterHour]
-        if colon == ":" || colon == "：" {
-            guard let (minute, afterMinute) = number(scalars, at: afterHour + 1, minimum: 2, maximum: 2) else { return nil }
+        guard let (hour, afterHour) = number(bytes, at: cursor, maximum: 2), afterHour < bytes.count else { return nil }
+        if let afterColon = colonEnd(bytes, at: afterHour) {
+            guard let (minute, afterMinute) = number(bytes, at: afterColon, minimum: 2, maximum: 2) else { return nil }
             var end = afterMinute
             var second = 0
-            if end < scalars.count, scalars[end] == ":" || scalars[end] == "：",
-               let (value, afterSecond) = number(scalars, at: end + 1, minimum: 2, maximum: 2) {
+            if let afterSecondColon = colonEnd(bytes, at: end),
+               let (value, afterSecond) = number(bytes, at: afterSecondColon, minimum: 2, maximum: 2) {
                 second = value
                 end = afterSecond
             }
             guard hour <= 23, minute <= 59, second <= 59 else { return nil }
             return ((hour, minute, second), end)
         }
-        if colon == "时" || colon == "点" {
-            guard let (minute, afterMinute) = number(scalars, at: afterHour + 1, maximum: 2),
-                  afterMinute < scalars.count, scalars[afterMinute] == "分", hour <= 23, minute <= 59 else { return nil }
-            return ((hour, minute, 0), afterMinute + 1)
+        if UTF8Text.matches(bytes, at: afterHour, UTF8Text.hour) || UTF8Text.matches(bytes, at: afterHour, UTF8Text.oClock) {
+            guard let (minute, afterMinute) = number(bytes, at: afterHour + 3, maximum: 2),
+                  UTF8Text.matches(bytes, at: afterMinute, UTF8Text.minute), hour <= 23, minute <= 59 else { return nil }
+            return ((hour, minute, 0), afterMinute + 3)
         }
         return nil
     }
 
+    /// The index after a `:` or `：` at `index`, nil when there is none.
+    @inline(__always)
+    static func colonEnd(_ bytes: [UInt8], at index: Int) -> Int? {
+        guard index < bytes.count else { return nil }
+        if bytes[index] == UInt8(ascii: ":") { return index + 1 }
+        return UTF8Text.matches(bytes, at: index, UTF8Text.fullwidthColon) ? index + 3 : nil
+    }
+
     /// Every full date in `range`, in order.
-    static func fullDates(in scalars: [Unicode.Scalar], range: Range<Int>? = nil) -> [Match] {
-        let range = range ?? 0..<scalars.count
+    static func fullDates(in bytes: [UInt8], range: Range<Int>? = nil) -> [Match] {
+        let range = range ?? 0..<bytes.count
         var result: [Match] = []
         var index = range.lowerBound
         while index < range.upperBound {
-            if let match = fullDate(in: scalars, at: index) {
+            // Dates start with a digit: jump from digit to digit.
+            guard let digit = UTF8Text.firstDigit(bytes, from: index, to: range.upperBound) else { break }
+            if let match = fullDate(in: bytes, at: digit) {
                 result.append(match)
                 index = match.range.upperBound
             } else {
-                index += 1
+                index = digit + 1
             }
         }
         return result
@@ -219,20 +261,87 @@ enum DateScanner {
 
     /// A month-day date (`03-10`, `03/10`, two digits each) starting at `index`, with the
     /// year still unknown: returns month, day and the end index.
-    static func monthDay(in scalars: [Unicode.Scalar], at index: Int) -> (month: Int, day: Int, end: Int)? {
-        guard index + 5 <= scalars.count else { return nil }
+    static func monthDay(in bytes: [UInt8], at index: Int) -> (month: Int, day: Int, end: Int)? {
+        guard index + 5 <= bytes.count else { return nil }
         if index > 0 {
-            let previous = scalars[index - 1]
-            if isDigit(previous) || "-/.:年".unicodeScalars.contains(previous) { return nil }
+            let previous = bytes[index - 1]
+            if isDigit(previous) || previous == UInt8(ascii: "-") || previous == UInt8(ascii: "/")
+                || previous == UInt8(ascii: ".") || previous == UInt8(ascii: ":")
+                || (index >= 3 && UTF8Text.matches(bytes, at: index - 3, UTF8Text.year)) {
+                return nil
+            }
         }
-        guard let (month, afterMonth) = number(scalars, at: index, minimum: 2, maximum: 2),
-              afterMonth < scalars.count, scalars[afterMonth] == "-" || scalars[afterMonth] == "/",
-              let (day, afterDay) = number(scalars, at: afterMonth + 1, minimum: 2, maximum: 2) else { return nil }
-        if afterDay < scalars.count {
-            let next = scalars[afterDay]
-            if "-/:.".unicodeScalars.contains(next) { return nil }
+        guard let (month, afterMonth) = number(bytes, at: index, minimum: 2, maximum: 2),
+              afterMonth < bytes.count, bytes[afterMonth] == UInt8(ascii: "-") || bytes[afterMonth] == UInt8(ascii: "/"),
+              let (day, afterDay) = number(bytes, at: afterMonth + 1, minimum: 2, maximum: 2) else { return nil }
+        if afterDay < bytes.count {
+            let next = bytes[afterDay]
+            if next == UInt8(ascii: "-") || next == UInt8(ascii: "/") || next == UInt8(ascii: ":") || next == UInt8(ascii: ".") {
+                return nil
+            }
         }
         guard (1...12).contains(month), (1...31).contains(day) else { return nil }
         return (month, day, afterDay)
+    }
+}
+
+/// Helpers for reading valid UTF-8 (the bytes of a Swift `String`) character by character.
+enum UTF8Text {
+    static let year = Array("年".utf8), month = Array("月".utf8), day = Array("日".utf8), dayNumber = Array("号".utf8)
+    static let hour = Array("时".utf8), oClock = Array("点".utf8), minute = Array("分".utf8)
+    static let fullwidthColon = Array("：".utf8), noBreakSpace = Array("\u{A0}".utf8), ideographicSpace = Array("\u{3000}".utf8)
+
+    /// Whether `pattern` occurs at `index`.
+    @inline(__always)
+    static func matches(_ bytes: [UInt8], at index: Int, _ pattern: [UInt8]) -> Bool {
+        guard index >= 0, index + pattern.count <= bytes.count else { return false }
+        for offset in 0..<pattern.count where bytes[index + offset] != pattern[offset] { return false }
+        return true
+    }
+
+    /// The byte length of the character whose first byte is `lead`.
+    @inline(__always)
+    static func byteLength(lead: UInt8) -> Int {
+        lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+    }
+
+    /// The scalar starting at `index` (a character boundary, `index < bytes.count`).
+    static func scalar(_ bytes: [UInt8], at index: Int) -> (scalar: Unicode.Scalar, length: Int) {
+        let lead = bytes[index]
+        let length = min(byteLength(lead: lead), bytes.count - index)
+        var value: UInt32
+        switch length {
+        case 1: value = UInt32(lead)
+        case 2: value = UInt32(lead & 0x1F)
+        case 3: value = UInt32(lead & 0x0F)
+        default: value = UInt32(lead & 0x07)
+        }
+        for offset in 1..<max(length, 1) { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
+    }
+
+    /// The scalar that ends just before `index` (a character boundary, `index > 0`).
+    static func scalar(_ bytes: [UInt8], before index: Int) -> Unicode.Scalar {
+        var start = index - 1
+        while start > 0, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        return scalar(bytes, at: start).scalar
+    }
+
+    /// The number of characters (scalars) in `range`.
+    static func scalarCount(_ bytes: [UInt8], _ range: Range<Int>) -> Int {
+        var count = 0
+        for index in range where bytes[index] & 0xC0 != 0x80 { count += 1 }
+        return count
+    }
+
+    /// The index of the first ASCII digit in `index..<end`.
+    @inline(__always)
+    static func firstDigit(_ bytes: [UInt8], from index: Int, to end: Int) -> Int? {
+        var cursor = index
+        while cursor < end {
+            if DateScanner.isDigit(bytes[cursor]) { return cursor }
+            cursor += 1
+        }
+        return nil
     }
 }

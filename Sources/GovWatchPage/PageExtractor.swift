@@ -119,35 +119,42 @@ extension HTMLStorage {
     /// after `limit` bytes of raw text or `4 × limit` nodes, so that callers asking about
     /// many nested elements stay linear.
     func subtreeText(_ index: Int, excluding excluded: Range<Int>? = nil, limit: Int = 4096) -> String {
-        var raw = ""
+        // Collected as UTF-8 bytes and made a String once: this runs for every link.
+        var raw: [UInt8] = []
         var cursor = index + 1
         let end = min(nodes[index].end, index + 1 + 4 * limit)
         while cursor < end {
             if let excluded, excluded.contains(cursor) {
                 cursor = excluded.upperBound
-                raw += " "
+                raw.append(0x20)
                 continue
             }
-            let node = nodes[cursor]
-            if node.isElement {
-                if nonTextElements.contains(node.name) {
-                    cursor = node.end
+            if nodes[cursor].isElement {
+                let kind = nodes[cursor].kind
+                if kind.contains(.nonText) {
+                    cursor = nodes[cursor].end
                     continue
                 }
-                if blockElements.contains(node.name) || cellElements.contains(node.name) { raw += " " }
+                if !kind.isDisjoint(with: [.block, .cell]) { raw.append(0x20) }
             } else {
                 // Only what fits: one folded text run can hold a whole hostile page.
-                let room = max(0, limit - raw.utf8.count)
-                if node.text.utf8.count <= room {
-                    raw += node.text
+                let room = max(0, limit - raw.count)
+                let text = nodes[cursor].text.utf8
+                if text.count <= room {
+                    raw.append(contentsOf: text)
                 } else {
-                    raw += String(decoding: node.text.utf8.prefix(room), as: UTF8.self)
+                    // A cut inside a character decodes to U+FFFD, as `String(decoding:)` does.
+                    raw.append(contentsOf: String(decoding: text.prefix(room), as: UTF8.self).utf8)
                     break
                 }
             }
             cursor += 1
         }
-        return raw.collapsingWhitespace()
+        return raw.isEmpty ? "" : raw.withUnsafeBufferPointer { bytes in
+            String(unsafeUninitializedCapacity: bytes.count) { output in
+                String.collapseWhitespace(bytes, into: output.baseAddress!)
+            }
+        }
     }
 }
 
@@ -169,7 +176,24 @@ extension Unicode.Scalar {
 
 /// The text with every whitespace character removed, for comparing titles.
 func squeezed(_ text: String) -> String {
-    var result = ""
-    result.unicodeScalars.append(contentsOf: text.unicodeScalars.filter { !$0.isWhitespaceFast })
-    return result
+    // On the UTF-8 bytes: whitespace scalars are exactly those `String.whitespaceLength` finds.
+    var text = text
+    return text.withUTF8 { bytes in
+        bytes.isEmpty ? "" : String(unsafeUninitializedCapacity: bytes.count) { output in
+            var written = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                let whitespace = String.whitespaceLength(bytes, at: index, byte: byte)
+                if whitespace > 0 {
+                    index += whitespace
+                    continue
+                }
+                output[written] = byte
+                written += 1
+                index += 1
+            }
+            return written
+        }
+    }
 }

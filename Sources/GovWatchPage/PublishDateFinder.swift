@@ -33,69 +33,81 @@ struct PublishDateFinder {
     /// Longest line that can be an article header line for a bare label.
     static let shortLine = 80
 
+    /// The labels as UTF-8, once.
+    static let strongLabelBytes = strongLabels.map { Array($0.utf8) }
+    static let weakLabelBytes = weakLabels.map { Array($0.utf8) }
+
     func published() -> PageDateTime? {
-        let scalars = Array(plainText.string.unicodeScalars)
+        // UTF-8 bytes, not scalars: see `DateScanner`.
+        let bytes = Array(plainText.string.utf8)
         let meta = metaDate()
-        if let labelled = labelledDate(scalars, labels: Self.strongLabels, weak: false)
-            ?? labelledDate(scalars, labels: Self.weakLabels, weak: true) {
+        if let labelled = labelledDate(bytes, labels: Self.strongLabelBytes, weak: false)
+            ?? labelledDate(bytes, labels: Self.weakLabelBytes, weak: true) {
             if !labelled.hasTime, let meta, meta.hasTime, meta.date == labelled.date { return meta }
             return labelled
         }
         if let meta { return meta }
-        return headerDate(scalars)
+        return headerDate()
     }
 
     /// The first date after one of `labels`, unless the label repeats like a list's.
-    private func labelledDate(_ scalars: [Unicode.Scalar], labels: [String], weak: Bool) -> PageDateTime? {
+    ///
+    /// No label of one list overlaps another (none ends with how another starts), so the
+    /// occurrences of each label, found with a byte search and merged in text order, are
+    /// exactly what a left-to-right scan trying every label at every position would find.
+    private func labelledDate(_ bytes: [UInt8], labels: [[UInt8]], weak: Bool) -> PageDateTime? {
+        var occurrences: [(start: Int, end: Int)] = []
+        bytes.withUnsafeBufferPointer { text in
+            for label in labels {
+                label.withUnsafeBufferPointer { needle in
+                    for start in UTF8Search.offsets(of: needle, in: text) { occurrences.append((start, start + label.count)) }
+                }
+            }
+        }
+        guard !occurrences.isEmpty else { return nil }
+        occurrences.sort { $0.start < $1.start }
         var found: [PageDateTime] = []
-        let labelScalars = labels.map { Array($0.unicodeScalars) }
-        var index = 0
-        while index < scalars.count {
-            var matchedEnd: Int?
-            for label in labelScalars where Self.hasPrefix(scalars, label, at: index) {
-                matchedEnd = index + label.count
-                break
-            }
-            guard let labelEnd = matchedEnd else {
-                index += 1
-                continue
-            }
-            defer { index = labelEnd }
-            if weak, index > 0, scalars[index - 1].isHan { continue }
-            var cursor = DateScanner.skipSpaces(scalars, from: labelEnd)
-            if cursor < scalars.count, scalars[cursor] == ":" || scalars[cursor] == "：" {
-                cursor = DateScanner.skipSpaces(scalars, from: cursor + 1)
+        for (index, labelEnd) in occurrences {
+            if weak, index > 0, UTF8Text.scalar(bytes, before: index).isHan { continue }
+            var cursor = DateScanner.skipSpaces(bytes, from: labelEnd)
+            if let afterColon = DateScanner.colonEnd(bytes, at: cursor) {
+                cursor = DateScanner.skipSpaces(bytes, from: afterColon)
             } else if weak {
                 continue // a bare 日期/时间 must be a label, with its colon
             }
-            if cursor < scalars.count, "[【(（".unicodeScalars.contains(scalars[cursor]) { cursor += 1 }
-            guard let match = DateScanner.fullDate(in: scalars, at: cursor), let dateTime = match.dateTime else { continue }
-            if weak && lineLength(scalars, around: index) > Self.shortLine { continue }
+            cursor = Self.skipOpeningBracket(bytes, at: cursor)
+            guard let match = DateScanner.fullDate(in: bytes, at: cursor), let dateTime = match.dateTime else { continue }
+            if weak && lineLength(bytes, around: index) > Self.shortLine { continue }
             found.append(dateTime)
+            if found.count >= 3 { return nil } // a list's dates
         }
-        guard let first = found.first, found.count < 3 else { return nil }
-        return first
+        return found.first
     }
 
-    private static func hasPrefix(_ scalars: [Unicode.Scalar], _ prefix: [Unicode.Scalar], at index: Int) -> Bool {
-        guard index + prefix.count <= scalars.count else { return false }
-        for offset in 0..<prefix.count where scalars[index + offset] != prefix[offset] { return false }
-        return true
+    static let fullwidthBrackets = [Array("【".utf8), Array("（".utf8)]
+
+    /// The index after one of `[【(（` at `index`, else `index`.
+    private static func skipOpeningBracket(_ bytes: [UInt8], at index: Int) -> Int {
+        guard index < bytes.count else { return index }
+        if bytes[index] == UInt8(ascii: "[") || bytes[index] == UInt8(ascii: "(") { return index + 1 }
+        for bracket in fullwidthBrackets where UTF8Text.matches(bytes, at: index, bracket) { return index + bracket.count }
+        return index
     }
 
-    private func lineLength(_ scalars: [Unicode.Scalar], around index: Int) -> Int {
+    /// The length in characters of the line holding byte `index`.
+    private func lineLength(_ bytes: [UInt8], around index: Int) -> Int {
         var start = index, end = index
-        while start > 0, scalars[start - 1] != "\n" { start -= 1 }
-        while end < scalars.count, scalars[end] != "\n" { end += 1 }
-        return end - start
+        while start > 0, bytes[start - 1] != 0x0A { start -= 1 }
+        while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+        return UTF8Text.scalarCount(bytes, start..<end)
     }
 
     /// The publish time of the first standard meta tag that holds a valid date.
     func metaDate() -> PageDateTime? {
         for name in Self.metaNames {
             guard let content = document.metaContent(name) else { continue }
-            let scalars = Array(content.unicodeScalars)
-            if let match = DateScanner.fullDate(in: scalars, at: DateScanner.skipSpaces(scalars, from: 0)),
+            let bytes = Array(content.utf8)
+            if let match = DateScanner.fullDate(in: bytes, at: DateScanner.skipSpaces(bytes, from: 0)),
                let dateTime = match.dateTime {
                 return dateTime
             }
@@ -105,15 +117,15 @@ struct PublishDateFinder {
 
     /// A date alone (or with 来源/作者) on one of the three short lines after the line
     /// that shows the title.
-    private func headerDate(_ scalars: [Unicode.Scalar]) -> PageDateTime? {
+    private func headerDate() -> PageDateTime? {
         guard let title, !title.isEmpty else { return nil }
         let lines = plainText.lines
         let wanted = squeezed(title)
         guard let titleLine = lines.firstIndex(where: { squeezed(String($0)) == wanted }) else { return nil }
         for line in lines[(titleLine + 1)...].prefix(3) {
-            let lineScalars = Array(line.unicodeScalars)
-            guard lineScalars.count <= Self.shortLine else { break }
-            let dates = DateScanner.fullDates(in: lineScalars)
+            let lineBytes = Array(line.utf8)
+            guard UTF8Text.scalarCount(lineBytes, 0..<lineBytes.count) <= Self.shortLine else { break }
+            let dates = DateScanner.fullDates(in: lineBytes)
             if dates.count == 1, let dateTime = dates[0].dateTime { return dateTime }
         }
         return nil

@@ -54,15 +54,27 @@ struct TitleFinder {
         var result: [String] = [title]
         // Real titles have a handful of separators; a title of thousands is not split.
         guard title.count <= maximumSplitLength else { return result }
-        let characters = Array(title)
-        for (position, character) in characters.enumerated() where separators.contains(character) {
-            let before = String(characters[..<position]).trimmingSeparators()
-            let after = String(characters[(position + 1)...]).trimmingSeparators()
-            for piece in [before, after] where squeezed(piece).count >= 4 && !result.contains(piece) {
-                result.append(piece)
+        // The squeezed length of each piece, computed once (the sort below needs it for
+        // every comparison).
+        var lengths: [Int] = [squeezed(title).count]
+        var position = title.startIndex
+        while position < title.endIndex {
+            let next = title.index(after: position)
+            if separators.contains(title[position]) {
+                let before = String(title[..<position]).trimmingSeparators()
+                let after = String(title[next...]).trimmingSeparators()
+                for piece in [before, after] {
+                    let length = squeezed(piece).count
+                    if length >= 4 && !result.contains(piece) {
+                        result.append(piece)
+                        lengths.append(length)
+                    }
+                }
             }
+            position = next
         }
-        return result.sorted { squeezed($0).count > squeezed($1).count }
+        // Same comparisons as sorting the strings by squeezed length, so the same order.
+        return zip(result, lengths).sorted { $0.1 > $1.1 }.map(\.0)
     }
 
     /// The squeezed candidates that equal the whole text of a heading-like body element.
@@ -77,15 +89,15 @@ struct TitleFinder {
         var skipped = [Bool](repeating: false, count: nodes.count)
         for index in nodes.indices {
             let parent = nodes[index].parent
-            skipped[index] = (parent >= 0 && skipped[parent]) || nonTextElements.contains(nodes[index].name)
+            skipped[index] = (parent >= 0 && skipped[parent]) || nodes[index].kind.contains(.nonText)
                 || nodes[index].name == "a" || nodes[index].name == "option"
         }
-        for index in nodes.indices.reversed() {
-            let node = nodes[index]
-            if !node.isElement && !skipped[index] {
-                textLength[index] = node.text.unicodeScalars.reduce(0) { $0 + ($1.isWhitespaceFast ? 0 : 1) }
+        for index in nodes.indices.reversed() where !skipped[index] {
+            if !nodes[index].isElement {
+                textLength[index] = nodes[index].text.nonWhitespaceScalarCount
             }
-            if node.parent >= 0 && !skipped[index] { textLength[node.parent] += textLength[index] }
+            let parent = nodes[index].parent
+            if parent >= 0 { textLength[parent] += textLength[index] }
         }
         var found: Set<String> = []
         for index in nodes.indices where nodes[index].isElement && !skipped[index] {
@@ -111,6 +123,32 @@ struct TitleFinder {
 }
 
 extension String {
+    /// The number of Unicode scalars that are not whitespace (`isWhitespaceFast`), counted
+    /// on the UTF-8 bytes.
+    var nonWhitespaceScalarCount: Int {
+        var text = self
+        return text.withUTF8 { bytes in
+            var count = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    if !(byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)) { count += 1 }
+                    index += 1
+                    continue
+                }
+                let whitespace = String.whitespaceLength(bytes, at: index, byte: byte)
+                if whitespace > 0 {
+                    index += whitespace
+                    continue
+                }
+                count += 1
+                index += byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+            }
+            return count
+        }
+    }
+
     func trimmingSeparators() -> String {
         var characters = Substring(self)
         while let first = characters.first, first.isWhitespace || TitleFinder.separators.contains(first) { characters.removeFirst() }

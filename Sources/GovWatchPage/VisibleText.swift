@@ -109,10 +109,10 @@ struct VisibleTextBuilder {
             if let title = open.title {
                 let written = output.utf8Count - open.startUTF8
                 let alreadySaid = written > 0 && written <= 4096
-                    && String(decoding: output.string.utf8.suffix(written), as: UTF8.self).collapsingWhitespace().contains(title)
+                    && output.suffix(utf8Count: written).collapsingWhitespace().contains(title)
                 if !alreadySaid { output.appendWords(title, node: open.index, element: nodes[open.index].name, attribute: "title") }
             }
-            if open.isBlock { output.requestNewline() } else if cellElements.contains(nodes[open.index].name) { output.requestSpace() }
+            if open.isBlock { output.requestNewline() } else if nodes[open.index].kind.contains(.cell) { output.requestSpace() }
         }
 
         while index < nodes.count {
@@ -120,18 +120,20 @@ struct VisibleTextBuilder {
                 stack.removeLast()
                 close(last)
             }
-            let node = nodes[index]
-            if !node.isElement {
-                output.appendText(node.text, node: index, element: node.parent >= 0 ? nodes[node.parent].name : "")
+            if !nodes[index].isElement {
+                let parent = nodes[index].parent
+                output.appendText(nodes[index].text, node: index, element: parent >= 0 ? nodes[parent].name : "")
                 index += 1
                 continue
             }
-            if nonTextElements.contains(node.name) || storage.hidden[index] {
-                index = node.end
+            let kind = nodes[index].kind
+            if kind.contains(.nonText) || storage.hidden[index] {
+                index = nodes[index].end
                 continue
             }
-            let isBlock = blockElements.contains(node.name)
-            if isBlock { output.requestNewline() } else if cellElements.contains(node.name) { output.requestSpace() }
+            let node = nodes[index]
+            let isBlock = kind.contains(.block)
+            if isBlock { output.requestNewline() } else if kind.contains(.cell) { output.requestSpace() }
             var title: String?
             if includeAttributes {
                 if node.name == "img" || node.name == "area" || (node.name == "input" && node.attributes.contains(where: { $0.name == "type" && $0.value.lowercased() == "image" })) {
@@ -154,9 +156,12 @@ struct VisibleTextBuilder {
 }
 
 /// Accumulates text with collapsed whitespace and tracks positions.
+///
+/// The text is kept as UTF-8 bytes and turned into a `String` once, in `finish()`: every
+/// piece appended is valid UTF-8 cut at whitespace boundaries, so the result is the same
+/// as appending `String`s, without a `String` per text node.
 struct TextOutput {
-    private(set) var string = ""
-    private(set) var utf8Count = 0
+    private var bytes: [UInt8] = []
     private var segments: [PageText.Segment] = []
     private var lineStarts: [Int] = [0]
     private var characterCount = 0
@@ -165,50 +170,81 @@ struct TextOutput {
     private var pendingSpace = false
     private var pendingNewline = false
     private var lastWasNewline = true
+    /// Reused buffer for the collapsed form of one text node.
+    private var scratch: [UInt8] = []
+
+    var utf8Count: Int { bytes.count }
+
+    /// The last `count` bytes written, as text.
+    func suffix(utf8Count count: Int) -> String {
+        String(decoding: bytes[(bytes.count - count)...], as: UTF8.self)
+    }
 
     mutating func requestNewline() { pendingNewline = true }
     mutating func requestSpace() { pendingSpace = true }
 
     /// Appends a raw text node: leading/trailing whitespace become pending separators.
     mutating func appendText(_ raw: String, node: Int, element: String) {
-        let scalars = raw.unicodeScalars
-        guard let first = scalars.first, let last = scalars.last else { return }
-        if first.isWhitespaceFast { pendingSpace = true }
-        let core = raw.collapsingWhitespace()
-        if !core.isEmpty { appendWords(core, node: node, element: element, attribute: nil) }
-        if last.isWhitespaceFast { pendingSpace = true }
+        var raw = raw
+        raw.withUTF8 { source in
+            guard !source.isEmpty else { return }
+            if String.whitespaceLength(source, at: 0, byte: source[0]) > 0 { pendingSpace = true }
+            scratch.removeAll(keepingCapacity: true)
+            String.appendCollapsingWhitespace(source, to: &scratch)
+            if !scratch.isEmpty {
+                let words = scratch
+                words.withUnsafeBufferPointer { appendWords(utf8: $0, node: node, element: element, attribute: nil) }
+            }
+            if String.endsWithWhitespace(source) { pendingSpace = true }
+        }
     }
 
     /// Appends already-collapsed text as one segment.
     mutating func appendWords(_ words: String, node: Int, element: String, attribute: String?) {
+        var words = words
+        words.withUTF8 { appendWords(utf8: $0, node: node, element: element, attribute: attribute) }
+    }
+
+    /// Appends already-collapsed text (valid UTF-8, no leading or trailing whitespace) as
+    /// one segment.
+    private mutating func appendWords(utf8 words: UnsafeBufferPointer<UInt8>, node: Int, element: String, attribute: String?) {
         guard !words.isEmpty else { return }
-        if !string.isEmpty {
+        if !bytes.isEmpty {
             if pendingNewline {
-                if !lastWasNewline { write("\n", newline: true) }
+                if !lastWasNewline { write(0x0A, newline: true) }
             } else if pendingSpace && !lastWasNewline {
-                write(" ", newline: false)
+                write(0x20, newline: false)
             }
         }
         pendingNewline = false
         pendingSpace = false
-        if attribute != nil && !lastWasNewline && !string.isEmpty && string.last != " " {
-            write(" ", newline: false) // keep attribute text apart from its neighbours
+        if attribute != nil && !lastWasNewline && !bytes.isEmpty && !lastCharacterIsSpace() {
+            write(0x20, newline: false) // keep attribute text apart from its neighbours
         }
-        let count = words.count
+        let count = GovWatchPage.characterCount(of: words)
         segments.append(PageText.Segment(
             offset: characterCount, length: count, line: line, column: column,
             nodeIndex: node, element: element, attribute: attribute))
-        string += words
-        utf8Count += words.utf8.count
+        bytes.append(contentsOf: words)
         characterCount += count
         column += count
         lastWasNewline = false
         if attribute != nil { pendingSpace = true }
     }
 
-    private mutating func write(_ separator: String, newline: Bool) {
-        string += separator
-        utf8Count += 1
+    /// Whether the text so far ends with the character `" "` (what `string.last == " "`
+    /// would say). Only a written separator ends in a space byte; a space is its own
+    /// character unless a prepended-concatenation mark precedes it, so the tail is
+    /// decoded to let `Character` decide.
+    private func lastCharacterIsSpace() -> Bool {
+        guard bytes.last == 0x20 else { return false }
+        var start = max(0, bytes.count - 16)
+        while start > 0 && bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        return String(decoding: bytes[start...], as: UTF8.self).last == " "
+    }
+
+    private mutating func write(_ separator: UInt8, newline: Bool) {
+        bytes.append(separator)
         characterCount += 1
         if newline {
             line += 1
@@ -221,6 +257,59 @@ struct TextOutput {
     }
 
     func finish() -> PageText {
-        PageText(string: string, segments: segments, lineStarts: lineStarts)
+        PageText(string: String(decoding: bytes, as: UTF8.self), segments: segments, lineStarts: lineStarts)
     }
+}
+
+/// The number of `Character`s (extended grapheme clusters) in valid UTF-8 text — what
+/// `String.count` says — without running grapheme breaking when every scalar is one that
+/// always stands alone as a character. Grapheme breaking on long Chinese text was a hot
+/// spot of page analysis; text with anything that could join (combining marks, joiners,
+/// Hangul, emoji modifiers, CR) takes the exact path.
+func characterCount(of utf8: UnsafeBufferPointer<UInt8>) -> Int {
+    var count = 0
+    var index = 0
+    let end = utf8.count
+    while index < end {
+        let byte = utf8[index]
+        if byte < 0x80 {
+            if byte == 0x0D { return slowCharacterCount(utf8) } // CR LF is one character
+            index += 1
+        } else if byte >= 0xE4 && byte <= 0xE9 {
+            // U+4000–U+9FFF, the bulk of Chinese text: ideographs and Yijing symbols, none of which joins.
+            index += 3
+        } else if byte < 0xE0 {
+            // U+0080–U+07FF: only U+0080–U+02FF never joins (combining marks start at U+0300).
+            guard byte < 0xCC, index + 1 < end else { return slowCharacterCount(utf8) }
+            index += 2
+        } else if byte < 0xF0 {
+            guard index + 2 < end else { return slowCharacterCount(utf8) }
+            let scalar = (UInt32(byte & 0x0F) << 12) | (UInt32(utf8[index + 1] & 0x3F) << 6) | UInt32(utf8[index + 2] & 0x3F)
+            guard standsAlone(scalar) else { return slowCharacterCount(utf8) }
+            index += 3
+        } else {
+            return slowCharacterCount(utf8)
+        }
+        count += 1
+    }
+    return count
+}
+
+/// Three-byte scalars common in Chinese pages that are never part of a larger character:
+/// no Extend, SpacingMark, Prepend, ZWJ, Hangul or regional-indicator scalars among them.
+@inline(__always)
+private func standsAlone(_ scalar: UInt32) -> Bool {
+    switch scalar {
+    case 0x4E00...0x9FFF, 0x3400...0x4DBF, // CJK ideographs
+         0x3000...0x3029, 0x3030...0x3098, 0x309B...0x30FF, // CJK punctuation, kana (not U+302A–302F, U+3099–309A)
+         0xFF00...0xFF9D, // full-width forms (not the half-width voiced marks U+FF9E–FF9F)
+         0x2010...0x2027, 0x2030...0x205E: // general punctuation (not ZWJ/ZWNJ, not format characters)
+        return true
+    default:
+        return false
+    }
+}
+
+private func slowCharacterCount(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
+    String(decoding: utf8, as: UTF8.self).count
 }

@@ -197,29 +197,47 @@ extension Store {
     public func commitCrawlBatch(session: Int, results: [CrawlURLEntry], newURLs: [CrawlURLEntry]) async throws {
         guard !results.isEmpty || !newURLs.isEmpty else { return }
         try await database.transaction { db in
-            for result in results {
-                guard let id = result.id else { continue }
-                if let sql = db as? any SQLDatabase {
-                    // Plain SQL: Fluent's query builder reflected over the model on every update.
-                    try await sql.update(CrawlURLRow.schema)
-                        .set(SQLIdentifier("state"), to: SQLBind(result.state)).set(SQLIdentifier("status"), to: SQLBind(result.status))
-                        .set(SQLIdentifier("error"), to: SQLBind(result.error)).set(SQLIdentifier("final_url"), to: SQLBind(result.finalURL))
-                        .set(SQLIdentifier("content_hash"), to: SQLBind(result.contentHash))
-                        .set(SQLIdentifier("etag"), to: SQLBind(result.etag))
-                        .set(SQLIdentifier("last_modified"), to: SQLBind(result.lastModified))
-                        .set(SQLIdentifier("not_modified"), to: SQLBind(result.notModified))
-                        .set(SQLIdentifier("record"), to: SQLBind(result.record))
-                        .where(SQLIdentifier("id"), .equal, SQLBind(id)).run()
-                    continue
+            if let sql = db as? any SQLDatabase {
+                try await Self.updateCrawlResults(results, session: session, on: sql)
+            } else {
+                // Not an SQL database (never in this product): one update per row.
+                for result in results {
+                    guard let id = result.id else { continue }
+                    try await CrawlURLRow.query(on: db).filter(\.$id == id)
+                        .set(\.$state, to: result.state).set(\.$status, to: result.status).set(\.$error, to: result.error)
+                        .set(\.$finalURL, to: result.finalURL).set(\.$contentHash, to: result.contentHash)
+                        .set(\.$etag, to: result.etag).set(\.$lastModified, to: result.lastModified)
+                        .set(\.$notModified, to: result.notModified).set(\.$record, to: result.record)
+                        .update()
                 }
-                try await CrawlURLRow.query(on: db).filter(\.$id == id)
-                    .set(\.$state, to: result.state).set(\.$status, to: result.status).set(\.$error, to: result.error)
-                    .set(\.$finalURL, to: result.finalURL).set(\.$contentHash, to: result.contentHash)
-                    .set(\.$etag, to: result.etag).set(\.$lastModified, to: result.lastModified)
-                    .set(\.$notModified, to: result.notModified).set(\.$record, to: result.record)
-                    .update()
             }
             try await Self.insertCrawlURLs(newURLs, session: session, on: db)
+        }
+    }
+
+    /// Writes results over their rows with one statement per batch: an insert of the full
+    /// rows that always conflicts on `id` and so updates them (SQLite ≥ 3.24 and PostgreSQL
+    /// both support `ON CONFLICT … DO UPDATE`). One statement instead of one per row matters:
+    /// each statement is a round trip to the database thread, once per crawled page.
+    private static func updateCrawlResults(_ results: [CrawlURLEntry], session: Int, on sql: any SQLDatabase) async throws {
+        let rows = results.filter { $0.id != nil }
+        let resultColumns = ["state", "status", "error", "final_url", "content_hash", "etag", "last_modified", "not_modified", "record"]
+        var start = 0
+        while start < rows.count {
+            let end = min(start + insertBatchSize, rows.count)
+            var upsert = sql.insert(into: CrawlURLRow.schema)
+                .columns(["id", "session_id", "url", "depth", "role", "kind"] + resultColumns)
+            for row in rows[start..<end] {
+                upsert = upsert.values(
+                    SQLBind(row.id), SQLBind(session), SQLBind(row.url), SQLBind(row.depth), SQLBind(row.role), SQLBind(row.kind),
+                    SQLBind(row.state), SQLBind(row.status), SQLBind(row.error), SQLBind(row.finalURL),
+                    SQLBind(row.contentHash), SQLBind(row.etag), SQLBind(row.lastModified), SQLBind(row.notModified),
+                    SQLBind(row.record))
+            }
+            try await upsert.onConflict(with: ["id"]) { update in
+                resultColumns.reduce(update) { $0.set(excludedValueOf: $1) }
+            }.run()
+            start = end
         }
     }
 

@@ -63,7 +63,7 @@ public final class Store: Sendable {
     /// Every migration, in order; append new ones, never edit an applied one.
     static let migrations: [any Migration] = [
         CreateRegistry(), CreateInspections(), CreateTickets(), CreateCrawlState(), CreateFeedStates(),
-        CreateJobsAndNotifications(), CreateSettings(),
+        CreateJobsAndNotifications(), CreateSettings(), AddCrawlOrderIndex(),
     ]
 
     private func migrate() async throws {

@@ -12,7 +12,9 @@ import NIOPosix
 actor CrawlLedger {
     private let configuration: CrawlConfiguration
     private let state: any CrawlStateStore
-    private(set) var scope: SiteScope
+    /// The site's hosts; read by every fetch, so behind a lock rather than the actor.
+    private let scopeBox: LockedScope
+    nonisolated var scope: SiteScope { scopeBox.value }
     private var trapGuard: SpiderTrapGuard
     private var seen: Set<UInt64> = []
     private var pagesAdmitted = 0
@@ -34,7 +36,7 @@ actor CrawlLedger {
     ) {
         self.configuration = configuration
         self.state = state
-        self.scope = scope
+        self.scopeBox = LockedScope(scope)
         self.trapGuard = SpiderTrapGuard(configuration: configuration)
         self.siteCode = siteCode
         self.progress = progress
@@ -66,11 +68,11 @@ actor CrawlLedger {
     }
 
     /// Whether `url` is on the site's hosts.
-    func inScope(_ url: NormalizedURL) -> Bool { scope.contains(url) }
+    nonisolated func inScope(_ url: NormalizedURL) -> Bool { scopeBox.contains(url) }
 
     /// Adds the homepage's final host (after redirects) to the site.
-    func extendScope(with url: NormalizedURL) {
-        scope.add(url)
+    nonisolated func extendScope(with url: NormalizedURL) {
+        scopeBox.add(url)
     }
 
     /// Admits seeds (homepage, imported columns) as pages, whatever the limits say.
@@ -116,7 +118,7 @@ actor CrawlLedger {
         let kind = link.kind
         var role = CrawlRole.check
         var skipReason: String?
-        if scope.contains(url) {
+        if scopeBox.contains(url) {
             switch kind {
             case .page, .frame:
                 if let reason = SpiderTrapGuard.shapeProblem(url, configuration) {
@@ -191,6 +193,20 @@ actor CrawlLedger {
     }
 }
 
+/// `SiteScope` shared between the ledger and the fetching tasks.
+final class LockedScope: @unchecked Sendable {
+    private let lock = NSLock()
+    private var scope: SiteScope
+
+    init(_ scope: SiteScope) { self.scope = scope }
+
+    var value: SiteScope { lock.withLock { scope } }
+
+    func add(_ url: NormalizedURL) { lock.withLock { scope.add(url) } }
+
+    func contains(_ url: NormalizedURL) -> Bool { lock.withLock { scope.contains(url) } }
+}
+
 /// Crawls one site level by level (breadth first): every URL of depth d is done and
 /// committed before depth d + 1 starts, so depths are shortest distances whatever the
 /// timing, and a resumed crawl picks up exactly the URLs still queued.
@@ -217,11 +233,11 @@ struct CrawlEngine: Sendable {
             try await ledger.rebuild()
             // The homepage is the first row: its final URL belongs to the site too.
             if let first = try await state.results(afterID: 0, limit: 1).first, let final = first.finalURL.flatMap(NormalizedURL.init) {
-                await ledger.extendScope(with: final)
+                ledger.extendScope(with: final)
             }
         }
         if opened.finished {
-            return (await ledger.scope, await ledger.finish())
+            return (ledger.scope, await ledger.finish())
         }
         if !opened.existed {
             try await ledger.seed([(homepage, 0)] + columnSeeds.map { ($0, 1) })
@@ -232,7 +248,7 @@ struct CrawlEngine: Sendable {
         }
         try await ledger.flush()
         try await state.finish()
-        return (await ledger.scope, await ledger.finish())
+        return (ledger.scope, await ledger.finish())
     }
 
     private func crawlLevel(_ depth: Int, ledger: CrawlLedger) async throws {
@@ -259,7 +275,7 @@ struct CrawlEngine: Sendable {
                     // A fetch cut short by cancellation is not a result: the URL stays queued.
                     try Task.checkCancellation()
                     if entry.depth == 0, let final = result.finalURL.flatMap(NormalizedURL.init) {
-                        await ledger.extendScope(with: final)
+                        ledger.extendScope(with: final)
                     }
                     try await ledger.complete(result, links: links)
                 }
@@ -279,7 +295,7 @@ struct CrawlEngine: Sendable {
             return (result, [])
         }
         let role = CrawlRole(rawValue: entry.role) ?? .check
-        let onSite = await ledger.inScope(url)
+        let onSite = ledger.inScope(url)
         if configuration.obeyRobots, onSite || role != .check, !(await robots.rules(for: url).allows(url)) {
             result.state = "skipped"
             result.error = "robots.txt 禁止抓取"
@@ -316,7 +332,7 @@ struct CrawlEngine: Sendable {
             guard response.status == 200, !response.body.isEmpty else { return (result, []) }
             result.contentHash = FNV1a64.hex(response.body)
             // A page redirected off the site is someone else's page: checked, not read.
-            let finalOnSite = await ledger.inScope(response.finalURL) || entry.depth == 0
+            let finalOnSite = ledger.inScope(response.finalURL) || entry.depth == 0
             guard finalOnSite else { return (result, []) }
             var record: PageRecord?
             if Self.isHTML(response) {

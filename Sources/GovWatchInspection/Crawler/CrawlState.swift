@@ -43,17 +43,18 @@ final class DatabaseCrawlState: CrawlStateStore {
         self.asOf = asOf
     }
 
-    private actor SessionBox {
-        var id: Int?
-        var previousID: Int?
-        func set(_ id: Int, previous: Int?) {
-            self.id = id
-            self.previousID = previous
-        }
+    /// The session ids, set once by `open()`; behind a lock (not an actor) because every
+    /// store call reads them.
+    private final class SessionBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var ids: (id: Int?, previousID: Int?) = (nil, nil)
+        var id: Int? { lock.withLock { ids.id } }
+        var previousID: Int? { lock.withLock { ids.previousID } }
+        func set(_ id: Int, previous: Int?) { lock.withLock { ids = (id, previous) } }
     }
 
-    private func sessionID() async throws -> Int {
-        guard let id = await session.id else { preconditionFailure("crawl state used before open()") }
+    private func sessionID() throws -> Int {
+        guard let id = session.id else { preconditionFailure("crawl state used before open()") }
         return id
     }
 
@@ -61,7 +62,7 @@ final class DatabaseCrawlState: CrawlStateStore {
         let (info, existed) = try await store.openCrawlSession(
             key: key, siteCode: siteCode, asOf: asOf, settings: settings, startedAt: Date())
         let previous = try await store.latestFinishedCrawlSession(siteCode: siteCode, excluding: info.id)
-        await session.set(info.id, previous: previous?.id)
+        session.set(info.id, previous: previous?.id)
         return (existed, info.isFinished)
     }
 
@@ -82,7 +83,7 @@ final class DatabaseCrawlState: CrawlStateStore {
     }
 
     func previous(url: String) async throws -> CrawlURLEntry? {
-        guard let previous = await session.previousID else { return nil }
+        guard let previous = session.previousID else { return nil }
         return try await store.crawlResult(session: previous, url: url)
     }
 

@@ -17,6 +17,7 @@ package struct PageAnalyzer: Sendable {
         "暂无信息", "暂无数据", "暂无内容", "暂无记录", "暂无相关信息", "暂无文章", "没有相关信息", "没有找到相关",
         "正在整理", "敬请期待", "正在建设", "栏目建设中", "内容更新中",
     ]
+    static let placeholderNeedles = NeedleSet(placeholderMarkers)
 
     package func analyze(body: [UInt8], contentType: String?, url: NormalizedURL) -> PageRecord {
         let document = HTMLDocument(bytes: body, contentType: contentType)
@@ -31,7 +32,7 @@ package struct PageAnalyzer: Sendable {
             let list = PageExtractor(asOf: asOf).extract(html: "<html><body><ul>" + records + "</ul></body></html>", url: url.description)
             record.items = list.listItems.map { DatedItem(title: $0.title, url: $0.url, date: $0.date) }
             if record.items.isEmpty { record.items = Self.undatedItems(HTMLDocument(html: "<ul>" + records + "</ul>"), page: url) }
-            for link in list.links where NormalizedURL(link.url) != nil {
+            for link in list.links where NormalizedURL.isValid(link.url) {
                 page.links.append(link)
             }
         }
@@ -42,8 +43,9 @@ package struct PageAnalyzer: Sendable {
         record.links.reserveCapacity(page.links.count)
         for link in page.links {
             // References that could not be resolved to http(s) are not fetchable.
-            guard NormalizedURL(link.url) != nil else { continue }
-            let text = link.text.isEmpty ? nil : String(link.text.prefix(60))
+            guard NormalizedURL.isValid(link.url) else { continue }
+            // At most 60 bytes are at most 60 characters: then no walk over the characters.
+            let text = link.text.isEmpty ? nil : link.text.utf8.count <= 60 ? link.text : String(link.text.prefix(60))
             let kind = LinkEvidence.Kind(rawValue: link.kind.rawValue) ?? .page
             // One entry per target and visibility: the evidence needs who links, not how often.
             guard seen.insert(link.url + (link.hidden ? "\u{1}" : "")).inserted else {
@@ -65,7 +67,7 @@ package struct PageAnalyzer: Sendable {
         record.messages = consultation.messages(in: document)
         record.letter = consultation.letter(inText: page.text)
         if record.items.isEmpty, record.messages.isEmpty {
-            record.placeholder = Self.placeholderMarkers.contains { page.text.utf8Contains($0) }
+            record.placeholder = Self.placeholderNeedles.containsAny(in: page.text)
             if record.published == nil {
                 // A list without dates still lists: such items count as not updated.
                 record.items = Self.undatedItems(document, page: url)
@@ -122,10 +124,22 @@ package struct PageAnalyzer: Sendable {
     /// "下一页", "下页", "后页", "›", "»", ">" (and numbered pages "2", "3" … of a pager).
     static func isNextPage(_ text: String) -> Bool {
         let trimmed = trimmedWhitespace(text)
-        if ["下一页", "下页", "后一页", "后页", "下一页>", "下一页>>", ">", "›", "»", "Next", "next", "下一頁"].contains(trimmed) {
+        if let plain = PlainText(trimmed) {
+            return plain.isOneOf(nextPageTexts) || plain.hasPrefix(nextPagePrefix) || plain.isPageNumber
+        }
+        return isNextPageGeneral(trimmed)
+    }
+
+    static let nextPageTexts = ["下一页", "下页", "后一页", "后页", "下一页>", "下一页>>", ">", "›", "»", "Next", "next", "下一頁"]
+    static let nextPagePrefix = "下一页"
+
+    /// `isNextPage` on `String`s and `Character`s (the reference the byte-level test must
+    /// agree with, and the answer for text that is not `PlainText`).
+    static func isNextPageGeneral(_ trimmed: String) -> Bool {
+        if nextPageTexts.contains(trimmed) {
             return true
         }
-        if trimmed.hasPrefix("下一页") { return true }
+        if trimmed.hasPrefix(nextPagePrefix) { return true }
         // Page numbers: short digit runs (a pager lists "1 2 3 … 10").
         return trimmed.count <= 3 && !trimmed.isEmpty && trimmed.allSatisfy(\.isASCII) && trimmed.allSatisfy(\.isNumber)
             && trimmed != "1"
@@ -146,9 +160,22 @@ package struct PageAnalyzer: Sendable {
 
     /// "更多", "更多>>", "查看更多", "more".
     static func isMore(_ text: String) -> Bool {
-        let trimmed = trimmedWhitespace(text).lowercased()
-        return trimmed.hasPrefix("更多") || trimmed.hasPrefix("查看更多") || trimmed == "more" || trimmed == "more>>"
-            || trimmed == "more+" || trimmed == ">>" || trimmed == "+more"
+        let trimmed = trimmedWhitespace(text)
+        if let plain = PlainText(trimmed) {
+            // Lower-casing plain text keeps "更多"/"查看更多" at the start or not, and gives
+            // an ASCII word only from an ASCII one.
+            return plain.hasPrefix("更多") || plain.hasPrefix("查看更多")
+                || (plain.isASCII && plain.isOneOfIgnoringASCIICase(moreTexts))
+        }
+        return isMoreGeneral(trimmed)
+    }
+
+    static let moreTexts = ["more", "more>>", "more+", ">>", "+more"]
+
+    /// `isMore` on `String`s (the reference, and the answer for text that is not `PlainText`).
+    static func isMoreGeneral(_ trimmed: String) -> Bool {
+        let lowered = trimmed.lowercased()
+        return lowered.hasPrefix("更多") || lowered.hasPrefix("查看更多") || moreTexts.contains(lowered)
     }
 
     /// The GET targets of search forms (a text field named like a query), with a sample
@@ -198,6 +225,13 @@ struct ConsultationListParser {
     static let answeredHeaders = ["答复时间", "答复日期", "回复时间", "回复日期", "办结时间", "办结日期", "处理时间", "回复"]
     static let statusHeaders = ["状态", "办理情况", "处理情况"]
     static let statusWords = ["已回复", "已答复", "已办结", "已处理", "办理中", "处理中", "已受理", "待回复", "未回复", "待处理", "未答复", "受理中"]
+    static let statusNeedles = NeedleSet(statusWords)
+    /// The labels of a message's own page (without the bare words 来信/回复, which label
+    /// nothing on their own).
+    static let letterAskedLabels = askedHeaders.filter { $0 != "来信" }
+    static let letterAnsweredLabels = answeredHeaders.filter { $0 != "回复" }
+    static let letterAskedNeedles = NeedleSet(letterAskedLabels)
+    static let letterAnsweredNeedles = NeedleSet(letterAnsweredLabels)
 
     /// Words of a status that means answered.
     static func isAnswered(_ status: String) -> Bool {
@@ -260,9 +294,10 @@ struct ConsultationListParser {
         var result: [PageRecord.Message] = []
         for item in document.elements(named: "li") {
             let text = item.normalizedText
-            guard text.utf8.count < 300 || text.count < 300, let status = Self.statusWords.first(where: { text.utf8Contains($0) }) else {
+            guard text.utf8.count < 300 || text.count < 300, let found = Self.statusNeedles.first(in: text) else {
                 continue
             }
+            let status = Self.statusWords[found]
             let days = DateScanner.days(in: text)
             guard let asked = days.first, let link = item.descendants(named: "a").first(where: { _ in true }) else { continue }
             let url = link["href"].flatMap { base.resolve($0)?.description } ?? ""
@@ -275,15 +310,19 @@ struct ConsultationListParser {
 
     /// The labelled dates of one message's page: 来信时间 …, 答复时间 …, 办理状态 ….
     func letter(inText text: String) -> PageRecord.Letter? {
-        let asked = Self.labelledDay(in: text, labels: Self.askedHeaders.filter { $0 != "来信" })
+        let asked = Self.labelledDay(in: text, labels: Self.letterAskedLabels, needles: Self.letterAskedNeedles)
         guard let asked else { return nil }
-        let answered = Self.labelledDay(in: text, labels: Self.answeredHeaders.filter { $0 != "回复" })
-        let status = Self.statusWords.first { text.utf8Contains($0) }
+        let answered = Self.labelledDay(in: text, labels: Self.letterAnsweredLabels, needles: Self.letterAnsweredNeedles)
+        let status = Self.statusNeedles.first(in: text).map { Self.statusWords[$0] }
         return PageRecord.Letter(asked: asked, answered: answered, status: status)
     }
 
-    private static func labelledDay(in text: String, labels: [String]) -> CalendarDate? {
-        for label in labels {
+    /// The day after the first of `labels` (in their order) followed by one. Every page's
+    /// text is asked: one pass finds which labels occur at all (usually none).
+    private static func labelledDay(in text: String, labels: [String], needles: NeedleSet) -> CalendarDate? {
+        let present = needles.occurring(in: text)
+        guard present != 0 else { return nil }
+        for (position, label) in labels.enumerated() where present & (1 << position) != 0 {
             var start = text.startIndex
             while let found = text.utf8Range(of: label, from: start) {
                 // The value follows within a few characters (": ", a table cell boundary).
@@ -353,5 +392,141 @@ enum ColumnCategoryGuess {
             return category
         }
         return nil
+    }
+}
+
+/// A fixed list of (at most 64) strings searched for together in one pass over a text's
+/// UTF-8 bytes, with exact byte matches like `utf8Contains`.
+///
+/// `utf8Contains` per word runs `memchr` for the word's first byte; in Chinese text that is
+/// the lead byte of a CJK character (0xE4–0xE9), about every third byte, so a dozen words
+/// made a dozen slow passes over every page's text. Here a position is a candidate only
+/// when its first three bytes fit some word (three table look-ups), and only candidates
+/// are compared in full.
+struct NeedleSet: Sendable {
+    /// The words' bytes, one after another.
+    private let bytes: [UInt8]
+    /// Where each word starts in `bytes` (and, last, the end).
+    private let starts: [Int]
+    /// Bit i of `masks[k * 256 + b]`: word i has byte b at offset k (k < 3; every byte
+    /// fits beyond a word's end).
+    private let masks: [UInt64]
+
+    init(_ words: [String]) {
+        precondition(words.count <= 64 && words.allSatisfy { !$0.isEmpty })
+        var bytes: [UInt8] = []
+        var starts: [Int] = []
+        var masks = [UInt64](repeating: 0, count: 3 * 256)
+        for (index, word) in words.enumerated() {
+            starts.append(bytes.count)
+            let wordBytes = Array(word.utf8)
+            bytes += wordBytes
+            for offset in 0..<3 {
+                if offset < wordBytes.count {
+                    masks[offset * 256 + Int(wordBytes[offset])] |= 1 << index
+                } else {
+                    for byte in 0..<256 { masks[offset * 256 + byte] |= 1 << index }
+                }
+            }
+        }
+        starts.append(bytes.count)
+        self.bytes = bytes
+        self.starts = starts
+        self.masks = masks
+    }
+
+    /// Bit i set when word i occurs in `text`.
+    func occurring(in text: String) -> UInt64 { scan(text, stopAtFirst: false) }
+
+    /// Whether any word occurs in `text`.
+    func containsAny(in text: String) -> Bool { scan(text, stopAtFirst: true) != 0 }
+
+    /// The index of the first word (in the list's order) that occurs in `text`.
+    func first(in text: String) -> Int? {
+        let found = occurring(in: text)
+        return found == 0 ? nil : found.trailingZeroBitCount
+    }
+
+    private func scan(_ text: String, stopAtFirst: Bool) -> UInt64 {
+        var text = text
+        return text.withUTF8 { haystack in
+            bytes.withUnsafeBufferPointer { words in
+                masks.withUnsafeBufferPointer { masks in
+                    var found: UInt64 = 0
+                    let count = haystack.count
+                    for position in 0..<count {
+                        var candidates = masks[Int(haystack[position])] & ~found
+                        guard candidates != 0 else { continue }
+                        // Past the end a byte fits nothing, but a short word needs no more bytes.
+                        if position + 1 < count { candidates &= masks[256 + Int(haystack[position + 1])] }
+                        if position + 2 < count { candidates &= masks[512 + Int(haystack[position + 2])] }
+                        while candidates != 0 {
+                            let index = candidates.trailingZeroBitCount
+                            candidates &= candidates - 1
+                            let start = starts[index], length = starts[index + 1] - start
+                            guard length <= count - position,
+                                memcmp(haystack.baseAddress! + position, words.baseAddress! + start, length) == 0
+                            else { continue }
+                            found |= 1 << index
+                            if stopAtFirst { return found }
+                        }
+                    }
+                    return found
+                }
+            }
+        }
+    }
+}
+
+/// A text whose every scalar is one after which a `Character` ends and which Unicode
+/// normalisation leaves alone: below U+0300 (ASCII, Latin-1, Latin Extended), CJK symbols,
+/// kana, Hangul compatibility jamo and CJK ideographs (U+3000–U+9FFF, without the
+/// combining tone and voicing marks U+302A–U+302F, U+3099–U+309A) and the full-width
+/// ASCII forms (U+FF01–U+FF60) — nearly every link text of a Chinese government site.
+/// For such text, `String`'s `==` and `hasPrefix` (which compare `Character`s up to
+/// canonical equivalence) give the same answers as comparing bytes.
+struct PlainText {
+    let text: String
+    let isASCII: Bool
+
+    init?(_ text: String) {
+        var isASCII = true
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 { continue }
+            isASCII = false
+            if value < 0x300 { continue }
+            if value >= 0x3000 && value <= 0x9FFF && !(0x302A...0x302F).contains(value) && value != 0x3099 && value != 0x309A {
+                continue
+            }
+            if value >= 0xFF01 && value <= 0xFF60 { continue }
+            return nil
+        }
+        self.text = text
+        self.isASCII = isASCII
+    }
+
+    /// `words.contains(text)`.
+    func isOneOf(_ words: [String]) -> Bool {
+        words.contains { $0.utf8.elementsEqual(text.utf8) }
+    }
+
+    /// `words.contains(text.lowercased())` for ASCII text and lower-case ASCII words.
+    func isOneOfIgnoringASCIICase(_ words: [String]) -> Bool {
+        words.contains { word in
+            word.utf8.elementsEqual(text.utf8.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 })
+        }
+    }
+
+    /// `text.hasPrefix(prefix)` for a prefix that is itself plain: the bytes match, and no
+    /// scalar of plain text joins the character before it.
+    func hasPrefix(_ prefix: String) -> Bool {
+        text.utf8.starts(with: prefix.utf8)
+    }
+
+    /// A pager's page number: one to three ASCII digits, other than "1".
+    var isPageNumber: Bool {
+        let utf8 = text.utf8
+        return !utf8.isEmpty && utf8.count <= 3 && utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && !utf8.elementsEqual("1".utf8)
     }
 }

@@ -110,8 +110,14 @@ struct RobotsRules: Sendable, Hashable {
 }
 
 /// robots.txt per host, fetched once per crawl (concurrent askers share one fetch).
-actor RobotsCache {
-    private var rules: [String: Task<RobotsRules, Never>] = [:]
+///
+/// A lock rather than an actor: every URL asks, and once a host's rules are known the answer
+/// is a dictionary lookup that should not cost an executor hop.
+final class RobotsCache: @unchecked Sendable {
+    private let lock = NSLock()
+    /// Rules being fetched, and rules known, by `scheme://authority`; guarded by `lock`.
+    private var fetching: [String: Task<RobotsRules, Never>] = [:]
+    private var known: [String: RobotsRules] = [:]
     private let fetcher: CrawlFetcher
 
     init(fetcher: CrawlFetcher) {
@@ -123,21 +129,35 @@ actor RobotsCache {
     /// happen, so they also allow).
     func rules(for url: NormalizedURL) async -> RobotsRules {
         let key = url.scheme + "://" + url.authority
-        if let task = rules[key] { return await task.value }
-        let fetcher = self.fetcher
-        let task = Task<RobotsRules, Never> {
-            guard let robotsURL = NormalizedURL(key + "/robots.txt"),
-                let result = try? await fetcher.get(robotsURL, bodyLimit: 512 * 1024),
-                case .success(let response) = result, response.status == 200
-            else { return .allowAll }
-            let text = CharsetDetector.decode(response.body, contentType: response.contentType).text
-            return RobotsRules(parsing: text)
+        let (rules, task, isFetcher) = lock.withLock { () -> (RobotsRules?, Task<RobotsRules, Never>?, Bool) in
+            if let rules = known[key] { return (rules, nil, false) }
+            if let task = fetching[key] { return (nil, task, false) }
+            let fetcher = self.fetcher
+            let host = url.authority
+            let task = Task<RobotsRules, Never> {
+                guard let robotsURL = NormalizedURL(key + "/robots.txt"),
+                    let result = try? await fetcher.get(robotsURL, bodyLimit: 512 * 1024),
+                    case .success(let response) = result, response.status == 200
+                else { return .allowAll }
+                let text = CharsetDetector.decode(response.body, contentType: response.contentType).text
+                let rules = RobotsRules(parsing: text)
+                if let delay = rules.crawlDelay {
+                    // Honour Crawl-delay up to 10 s: beyond that a 5,000-page crawl would take a day.
+                    // Set before anyone learns the rules, so no request to the host starts sooner.
+                    fetcher.gate.setDelay(min(delay, .seconds(10)), for: host)
+                }
+                return rules
+            }
+            fetching[key] = task
+            return (nil, task, true)
         }
-        rules[key] = task
-        let value = await task.value
-        if let delay = value.crawlDelay {
-            // Honour Crawl-delay up to 10 s: beyond that a 5,000-page crawl would take a day.
-            await fetcher.gate.setDelay(min(delay, .seconds(10)), for: url.authority)
+        if let rules { return rules }
+        let value = await task!.value
+        if isFetcher {
+            lock.withLock {
+                known[key] = value
+                fetching[key] = nil
+            }
         }
         return value
     }
