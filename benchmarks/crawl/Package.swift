@@ -73,8 +73,6 @@ let package = Package(
             name: "GovWatchCrawlBench",
             dependencies: [
                 "GovWatchCore", "GovWatchStore", "GovWatchInspection",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
         // Page analysis alone, no network (per-page cost of the crawler's extraction).

@@ -82,6 +82,9 @@ final class CrawlFetcher: Sendable {
         // deadline: the crawler has its own retry policy and reports the reason.
         settings.connectionPool.retryConnectionEstablishment = false
         settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, configuration.perHostConcurrency)
+        // No tracing: nothing collects spans, and filling a span's attributes for every request
+        // cost ~2% of a crawl's CPU even with the no-op tracer.
+        settings.tracing.tracer = nil
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: settings)
     }
 

@@ -12,12 +12,6 @@ import Foundation
 import GovWatchCore
 import GovWatchInspection
 import GovWatchStore
-import NIOCore
-import NIOPosix
-
-if ProcessInfo.processInfo.environment["NIO_EXECUTOR"] == "1" {
-    _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-}
 
 func option(_ name: String, _ fallback: String) -> String {
     let args = CommandLine.arguments
