@@ -12,22 +12,15 @@ import Foundation
 /// reaches the bytes through `withContiguousStorageIfAvailable`, an unspecialised protocol
 /// witness across the module boundary that cost more than the search itself.
 extension String {
-    /// The first exact occurrence of `needle`, as a range of this string's indices.
+    /// The first exact occurrence of `needle`, as a range of this string's indices (a
+    /// substring shares its base's indices, so the `Substring` search answers).
     package func utf8Range(of needle: String, from start: Index? = nil) -> Range<Index>? {
-        let skipped = start.map { utf8.distance(from: utf8.startIndex, to: $0) } ?? 0
-        var haystack = self
-        let found = haystack.withUTF8 { bytes in
-            UTF8Search.firstOffset(of: needle, in: UnsafeBufferPointer(rebasing: bytes[skipped...]))
-        }
-        guard let found else { return nil }
-        let lower = utf8.index(utf8.startIndex, offsetBy: skipped + found)
-        return lower..<utf8.index(lower, offsetBy: needle.utf8.count)
+        self[...].utf8Range(of: needle, from: start)
     }
 
     /// Whether `needle` occurs exactly.
     package func utf8Contains(_ needle: String) -> Bool {
-        var haystack = self
-        return haystack.withUTF8 { UTF8Search.firstOffset(of: needle, in: $0) } != nil
+        self[...].utf8Contains(needle)
     }
 }
 
