@@ -6,7 +6,8 @@ import Foundation
 /// Unicode folding, and the standard library's generic `Collection.firstRange(of:)` pays for
 /// generic metadata on every comparison: each was in turn the crawler's top CPU cost
 /// (benchmarks/results/crawl-analysis.md). The labels and markers searched for in page text
-/// need exact matches only, so this compares bytes with libc's `memmem`.
+/// need exact matches only, so this compares bytes (`memchr` to find candidates, `memcmp`
+/// to confirm them; see `UTF8Search`).
 ///
 /// `String` and `Substring` have their own overloads: the generic `StringProtocol` version
 /// reaches the bytes through `withContiguousStorageIfAvailable`, an unspecialised protocol
@@ -58,11 +59,6 @@ extension StringProtocol {
     /// Whether `needle` occurs exactly.
     package func utf8Contains(_ needle: String) -> Bool {
         utf8Range(of: needle) != nil
-    }
-
-    /// The byte offset of the first occurrence of `needle` in `haystack`.
-    package static func firstOffset(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
-        UTF8Search.firstOffset(of: needle, in: haystack)
     }
 }
 

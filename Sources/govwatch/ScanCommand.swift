@@ -127,46 +127,23 @@ struct ScanCommand: AsyncParsableCommand {
                 first = false
                 // Keys in sorted order, as `.sortedKeys` writes them.
                 out.append(contentsOf: "    {\n      \"column\" : \(record.column),\n      \"evidence\" : ".utf8)
-                appendJSONString(record.evidence, to: &out)
+                JSONText.appendString(record.evidence, to: &out)
                 out.append(contentsOf: ",\n      \"file\" : ".utf8)
-                appendJSONString(record.file, to: &out)
+                JSONText.appendString(record.file, to: &out)
                 out.append(contentsOf: ",\n      \"indicator\" : ".utf8)
-                appendJSONString(record.indicator, to: &out)
+                JSONText.appendString(record.indicator, to: &out)
                 out.append(contentsOf: ",\n      \"kind\" : ".utf8)
-                appendJSONString(record.kind, to: &out)
+                JSONText.appendString(record.kind, to: &out)
                 out.append(contentsOf: ",\n      \"level\" : ".utf8)
-                appendJSONString(record.level, to: &out)
+                JSONText.appendString(record.level, to: &out)
                 out.append(contentsOf: ",\n      \"line\" : \(record.line),\n      \"suggestion\" : ".utf8)
-                appendJSONString(record.suggestion, to: &out)
+                JSONText.appendString(record.suggestion, to: &out)
                 out.append(contentsOf: "\n    }".utf8)
             }
         }
         // An empty array is "[", an empty line and "  ]" in JSONEncoder's pretty form.
         out.append(contentsOf: "\n  ]\n}\n".utf8)
         return out
-    }
-
-    /// `value` as a JSON string the way `JSONEncoder` escapes it: quote, backslash and the
-    /// control characters (short forms for \b \t \n \f \r, `\u00xx` for the others); slashes
-    /// and everything else as is.
-    static func appendJSONString(_ value: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// For people: each problem with its place, its context (the problem in 【】, personal

@@ -152,7 +152,7 @@ enum PageRecordJSON {
         }
         if let title = record.title {
             key("title")
-            appendString(title, to: &out)
+            JSONText.appendString(title, to: &out)
         }
         if let published = record.published {
             key("published")
@@ -168,14 +168,14 @@ enum PageRecordJSON {
         appendArray(record.links, to: &out, appendLink)
         if let text = record.text {
             key("text")
-            appendString(text, to: &out)
+            JSONText.appendString(text, to: &out)
         }
         key("placeholder")
         appendBool(record.placeholder, to: &out)
         key("nextPages")
-        appendArray(record.nextPages, to: &out, appendString)
+        appendArray(record.nextPages, to: &out, JSONText.appendString)
         key("moreLinks")
-        appendArray(record.moreLinks, to: &out, appendString)
+        appendArray(record.moreLinks, to: &out, JSONText.appendString)
         key("messages")
         appendArray(record.messages, to: &out, appendMessage)
         if let letter = record.letter {
@@ -183,10 +183,10 @@ enum PageRecordJSON {
             appendLetter(letter, to: &out)
         }
         key("search")
-        appendArray(record.search, to: &out, appendString)
+        appendArray(record.search, to: &out, JSONText.appendString)
         if let columnName = record.columnName {
             key("columnName")
-            appendString(columnName, to: &out)
+            JSONText.appendString(columnName, to: &out)
         }
         if let sections = record.sections {
             key("sections")
@@ -198,9 +198,9 @@ enum PageRecordJSON {
 
     private static func appendItem(_ item: DatedItem, to out: inout [UInt8]) {
         appendMember("title", to: &out, first: true)
-        appendString(item.title, to: &out)
+        JSONText.appendString(item.title, to: &out)
         appendMember("url", to: &out)
-        appendString(item.url, to: &out)
+        JSONText.appendString(item.url, to: &out)
         if let date = item.date {
             appendMember("date", to: &out)
             appendDate(date, to: &out)
@@ -210,25 +210,25 @@ enum PageRecordJSON {
 
     private static func appendLink(_ link: PageRecord.Link, to out: inout [UInt8]) {
         appendMember("u", to: &out, first: true)
-        appendString(link.u, to: &out)
+        JSONText.appendString(link.u, to: &out)
         appendMember("k", to: &out)
-        appendString(link.k, to: &out)
+        JSONText.appendString(link.k, to: &out)
         if let hidden = link.h {
             appendMember("h", to: &out)
             appendBool(hidden, to: &out)
         }
         if let text = link.t {
             appendMember("t", to: &out)
-            appendString(text, to: &out)
+            JSONText.appendString(text, to: &out)
         }
         out.append(UInt8(ascii: "}"))
     }
 
     private static func appendMessage(_ message: PageRecord.Message, to out: inout [UInt8]) {
         appendMember("url", to: &out, first: true)
-        appendString(message.url, to: &out)
+        JSONText.appendString(message.url, to: &out)
         appendMember("title", to: &out)
-        appendString(message.title, to: &out)
+        JSONText.appendString(message.title, to: &out)
         appendMember("asked", to: &out)
         appendDate(message.asked, to: &out)
         if let answered = message.answered {
@@ -237,7 +237,7 @@ enum PageRecordJSON {
         }
         if let status = message.status {
             appendMember("status", to: &out)
-            appendString(status, to: &out)
+            JSONText.appendString(status, to: &out)
         }
         out.append(UInt8(ascii: "}"))
     }
@@ -260,7 +260,7 @@ enum PageRecordJSON {
         }
         if let status = letter.status {
             key("status")
-            appendString(status, to: &out)
+            JSONText.appendString(status, to: &out)
         }
         out.append(UInt8(ascii: "}"))
     }
@@ -269,11 +269,11 @@ enum PageRecordJSON {
         out.append(UInt8(ascii: "{"))
         if let label = section.label {
             appendKey("label", to: &out)
-            appendString(label, to: &out)
+            JSONText.appendString(label, to: &out)
             out.append(UInt8(ascii: ","))
         }
         appendKey("text", to: &out)
-        appendString(section.text, to: &out)
+        JSONText.appendString(section.text, to: &out)
         out.append(UInt8(ascii: "}"))
     }
 
@@ -320,7 +320,7 @@ enum PageRecordJSON {
     }
 
     private static func appendOptionalString(_ value: String?, to out: inout [UInt8]) {
-        if let value { appendString(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        if let value { JSONText.appendString(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
     }
 
     /// `"YYYY-MM-DD"` (`CalendarDate.description`, without `String(format:)`; years are 1900…2999).
@@ -345,34 +345,6 @@ enum PageRecordJSON {
     /// A JSON string escaped the way `JSONEncoder` escapes it: quote, backslash and the
     /// control characters (short forms for \b \t \n \f \r, `\u00xx` for the others); slashes
     /// and everything else (U+2028, non-BMP…) as UTF-8. Runs of plain bytes are copied at once.
-    private static func appendString(_ value: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { bytes in
-            var start = 0
-            for index in bytes.indices {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                start = index + 1
-                out.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0C: out.append(UInt8(ascii: "f"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-                }
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-
     // MARK: Reading
 
     /// The record in `bytes` (UTF-8 JSON), nil when this reader does not understand it
