@@ -44,22 +44,16 @@ final class CrawlFetcher: Sendable {
     let gate: PolitenessGate
     /// Hosts that answered HEAD wrongly (an error where GET works): checked with GET from then on.
     private let headBroken = HostSet()
-    /// Plain-HTTP requests through `--proxy`, in absolute form.
-    private let proxyTransport: ForwardProxyTransport?
+    /// Every `http://` request, direct or through `--proxy` (HTTPS goes through `client`).
+    private let transport: HTTP1Transport
 
     init(configuration: CrawlConfiguration, client: HTTPClient?) throws {
         self.configuration = configuration
         self.gate = PolitenessGate(perHostLimit: configuration.perHostConcurrency, delay: configuration.perHostDelay)
-        if case .some(let proxy) = try InspectionHTTPClient.proxy(configuration.proxy),
-            let components = URLComponents(string: configuration.proxy ?? ""), let host = components.host
-        {
-            _ = proxy
-            self.proxyTransport = ForwardProxyTransport(
-                host: host, port: components.port ?? 80, connectTimeout: .crawl(configuration.connectTimeout),
-                decompressionRatio: configuration.maximumDecompressionRatio)
-        } else {
-            self.proxyTransport = nil
-        }
+        self.transport = HTTP1Transport(
+            route: try InspectionHTTPClient.route(configuration.proxy), connectTimeout: .crawl(configuration.connectTimeout),
+            decompressionRatio: configuration.maximumDecompressionRatio,
+            maximumIdlePerEndpoint: max(16, configuration.concurrency))
         if let client {
             self.client = client
             self.ownsClient = false
@@ -89,6 +83,7 @@ final class CrawlFetcher: Sendable {
     }
 
     func shutdown() async throws {
+        transport.shutdown()
         if ownsClient { try await client.shutdown() }
     }
 
@@ -200,9 +195,8 @@ final class CrawlFetcher: Sendable {
             if let etag = validators.etag { request.headers.add(name: "If-None-Match", value: etag) }
             if let lastModified = validators.lastModified { request.headers.add(name: "If-Modified-Since", value: lastModified) }
         }
-        if let proxyTransport, url.scheme == "http" {
-            return try await viaProxy(
-                proxyTransport, url, method: method, headers: request.headers, bodyLimit: bodyLimit, began: began)
+        if url.scheme == "http" {
+            return try await viaTransport(url, method: method, headers: request.headers, bodyLimit: bodyLimit)
         }
         let response: HTTPClientResponse
         do {
@@ -243,16 +237,15 @@ final class CrawlFetcher: Sendable {
 
     private enum BodyError: Error { case tooLarge, timedOut }
 
-    /// `once` through the forward proxy.
-    private func viaProxy(
-        _ transport: ForwardProxyTransport, _ url: NormalizedURL, method: Method, headers: HTTPHeaders, bodyLimit: Int,
-        began: ContinuousClock.Instant
+    /// `once` for an `http://` URL.
+    private func viaTransport(
+        _ url: NormalizedURL, method: Method, headers: HTTPHeaders, bodyLimit: Int
     ) async throws -> (Result<CrawlResponse, CrawlFailure>, Duration?) {
         let now = NIODeadline.now()
         let reads = method == .get && bodyLimit > 0
         do {
             let exchange = try await transport.exchange(
-                method: method == .head ? .HEAD : .GET, url: url.description, headers: headers,
+                method: method == .head ? .HEAD : .GET, target: try transport.target(for: url), headers: headers,
                 firstByteDeadline: now + .crawl(configuration.firstByteTimeout),
                 responseDeadline: now + .crawl(configuration.responseTimeout),
                 bodyLimit: { head in
@@ -268,7 +261,7 @@ final class CrawlFetcher: Sendable {
                 body: exchange.body)
             if (300...399).contains(status) { result.redirectLocation = head.headers.first(name: "Location") }
             return (.success(result), head.headers.first(name: "Retry-After").flatMap(Self.retryAfter))
-        } catch let failure as ForwardProxyTransport.Failure {
+        } catch let failure as HTTP1Transport.Failure {
             switch failure {
             case .firstByteTimeout:
                 return (.failure(CrawlFailure(reason: "超时", status: nil, finalURL: url, retryable: true)), nil)
@@ -327,6 +320,7 @@ final class CrawlFetcher: Sendable {
         func failed(_ reason: String, retry: Bool) -> CrawlFailure {
             CrawlFailure(reason: reason, status: nil, finalURL: url, retryable: retry)
         }
+        if error is HTTP1Transport.UnsupportedURL { return failed("网址无效", retry: false) }
         if let error = error as? HTTPClientError {
             switch error {
             case .cancelled:

@@ -24,6 +24,12 @@ public enum InspectionHTTPClient {
         return .server(host: host, port: components.port ?? 80)
     }
 
+    /// Where `HTTP1Transport` connects for `--proxy` (nil: straight to each host).
+    static func route(_ proxy: String?) throws -> HTTP1Transport.Route {
+        guard let server = try self.proxy(proxy) else { return .direct }
+        return .proxy(host: server.host, port: server.port)
+    }
+
     /// A client; call `shutdown()` on it when done.
     ///
     /// Redirects are not followed by the client: callers follow them themselves so that

@@ -8,11 +8,12 @@ import NIOHTTP1
 ///
 /// AsyncHTTPClient tunnels every request through a proxy with `CONNECT`; forward proxies
 /// (the fixture server, many government network gateways) expect plain-HTTP requests in
-/// absolute form instead. So plain-HTTP requests with a proxy go through
-/// `ForwardProxyTransport` (the crawler's), everything else through AsyncHTTPClient.
+/// absolute form instead. So plain-HTTP requests with a proxy go through `HTTP1Transport`
+/// (the crawler's, here with a fresh connection per request), everything else through
+/// AsyncHTTPClient.
 public struct SimpleHTTP: Sendable {
     public let client: HTTPClient
-    let forward: ForwardProxyTransport?
+    let forward: HTTP1Transport?
 
     /// A GET's outcome; `truncated` when the body was cut at the caller's limit.
     public struct Response: Sendable {
@@ -24,11 +25,10 @@ public struct SimpleHTTP: Sendable {
 
     public init(client: HTTPClient, proxy: String?) throws {
         self.client = client
-        if let proxy, case .some = try InspectionHTTPClient.proxy(proxy),
-            let components = URLComponents(string: proxy), let host = components.host
-        {
-            forward = ForwardProxyTransport(
-                host: host, port: components.port ?? 80, connectTimeout: .seconds(10), decompressionRatio: 20)
+        let route = try InspectionHTTPClient.route(proxy)
+        if case .proxy = route {
+            // One connection per request: a probe measures a fresh connection, as a visitor's.
+            forward = HTTP1Transport(route: route, connectTimeout: .seconds(10), decompressionRatio: 20, reusesConnections: false)
         } else {
             forward = nil
         }
@@ -44,15 +44,15 @@ public struct SimpleHTTP: Sendable {
         if let forward, url.lowercased().hasPrefix("http://") {
             do {
                 let exchange = try await forward.exchange(
-                    method: .GET, url: url, headers: headers, firstByteDeadline: deadline, responseDeadline: deadline,
+                    method: .GET, target: try forward.target(for: url), headers: headers, firstByteDeadline: deadline, responseDeadline: deadline,
                     bodyLimit: { _ in truncateOverLimit ? maxBytes : maxBytes })
                 return Response(
                     status: Int(exchange.head.status.code), headers: exchange.head.headers, body: Data(exchange.body), truncated: false)
-            } catch ForwardProxyTransport.Failure.tooLarge where truncateOverLimit {
+            } catch HTTP1Transport.Failure.tooLarge where truncateOverLimit {
                 return Response(status: 200, headers: [:], body: Data(), truncated: true)
-            } catch ForwardProxyTransport.Failure.tooLarge {
+            } catch HTTP1Transport.Failure.tooLarge {
                 throw TooLarge(limit: maxBytes)
-            } catch ForwardProxyTransport.Failure.firstByteTimeout, ForwardProxyTransport.Failure.responseTimeout {
+            } catch HTTP1Transport.Failure.firstByteTimeout, HTTP1Transport.Failure.responseTimeout {
                 throw HTTPClientError.deadlineExceeded
             }
         }

@@ -1,0 +1,444 @@
+import Foundation
+import GovWatchPage
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOHTTPCompression
+import NIOPosix
+
+/// Plain-HTTP/1.1 exchanges on NIO, for the crawler (every `http://` URL, direct or through
+/// `--proxy`) and for the one-shot requests through a forward proxy (`SimpleHTTP`).
+///
+/// Why not AsyncHTTPClient here: a crawl is tens of thousands of small exchanges, and the
+/// client's request preparation, pool, transaction state machine, per-read timers and async
+/// body sequence were about a third of a crawl's CPU. An exchange here is one job onto the
+/// connection's event loop and one promise back: the body is gathered on the event loop up
+/// to the caller's limit, and the connection goes back to the pool when the response ended.
+/// AsyncHTTPClient still does HTTPS (and HTTPS through a proxy, which needs `CONNECT`).
+///
+/// Through a forward proxy, requests are in absolute form (`GET http://host/path HTTP/1.1`),
+/// as every forward proxy expects (AsyncHTTPClient tunnels everything with `CONNECT`, which
+/// forward proxies refuse for plain HTTP).
+///
+/// A connection is reused only after a complete, well-formed response that allows it; any
+/// timeout, oversized or broken body, decoding error or unexpected byte closes it, so
+/// nothing a hostile server sends can reach the next exchange. Idle connections the server
+/// closed are noticed and dropped; an exchange that finds its reused connection closed
+/// before any answer is sent again on a fresh one (GET and HEAD are idempotent).
+final class HTTP1Transport: Sendable {
+    /// Where connections go.
+    enum Route: Sendable, Equatable {
+        /// To the URL's own host and port.
+        case direct
+        /// To a forward proxy, with requests in absolute form.
+        case proxy(host: String, port: Int)
+    }
+
+    /// The head of a response and, when asked for, its body.
+    struct Exchange: Sendable {
+        var head: HTTPResponseHead
+        var body: [UInt8]
+    }
+
+    enum Failure: Error, Equatable {
+        /// No response head before the first-byte deadline.
+        case firstByteTimeout
+        /// The body did not finish before the response deadline.
+        case responseTimeout
+        /// The body exceeded the limit.
+        case tooLarge
+        /// The connection ended before the response did.
+        case closedEarly
+    }
+
+    let route: Route
+    let connectTimeout: TimeAmount
+    let decompressionRatio: Int
+    /// Keep connections open between exchanges (keep-alive); otherwise one connection per
+    /// exchange with `Connection: close` (the prober wants a fresh connection per probe).
+    let reusesConnections: Bool
+    /// Idle connections kept per host (or for the proxy); more are closed.
+    let maximumIdlePerEndpoint: Int
+    /// Bytes of an unwanted body (HEAD, redirects, errors, checks) read to keep the
+    /// connection; a longer one closes it instead.
+    static let drainLimit = 64 * 1024
+
+    private let pool = NIOLockedValueBox(IdlePool())
+
+    init(
+        route: Route, connectTimeout: TimeAmount, decompressionRatio: Int, reusesConnections: Bool = true,
+        maximumIdlePerEndpoint: Int = 64
+    ) {
+        self.route = route
+        self.connectTimeout = connectTimeout
+        self.decompressionRatio = decompressionRatio
+        self.reusesConnections = reusesConnections
+        self.maximumIdlePerEndpoint = maximumIdlePerEndpoint
+    }
+
+    /// A host and port connected to.
+    struct Endpoint: Hashable, Sendable {
+        var host: String
+        var port: Int
+    }
+
+    /// What a request is sent to: the connection's endpoint, the request target and `Host`.
+    struct Target: Sendable {
+        var endpoint: Endpoint
+        var requestTarget: String
+        var hostHeader: String
+    }
+
+    /// Errors of the transport's own making before any request is sent.
+    struct UnsupportedURL: Error, CustomStringConvertible {
+        var url: String
+        var description: String { "网址无效或不是 http 网址：\(url)" }
+    }
+
+    func target(for url: NormalizedURL) throws -> Target {
+        guard url.scheme == "http", !url.host.isEmpty else { throw UnsupportedURL(url: url.description) }
+        switch route {
+        case .direct:
+            let origin = url.query.map { "\(url.path)?\($0)" } ?? url.path
+            return Target(
+                endpoint: Endpoint(host: url.host, port: url.port ?? 80), requestTarget: origin.isEmpty ? "/" : origin,
+                hostHeader: url.authority)
+        case .proxy(let host, let port):
+            return Target(endpoint: Endpoint(host: host, port: port), requestTarget: url.description, hostHeader: url.authority)
+        }
+    }
+
+    func target(for url: String) throws -> Target {
+        guard let components = URLComponents(string: url), components.scheme?.lowercased() == "http",
+            let host = components.host, !host.isEmpty
+        else { throw UnsupportedURL(url: url) }
+        let authority = components.port.map { "\(host):\($0)" } ?? host
+        switch route {
+        case .direct:
+            var origin = components.percentEncodedPath
+            if origin.isEmpty { origin = "/" }
+            if let query = components.percentEncodedQuery { origin += "?\(query)" }
+            return Target(endpoint: Endpoint(host: host, port: components.port ?? 80), requestTarget: origin, hostHeader: authority)
+        case .proxy(let proxyHost, let proxyPort):
+            return Target(endpoint: Endpoint(host: proxyHost, port: proxyPort), requestTarget: url, hostHeader: authority)
+        }
+    }
+
+    /// Sends one request; `bodyLimit(head)` says how many body bytes to keep (nil: none,
+    /// the exchange ends with the head; the rest is read off or the connection closed).
+    /// Throws `Failure`, NIO's connection errors, or the decoders' errors.
+    func exchange(
+        method: HTTPMethod, target: Target, headers: HTTPHeaders, firstByteDeadline: NIODeadline,
+        responseDeadline: NIODeadline, bodyLimit: @escaping @Sendable (HTTPResponseHead) -> Int?
+    ) async throws -> Exchange {
+        var head = HTTPRequestHead(version: .http1_1, method: method, uri: target.requestTarget, headers: headers)
+        head.headers.replaceOrAdd(name: "Host", value: target.hostHeader)
+        if !reusesConnections { head.headers.replaceOrAdd(name: "Connection", value: "close") }
+        while true {
+            try Task.checkCancellation()
+            let (connection, reused) = try await connection(to: target.endpoint)
+            do {
+                return try await connection.send(
+                    head, firstByteDeadline: firstByteDeadline, responseDeadline: responseDeadline, bodyLimit: bodyLimit,
+                    reused: reused)
+            } catch ExchangeHandler.Stale.closedWhileIdle {
+                // The server had closed the idle connection: the request never reached it.
+                continue
+            }
+        }
+    }
+
+    /// Closes the idle connections; exchanges still running close theirs when they end.
+    func shutdown() {
+        let idle = pool.withLockedValue { pool in
+            pool.closed = true
+            defer { pool.connections = [:] }
+            return pool.connections.values.flatMap { $0 }
+        }
+        for connection in idle { connection.channel.close(promise: nil) }
+    }
+
+    // MARK: - Pool
+
+    private struct IdlePool {
+        var connections: [Endpoint: [Connection]] = [:]
+        var closed = false
+    }
+
+    private func connection(to endpoint: Endpoint) async throws -> (Connection, reused: Bool) {
+        if reusesConnections {
+            while let idle = pool.withLockedValue({ $0.connections[endpoint]?.popLast() }) {
+                if idle.channel.isActive { return (idle, true) }
+            }
+        }
+        return (try await connect(endpoint), false)
+    }
+
+    /// Back to the pool after a complete response (called on the connection's event loop).
+    fileprivate func checkIn(_ connection: Connection) {
+        let kept = pool.withLockedValue { pool -> Bool in
+            guard !pool.closed, (pool.connections[connection.endpoint]?.count ?? 0) < maximumIdlePerEndpoint else { return false }
+            pool.connections[connection.endpoint, default: []].append(connection)
+            return true
+        }
+        if !kept { connection.channel.close(promise: nil) }
+    }
+
+    /// Forgets a closed connection (called on its event loop).
+    fileprivate func forget(_ connection: Connection) {
+        pool.withLockedValue { pool in
+            pool.connections[connection.endpoint]?.removeAll { $0 === connection }
+        }
+    }
+
+    private func connect(_ endpoint: Endpoint) async throws -> Connection {
+        let ratio = decompressionRatio
+        let reuses = reusesConnections
+        return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connect(host: endpoint.host, port: endpoint.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(ratio)))
+                    let handler = ExchangeHandler(reusesConnection: reuses)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    let connection = Connection(
+                        channel: channel, endpoint: endpoint, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+                    // The handler holds its connection until the channel closes (it may outlive
+                    // its caller while reading off an unwanted body).
+                    handler.onReusable = { [weak self] in self?.checkIn(connection) }
+                    handler.onClosed = { [weak self] in self?.forget(connection) }
+                    return connection
+                }
+            }
+    }
+}
+
+/// One connection and its exchange handler (only touched on the channel's event loop).
+private final class Connection: Sendable {
+    let channel: any Channel
+    let endpoint: HTTP1Transport.Endpoint
+    let handler: NIOLoopBound<ExchangeHandler>
+
+    init(channel: any Channel, endpoint: HTTP1Transport.Endpoint, handler: NIOLoopBound<ExchangeHandler>) {
+        self.channel = channel
+        self.endpoint = endpoint
+        self.handler = handler
+    }
+
+    func send(
+        _ head: HTTPRequestHead, firstByteDeadline: NIODeadline, responseDeadline: NIODeadline,
+        bodyLimit: @escaping @Sendable (HTTPResponseHead) -> Int?, reused: Bool
+    ) async throws -> HTTP1Transport.Exchange {
+        let promise = channel.eventLoop.makePromise(of: HTTP1Transport.Exchange.self)
+        let handler = self.handler
+        channel.eventLoop.execute {
+            handler.value.start(
+                ExchangeHandler.Pending(
+                    promise: promise, bodyLimit: bodyLimit, firstByteDeadline: firstByteDeadline,
+                    responseDeadline: responseDeadline, reused: reused),
+                request: head)
+        }
+        let channel = self.channel
+        return try await withTaskCancellationHandler {
+            try await promise.futureResult.get()
+        } onCancel: {
+            channel.close(promise: nil)
+        }
+    }
+}
+
+/// Runs one exchange at a time on a connection, on its event loop: writes the request,
+/// gathers the response up to the limit, enforces the deadlines, and hands the connection
+/// back (or closes it) when the response is over.
+private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    enum Stale: Error { case closedWhileIdle }
+
+    struct Pending {
+        let promise: EventLoopPromise<HTTP1Transport.Exchange>
+        let bodyLimit: @Sendable (HTTPResponseHead) -> Int?
+        let firstByteDeadline: NIODeadline
+        let responseDeadline: NIODeadline
+        /// The connection served an earlier exchange (a close before any answer means it went stale).
+        let reused: Bool
+        var head: HTTPResponseHead?
+        /// Body bytes to keep; nil while no head, or when the body is not wanted.
+        var limit: Int?
+        var body: [UInt8] = []
+        /// The promise is completed; what is left of the response is read off.
+        var answered = false
+        var drained = 0
+        var keepAlive = false
+        var receivedAnything = false
+
+        init(
+            promise: EventLoopPromise<HTTP1Transport.Exchange>, bodyLimit: @escaping @Sendable (HTTPResponseHead) -> Int?,
+            firstByteDeadline: NIODeadline, responseDeadline: NIODeadline, reused: Bool
+        ) {
+            self.promise = promise
+            self.bodyLimit = bodyLimit
+            self.firstByteDeadline = firstByteDeadline
+            self.responseDeadline = responseDeadline
+            self.reused = reused
+        }
+    }
+
+    let reusesConnection: Bool
+    var onReusable: (() -> Void)?
+    var onClosed: (() -> Void)?
+    private var context: ChannelHandlerContext?
+    private var pending: Pending?
+    private var timer: Scheduled<Void>?
+    private var timerIsForHead = false
+
+    init(reusesConnection: Bool) { self.reusesConnection = reusesConnection }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func start(_ exchange: Pending, request: HTTPRequestHead) {
+        guard let context, context.channel.isActive, pending == nil else {
+            exchange.promise.fail(exchange.reused ? Stale.closedWhileIdle : HTTP1Transport.Failure.closedEarly)
+            return
+        }
+        pending = exchange
+        schedule(at: exchange.firstByteDeadline, forHead: true)
+        context.write(wrapOutboundOut(.head(request)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard var exchange = pending else {
+            // Bytes nobody asked for: the connection cannot be trusted any more.
+            context.close(promise: nil)
+            return
+        }
+        exchange.receivedAnything = true
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            // 1xx heads precede the real one.
+            if head.status.code < 200 { pending = exchange; return }
+            exchange.head = head
+            exchange.keepAlive = reusesConnection && head.isKeepAlive
+            cancelTimer()
+            if let limit = exchange.bodyLimit(head) {
+                exchange.limit = limit
+                if let length = head.headers.first(name: "Content-Length").flatMap(Int.init), length > 0, length <= limit {
+                    exchange.body.reserveCapacity(length)
+                }
+            } else {
+                exchange.answered = true
+                exchange.promise.succeed(HTTP1Transport.Exchange(head: head, body: []))
+            }
+            pending = exchange
+        case .body(let buffer):
+            pending = nil  // no copy of the body while it grows
+            if exchange.answered {
+                exchange.drained += buffer.readableBytes
+                if exchange.drained > HTTP1Transport.drainLimit {
+                    pending = exchange
+                    abandon(context: context)
+                    return
+                }
+            } else if let limit = exchange.limit {
+                if exchange.body.count + buffer.readableBytes > limit {
+                    pending = exchange
+                    fail(HTTP1Transport.Failure.tooLarge, context: context)
+                    return
+                }
+                exchange.body.append(contentsOf: buffer.readableBytesView)
+            }
+            pending = exchange
+        case .end:
+            pending = nil
+            cancelTimer()
+            let reusable = exchange.keepAlive && exchange.head != nil
+            // Back in the pool before the caller resumes, so its next request can take it.
+            if reusable { onReusable?() }
+            if !exchange.answered, let head = exchange.head {
+                exchange.promise.succeed(HTTP1Transport.Exchange(head: head, body: exchange.body))
+            } else if !exchange.answered {
+                exchange.promise.fail(HTTP1Transport.Failure.closedEarly)
+            }
+            if !reusable { context.close(promise: nil) }
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // The whole-response deadline is armed only for a response still running after a
+        // read (most pages arrive with their head): one timer per exchange, not two.
+        if let exchange = pending, exchange.head != nil, timer == nil {
+            schedule(at: exchange.responseDeadline, forHead: false)
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let exchange = pending, exchange.reused, !exchange.receivedAnything, error is IOError {
+            // Reset or broken pipe on a connection the server had already given up.
+            pending = nil
+            cancelTimer()
+            exchange.promise.fail(Stale.closedWhileIdle)
+            context.close(promise: nil)
+            return
+        }
+        fail(error, context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        cancelTimer()
+        if let exchange = pending, !exchange.answered {
+            pending = nil
+            let now = NIODeadline.now()
+            if exchange.reused, !exchange.receivedAnything {
+                exchange.promise.fail(Stale.closedWhileIdle)
+            } else if now >= exchange.responseDeadline {
+                exchange.promise.fail(HTTP1Transport.Failure.responseTimeout)
+            } else if exchange.head == nil, now >= exchange.firstByteDeadline {
+                exchange.promise.fail(HTTP1Transport.Failure.firstByteTimeout)
+            } else {
+                exchange.promise.fail(HTTP1Transport.Failure.closedEarly)
+            }
+        }
+        pending = nil
+        onClosed?()
+        onClosed = nil
+        onReusable = nil
+        context.fireChannelInactive()
+    }
+
+    private func schedule(at deadline: NIODeadline, forHead: Bool) {
+        guard let context else { return }
+        timerIsForHead = forHead
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            timer = nil
+            guard let context = self.context else { return }
+            fail(timerIsForHead ? HTTP1Transport.Failure.firstByteTimeout : HTTP1Transport.Failure.responseTimeout, context: context)
+        }
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    /// Ends the exchange with `error` (unless already answered) and closes the connection.
+    private func fail(_ error: any Error, context: ChannelHandlerContext) {
+        cancelTimer()
+        if let exchange = pending, !exchange.answered { exchange.promise.fail(error) }
+        pending = nil
+        context.close(promise: nil)
+    }
+
+    /// Gives up reading an answered response off the connection: closes it.
+    private func abandon(context: ChannelHandlerContext) {
+        cancelTimer()
+        pending = nil
+        context.close(promise: nil)
+    }
+}

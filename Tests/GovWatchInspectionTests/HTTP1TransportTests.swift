@@ -1,0 +1,258 @@
+import Foundation
+import GovWatchPage
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Testing
+
+@testable import GovWatchInspection
+
+/// The crawler's HTTP/1.1 transport against a loopback server that counts its connections:
+/// keep-alive reuse, stale idle connections, unwanted bodies, limits and deadlines.
+@Suite("HTTP/1.1 transport")
+struct HTTP1TransportTests {
+    @Test("sequential requests share one keep-alive connection; concurrent ones at most one each")
+    func keepAlive() async throws {
+        let server = try await CountingServer.start()
+        defer { Task { try? await server.shutdown() } }
+        let transport = Self.transport()
+        defer { transport.shutdown() }
+        for index in 0..<20 {
+            let exchange = try await Self.get(transport, "\(server.base)/page/\(index)", limit: 1_000)
+            #expect(exchange.head.status == .ok)
+            #expect(String(decoding: exchange.body, as: UTF8.self) == "page \(index)")
+        }
+        #expect(server.connections == 1)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    let exchange = try await Self.get(transport, "\(server.base)/page/\(index)", limit: 1_000)
+                    #expect(String(decoding: exchange.body, as: UTF8.self) == "page \(index)")
+                }
+                if index % 8 == 7 { try await group.waitForAll() }
+            }
+            try await group.waitForAll()
+        }
+        #expect(server.connections <= 8)
+    }
+
+    @Test("a connection the server closed while idle is replaced without an error")
+    func staleConnection() async throws {
+        let server = try await CountingServer.start(closeIdleAfter: .milliseconds(30))
+        defer { Task { try? await server.shutdown() } }
+        let transport = Self.transport()
+        defer { transport.shutdown() }
+        for index in 0..<3 {
+            let exchange = try await Self.get(transport, "\(server.base)/page/\(index)", limit: 1_000)
+            #expect(String(decoding: exchange.body, as: UTF8.self) == "page \(index)")
+            try await Task.sleep(for: .milliseconds(150))
+        }
+        #expect(server.connections == 3)
+
+        // The race the pool cannot see: the server gives up the connection just as the
+        // next request arrives on it. The request is sent again on a fresh connection.
+        let dropping = try await CountingServer.start(dropSecondRequest: true)
+        defer { Task { try? await dropping.shutdown() } }
+        for index in 0..<3 {
+            let exchange = try await Self.get(transport, "\(dropping.base)/page/\(index)", limit: 1_000)
+            #expect(String(decoding: exchange.body, as: UTF8.self) == "page \(index)")
+        }
+        #expect(dropping.connections == 3)
+    }
+
+    @Test("an unwanted short body is read off and the connection kept; a long one closes it")
+    func unwantedBodies() async throws {
+        let server = try await CountingServer.start()
+        defer { Task { try? await server.shutdown() } }
+        let transport = Self.transport()
+        defer { transport.shutdown() }
+        let missing = try await Self.get(transport, "\(server.base)/missing", limit: nil)
+        #expect(missing.head.status == .notFound)
+        #expect(missing.body.isEmpty)
+        _ = try await Self.get(transport, "\(server.base)/page/1", limit: 1_000)
+        #expect(server.connections == 1)
+        let big = try await Self.get(transport, "\(server.base)/big", limit: nil)
+        #expect(big.head.status == .ok)
+        let after = try await Self.get(transport, "\(server.base)/page/2", limit: 1_000)
+        #expect(String(decoding: after.body, as: UTF8.self) == "page 2")
+        #expect(server.connections == 2)
+    }
+
+    @Test("a body over the limit fails and its connection is not reused")
+    func bodyLimit() async throws {
+        let server = try await CountingServer.start()
+        defer { Task { try? await server.shutdown() } }
+        let transport = Self.transport()
+        defer { transport.shutdown() }
+        await #expect(throws: HTTP1Transport.Failure.tooLarge) {
+            try await Self.get(transport, "\(server.base)/big", limit: 10_000)
+        }
+        let page = try await Self.get(transport, "\(server.base)/page/1", limit: 1_000)
+        #expect(String(decoding: page.body, as: UTF8.self) == "page 1")
+        #expect(server.connections == 2)
+    }
+
+    @Test("no answer: first-byte timeout; an endless trickle: whole-response timeout")
+    func deadlines() async throws {
+        let server = try await CountingServer.start()
+        defer { Task { try? await server.shutdown() } }
+        let transport = Self.transport()
+        defer { transport.shutdown() }
+        let clock = ContinuousClock()
+        var began = clock.now
+        await #expect(throws: HTTP1Transport.Failure.firstByteTimeout) {
+            try await Self.get(transport, "\(server.base)/silent", limit: 1_000, firstByte: .milliseconds(300), whole: .seconds(5))
+        }
+        #expect(clock.now - began < .seconds(3))
+        began = clock.now
+        await #expect(throws: HTTP1Transport.Failure.responseTimeout) {
+            try await Self.get(transport, "\(server.base)/trickle", limit: 1_000_000, firstByte: .seconds(2), whole: .milliseconds(500))
+        }
+        #expect(clock.now - began < .seconds(3))
+        // Neither connection went back to the pool.
+        _ = try await Self.get(transport, "\(server.base)/page/1", limit: 1_000)
+        #expect(server.connections == 3)
+    }
+
+    @Test("through a forward proxy: absolute-form targets and the origin's Host, one connection to the proxy")
+    func forwardProxy() async throws {
+        let server = try await CountingServer.start()
+        defer { Task { try? await server.shutdown() } }
+        let transport = HTTP1Transport(
+            route: .proxy(host: "127.0.0.1", port: server.port), connectTimeout: .seconds(2), decompressionRatio: 20)
+        defer { transport.shutdown() }
+        for host in ["www.a.gov.cn", "www.b.gov.cn:8080"] {
+            let exchange = try await Self.get(transport, "http://\(host)/page/7?x=1", limit: 1_000)
+            #expect(String(decoding: exchange.body, as: UTF8.self) == "page 7")
+        }
+        #expect(server.requests == [
+            .init(target: "http://www.a.gov.cn/page/7?x=1", host: "www.a.gov.cn"),
+            .init(target: "http://www.b.gov.cn:8080/page/7?x=1", host: "www.b.gov.cn:8080"),
+        ])
+        #expect(server.connections == 1)
+
+        let oneShot = HTTP1Transport(
+            route: .proxy(host: "127.0.0.1", port: server.port), connectTimeout: .seconds(2), decompressionRatio: 20,
+            reusesConnections: false)
+        for _ in 0..<2 { _ = try await Self.get(oneShot, "http://www.a.gov.cn/page/1", limit: 1_000) }
+        #expect(server.connections == 3)
+    }
+
+    private static func transport() -> HTTP1Transport {
+        HTTP1Transport(route: .direct, connectTimeout: .seconds(2), decompressionRatio: 20)
+    }
+
+    private static func get(
+        _ transport: HTTP1Transport, _ url: String, limit: Int?, firstByte: TimeAmount = .seconds(3), whole: TimeAmount = .seconds(5)
+    ) async throws -> HTTP1Transport.Exchange {
+        let now = NIODeadline.now()
+        return try await transport.exchange(
+            method: .GET, target: try transport.target(for: NormalizedURL(url)!), headers: [:],
+            firstByteDeadline: now + firstByte, responseDeadline: now + whole, bodyLimit: { _ in limit })
+    }
+}
+
+/// A loopback HTTP/1.1 server that counts connections and answers by path:
+/// `/page/N` ("page N"), `/big` (200 KB), `/silent` (never), `/trickle` (a byte every
+/// 50 ms, forever), anything else 404. Optionally closes a connection soon after each
+/// response, or closes it without an answer when a second request arrives on it.
+private final class CountingServer: Sendable {
+    struct Request: Equatable, Sendable {
+        var target: String
+        var host: String
+    }
+
+    private let channel: any Channel
+    private let state: NIOLockedValueBox<(connections: Int, requests: [Request])>
+    let port: Int
+    var base: String { "http://127.0.0.1:\(port)" }
+    var connections: Int { state.withLockedValue { $0.connections } }
+    var requests: [Request] { state.withLockedValue { $0.requests } }
+
+    private init(channel: any Channel, state: NIOLockedValueBox<(connections: Int, requests: [Request])>) {
+        self.channel = channel
+        self.state = state
+        self.port = channel.localAddress!.port!
+    }
+
+    static func start(closeIdleAfter: TimeAmount? = nil, dropSecondRequest: Bool = false) async throws -> CountingServer {
+        let state = NIOLockedValueBox<(connections: Int, requests: [Request])>((0, []))
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                state.withLockedValue { $0.connections += 1 }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(Handler(state: state, closeIdleAfter: closeIdleAfter, dropSecondRequest: dropSecondRequest))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return CountingServer(channel: channel, state: state)
+    }
+
+    func shutdown() async throws { try await channel.close() }
+
+    private final class Handler: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let state: NIOLockedValueBox<(connections: Int, requests: [Request])>
+        let closeIdleAfter: TimeAmount?
+        let dropSecondRequest: Bool
+        var served = 0
+        var trickle: Scheduled<Void>?
+
+        init(state: NIOLockedValueBox<(connections: Int, requests: [Request])>, closeIdleAfter: TimeAmount?, dropSecondRequest: Bool) {
+            self.state = state
+            self.closeIdleAfter = closeIdleAfter
+            self.dropSecondRequest = dropSecondRequest
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            guard case .head(let head) = unwrapInboundIn(data) else { return }
+            served += 1
+            if dropSecondRequest, served > 1 {
+                context.close(promise: nil)
+                return
+            }
+            state.withLockedValue { $0.requests.append(Request(target: head.uri, host: head.headers.first(name: "Host") ?? "")) }
+            let path = head.uri.hasPrefix("http://") ? (URL(string: head.uri)?.path ?? "/") : String(head.uri.prefix { $0 != "?" })
+            switch path {
+            case "/silent":
+                return
+            case "/trickle":
+                var headers = HTTPHeaders([("Content-Type", "text/html")])
+                headers.add(name: "Transfer-Encoding", value: "chunked")
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+                drip(context: context)
+                return
+            default:
+                break
+            }
+            let (status, body): (HTTPResponseStatus, String) =
+                if path.hasPrefix("/page/") { (.ok, "page \(path.dropFirst(6))") }
+                else if path == "/big" { (.ok, String(repeating: "0123456789", count: 20_000)) }
+                else { (.notFound, "<html><body>没有这个页面</body></html>") }
+            let bytes = ByteBuffer(string: body)
+            let headers = HTTPHeaders([("Content-Type", "text/html; charset=utf-8"), ("Content-Length", String(bytes.readableBytes))])
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(bytes))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            if let closeIdleAfter {
+                context.eventLoop.assumeIsolated().scheduleTask(in: closeIdleAfter) { context.close(promise: nil) }
+            }
+        }
+
+        private func drip(context: ChannelHandlerContext) {
+            trickle = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(50)) {
+                context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "x")))), promise: nil)
+                self.drip(context: context)
+            }
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            trickle?.cancel()
+            context.fireChannelInactive()
+        }
+    }
+}
