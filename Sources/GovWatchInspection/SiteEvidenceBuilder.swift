@@ -122,14 +122,10 @@ struct SiteEvidenceBuilder {
         // The broken targets, from the rows without their records: only their referrers are
         // reported (`LinkEvidence.referrers`), so only those are collected.
         var broken: Set<UInt64> = []
-        var cursor = 0
-        while true {
-            let slice = try await state.index(afterID: cursor, limit: 5_000)
+        try await RowPass.index(state) { slice in
             for entry in slice where entry.state == "done" && (entry.error != nil || (entry.status ?? 0) >= 400) {
                 broken.insert(FNV1a64.hash(entry.url))
             }
-            guard let last = slice.last?.id, slice.count == 5_000 else { break }
-            cursor = last
         }
 
         // One pass over every row: links (with referrers when broken), hidden links, kept
@@ -139,16 +135,13 @@ struct SiteEvidenceBuilder {
         var kept: [KeptDocument] = []
         var newestSecondLevel: CalendarDate?
         var followed = FollowedRows(wanted: followedStart(home: home?.record))
-        cursor = 0
-        while true {
-            let slice = try await state.results(afterID: cursor, limit: 1_000)
-            for entry in slice {
+        try await RowPass.results(state) { slice in
+            for (entry, record) in slice {
                 guard entry.state == "done" else {
                     followed.offer(entry, record: nil)
                     continue
                 }
                 let url = entry.url
-                let record = PageRecord.decode(entry.record)
                 followed.offer(entry, record: record)
                 guard let record else { continue }
                 let fromHomepage = homeURLs.contains(url)
@@ -182,8 +175,6 @@ struct SiteEvidenceBuilder {
                             isAttachment: true)))
                 }
             }
-            guard let last = slice.last?.id, slice.count == 1_000 else { break }
-            cursor = last
         }
         reader.prefetched = followed.rows
         followed = FollowedRows(wanted: [])
@@ -193,9 +184,7 @@ struct SiteEvidenceBuilder {
         // before their items are read.
         var links: [LinkEvidence] = []
         links.reserveCapacity(targets.count)
-        cursor = 0
-        while true {
-            let slice = try await state.index(afterID: cursor, limit: 5_000)
+        try await RowPass.index(state) { slice in
             for entry in slice where entry.state == "done" {
                 guard let target = targets[FNV1a64.hash(entry.url)], let parsed = NormalizedURL(entry.url) else { continue }
                 links.append(
@@ -203,8 +192,6 @@ struct SiteEvidenceBuilder {
                         url: entry.url, kind: target.kind, external: !scope.contains(parsed), status: entry.status,
                         error: entry.error, referrers: target.referrers, onHomepage: target.onHomepage))
             }
-            guard let last = slice.last?.id, slice.count == 5_000 else { break }
-            cursor = last
         }
         targets = [:]
         links.sort { $0.url < $1.url }
@@ -363,18 +350,14 @@ struct SiteEvidenceBuilder {
     private func referrers(of wanted: Set<UInt64>, in state: any CrawlStateStore) async throws -> [UInt64: [String]] {
         guard !wanted.isEmpty else { return [:] }
         var result: [UInt64: [String]] = [:]
-        var cursor = 0
-        while true {
-            let slice = try await state.results(afterID: cursor, limit: 1_000)
-            for entry in slice where entry.state == "done" {
-                guard let record = PageRecord.decode(entry.record) else { continue }
+        try await RowPass.results(state) { slice in
+            for (entry, record) in slice where entry.state == "done" {
+                guard let record else { continue }
                 for link in record.links where !link.hidden {
                     let key = FNV1a64.hash(link.url)
                     if wanted.contains(key) { Self.insertReferrer(entry.url, into: &result[key, default: []]) }
                 }
             }
-            guard let last = slice.last?.id, slice.count == 1_000 else { break }
-            cursor = last
         }
         return result
     }
@@ -460,6 +443,58 @@ struct SiteEvidenceBuilder {
     ) {
         for url in pages + items.map(\.url) where wanted.contains(url) && (overriding || map[url] == nil) {
             map[url] = category
+        }
+    }
+}
+
+/// The passes over every row of a crawl, in id order, a slice at a time. The next slice is
+/// read from the store (and, with results, its records decoded, two halves at once) while
+/// the caller works on the current one: reading and decoding were two thirds of the
+/// evidence build of a large crawl, and ran on one core. At most two slices are in memory.
+private enum RowPass {
+    /// Rows without their records.
+    static func index(_ state: any CrawlStateStore, _ body: ([CrawlURLEntry]) async throws -> Void) async throws {
+        try await pass(size: 5_000, read: { try await state.index(afterID: $0, limit: 5_000) }, prepare: { Array($0) }, body)
+    }
+
+    /// Rows with their decoded records (the stored JSON itself is dropped).
+    static func results(_ state: any CrawlStateStore, _ body: ([(CrawlURLEntry, PageRecord?)]) async throws -> Void)
+        async throws
+    {
+        try await pass(
+            size: 1_000, read: { try await state.results(afterID: $0, limit: 1_000) },
+            prepare: { slice in
+                slice.map { entry -> (CrawlURLEntry, PageRecord?) in
+                    let record = entry.state == "done" ? PageRecord.decode(entry.record) : nil
+                    var entry = entry
+                    entry.record = nil
+                    return (entry, record)
+                }
+            }, body)
+    }
+
+    /// `prepare` runs on the two halves of a slice at once.
+    private static func pass<Row: Sendable>(
+        size: Int, read: @escaping @Sendable (Int) async throws -> [CrawlURLEntry],
+        prepare: @escaping @Sendable (ArraySlice<CrawlURLEntry>) -> [Row], _ body: ([Row]) async throws -> Void
+    ) async throws {
+        func fetch(after cursor: Int) -> Task<(rows: [Row], next: Int?), any Error> {
+            Task {
+                let slice = try await read(cursor)
+                let next = slice.count == size ? slice.last?.id : nil
+                let half = slice.count / 2
+                async let first = prepare(slice[..<half])
+                let second = prepare(slice[half...])
+                return (await first + second, next)
+            }
+        }
+        var pending = fetch(after: 0)
+        defer { pending.cancel() }
+        while true {
+            let (rows, next) = try await pending.value
+            if let next { pending = fetch(after: next) }
+            try await body(rows)
+            if next == nil { return }
         }
     }
 }

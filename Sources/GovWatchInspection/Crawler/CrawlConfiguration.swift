@@ -52,7 +52,7 @@ public struct CrawlConfiguration: Sendable, Hashable {
     /// Send `If-None-Match` / `If-Modified-Since` from the previous crawl of the site.
     public var conditionalRequests = true
     /// Results committed to the store per transaction (a crash loses at most this many fetches).
-    public var commitBatchSize = 64
+    public var commitBatchSize = 256
     /// The HTTP proxy for every request (`--proxy http://HOST:PORT`).
     public var proxy: String?
 
