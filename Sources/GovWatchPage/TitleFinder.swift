@@ -78,34 +78,51 @@ struct TitleFinder {
     }
 
     /// The squeezed candidates that equal the whole text of a heading-like body element.
+    ///
+    /// Only small heading-like elements are measured (their visible non-whitespace length,
+    /// outside links, options and non-text elements, must be a candidate's): measuring every
+    /// subtree of the page first was most of the title's cost.
     private func headingMatches(for candidates: [String]) -> Set<String> {
         let storage = document.storage
         let nodes = storage.nodes
         let wanted = Set(candidates.map(squeezed))
         let lengths = Set(wanted.map { $0.unicodeScalars.count })
         guard let maxLength = lengths.max() else { return [] }
-        // Visible non-whitespace length of every subtree, in one backward pass.
-        var textLength = [Int](repeating: 0, count: nodes.count)
-        var skipped = [Bool](repeating: false, count: nodes.count)
-        for index in nodes.indices {
-            let parent = nodes[index].parent
-            skipped[index] = (parent >= 0 && skipped[parent]) || nodes[index].kind.contains(.nonText)
-                || nodes[index].name == "a" || nodes[index].name == "option"
-        }
-        for index in nodes.indices.reversed() where !skipped[index] {
-            if !nodes[index].isElement {
-                textLength[index] = nodes[index].text.nonWhitespaceScalarCount
-            }
-            let parent = nodes[index].parent
-            if parent >= 0 { textLength[parent] += textLength[index] }
+        func excluded(_ node: HTMLNodeRecord) -> Bool {
+            node.kind.contains(.nonText) || node.name == "a" || node.name == "option"
         }
         var found: Set<String> = []
-        for index in nodes.indices where nodes[index].isElement && !skipped[index] {
+        for index in nodes.indices where nodes[index].isElement {
             let node = nodes[index]
-            guard lengths.contains(textLength[index]), textLength[index] <= maxLength,
-                  Self.headingLike.contains(node.name) || Self.namesTitle(node)
-                    || (node.parent >= 0 && Self.namesTitle(nodes[node.parent])),
-                  node.end - index <= 64 else { continue }
+            guard node.end - index <= 64,
+                Self.headingLike.contains(node.name) || Self.namesTitle(node)
+                    || (node.parent >= 0 && Self.namesTitle(nodes[node.parent]))
+            else { continue }
+            // Not inside (or itself) a link, an option or a non-text element.
+            var ancestor = index
+            var inside = false
+            while ancestor >= 0 {
+                if excluded(nodes[ancestor]) {
+                    inside = true
+                    break
+                }
+                ancestor = nodes[ancestor].parent
+            }
+            if inside { continue }
+            var length = 0
+            var cursor = index + 1
+            while cursor < node.end, length <= maxLength {
+                if nodes[cursor].isElement {
+                    if excluded(nodes[cursor]) {
+                        cursor = nodes[cursor].end
+                        continue
+                    }
+                } else {
+                    length += nodes[cursor].text.nonWhitespaceScalarCount
+                }
+                cursor += 1
+            }
+            guard lengths.contains(length) else { continue }
             let text = squeezed(storage.subtreeText(index, limit: maxLength * 4 + 64))
             if wanted.contains(text) { found.insert(text) }
         }
@@ -116,10 +133,19 @@ struct TitleFinder {
     static func namesTitle(_ node: HTMLNodeRecord) -> Bool {
         node.attributes.contains { attribute in
             guard attribute.name == "class" || attribute.name == "id" else { return false }
-            let value = attribute.value.lowercased()
-            return ["title", "tit", "bt", "headline"].contains(where: { value.utf8Contains($0) })
+            let value = attribute.value
+            guard value.utf8.allSatisfy({ $0 < 0x80 }) else {
+                let lowered = value.lowercased()
+                return titleNames.contains(where: { lowered.utf8Contains($0) })
+            }
+            // ASCII (nearly every class and id): no lowercased copy per element.
+            return titleNameBytes.contains(where: { value.asciiCaseInsensitiveContains($0) })
         }
     }
+
+    /// What `namesTitle` looks for, lower-case ASCII.
+    static let titleNames = ["title", "tit", "bt", "headline"]
+    static let titleNameBytes = titleNames.map { Array($0.utf8) }
 }
 
 extension String {
@@ -154,5 +180,24 @@ extension String {
         while let first = characters.first, first.isWhitespace || TitleFinder.separators.contains(first) { characters.removeFirst() }
         while let last = characters.last, last.isWhitespace || TitleFinder.separators.contains(last) { characters.removeLast() }
         return String(characters)
+    }
+}
+
+extension String {
+    /// Whether `needle` (lower-case ASCII bytes) occurs, ASCII letters compared without case.
+    func asciiCaseInsensitiveContains(_ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        func search(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard bytes.count >= needle.count else { return false }
+            func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+            for start in 0...(bytes.count - needle.count) where lower(bytes[start]) == first {
+                var offset = 1
+                while offset < needle.count, lower(bytes[start + offset]) == needle[offset] { offset += 1 }
+                if offset == needle.count { return true }
+            }
+            return false
+        }
+        if let found = utf8.withContiguousStorageIfAvailable(search) { return found }
+        return Array(utf8).withUnsafeBufferPointer(search)
     }
 }

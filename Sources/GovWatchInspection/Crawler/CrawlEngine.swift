@@ -113,6 +113,9 @@ actor CrawlLedger {
 
     /// Decides what to do with a link found on a page at `depth - 1`.
     private func admit(_ link: PageRecord.Link, depth: Int) {
+        // Most links of a page were seen before (navigation, footer): their stored form is
+        // already normalised, so its hash answers without parsing the URL again.
+        guard !seen.contains(FNV1a64.hash(link.url)) else { return }
         guard let url = NormalizedURL(link.url) else { return }
         guard seen.insert(FNV1a64.hash(url.description)).inserted else { return }
         let kind = link.kind
