@@ -35,6 +35,8 @@ struct CrawlFailure: Error, Sendable {
 /// detection), retries with backoff on timeouts, dropped connections, 429 (honouring
 /// `Retry-After`) and 5xx, and enforces separate connect, first-byte and whole-response
 /// timeouts and a body-size cap. Every request passes the per-host politeness gate.
+/// `http://` URLs go through `HTTP1Transport` (keep-alive, direct or via `--proxy`),
+/// `https://` ones through AsyncHTTPClient.
 final class CrawlFetcher: Sendable {
     enum Method: Sendable { case head, get }
 
