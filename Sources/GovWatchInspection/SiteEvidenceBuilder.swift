@@ -454,38 +454,40 @@ struct SiteEvidenceBuilder {
 private enum RowPass {
     /// Rows without their records.
     static func index(_ state: any CrawlStateStore, _ body: ([CrawlURLEntry]) async throws -> Void) async throws {
-        try await pass(size: 5_000, read: { try await state.index(afterID: $0, limit: 5_000) }, prepare: { Array($0) }, body)
+        try await pass(size: 5_000, read: { try await state.index(afterID: $0, limit: 5_000) }, prepare: { $0 }, body)
     }
 
-    /// Rows with their decoded records (the stored JSON itself is dropped).
+    /// Rows with their decoded records (the stored JSON itself is dropped), decoded in two
+    /// halves at once.
     static func results(_ state: any CrawlStateStore, _ body: ([(CrawlURLEntry, PageRecord?)]) async throws -> Void)
         async throws
     {
+        @Sendable func decoded(_ rows: ArraySlice<CrawlURLEntry>) -> [(CrawlURLEntry, PageRecord?)] {
+            rows.map { entry in
+                let record = entry.state == "done" ? PageRecord.decode(entry.record) : nil
+                var entry = entry
+                entry.record = nil
+                return (entry, record)
+            }
+        }
         try await pass(
             size: 1_000, read: { try await state.results(afterID: $0, limit: 1_000) },
             prepare: { slice in
-                slice.map { entry -> (CrawlURLEntry, PageRecord?) in
-                    let record = entry.state == "done" ? PageRecord.decode(entry.record) : nil
-                    var entry = entry
-                    entry.record = nil
-                    return (entry, record)
-                }
+                let half = slice.count / 2
+                async let first = decoded(slice[..<half])
+                let second = decoded(slice[half...])
+                return await first + second
             }, body)
     }
 
-    /// `prepare` runs on the two halves of a slice at once.
     private static func pass<Row: Sendable>(
         size: Int, read: @escaping @Sendable (Int) async throws -> [CrawlURLEntry],
-        prepare: @escaping @Sendable (ArraySlice<CrawlURLEntry>) -> [Row], _ body: ([Row]) async throws -> Void
+        prepare: @escaping @Sendable ([CrawlURLEntry]) async -> [Row], _ body: ([Row]) async throws -> Void
     ) async throws {
         func fetch(after cursor: Int) -> Task<(rows: [Row], next: Int?), any Error> {
             Task {
                 let slice = try await read(cursor)
-                let next = slice.count == size ? slice.last?.id : nil
-                let half = slice.count / 2
-                async let first = prepare(slice[..<half])
-                let second = prepare(slice[half...])
-                return (await first + second, next)
+                return (await prepare(slice), slice.count == size ? slice.last?.id : nil)
             }
         }
         var pending = fetch(after: 0)

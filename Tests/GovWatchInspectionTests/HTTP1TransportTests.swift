@@ -14,10 +14,8 @@ import Testing
 struct HTTP1TransportTests {
     @Test("sequential requests share one keep-alive connection; concurrent ones at most one each")
     func keepAlive() async throws {
-        let server = try await CountingServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let transport = Self.transport()
-        defer { transport.shutdown() }
+        let (server, transport) = try await Self.start()
+        defer { Self.stop(server, transport) }
         for index in 0..<20 {
             let exchange = try await Self.get(transport, "\(server.base)/page/\(index)", limit: 1_000)
             #expect(exchange.head.status == .ok)
@@ -39,10 +37,8 @@ struct HTTP1TransportTests {
 
     @Test("a connection the server closed while idle is replaced without an error")
     func staleConnection() async throws {
-        let server = try await CountingServer.start(closeIdleAfter: .milliseconds(30))
-        defer { Task { try? await server.shutdown() } }
-        let transport = Self.transport()
-        defer { transport.shutdown() }
+        let (server, transport) = try await Self.start(closeIdleAfter: .milliseconds(30))
+        defer { Self.stop(server, transport) }
         for index in 0..<3 {
             let exchange = try await Self.get(transport, "\(server.base)/page/\(index)", limit: 1_000)
             #expect(String(decoding: exchange.body, as: UTF8.self) == "page \(index)")
@@ -63,10 +59,8 @@ struct HTTP1TransportTests {
 
     @Test("an unwanted short body is read off and the connection kept; a long one closes it")
     func unwantedBodies() async throws {
-        let server = try await CountingServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let transport = Self.transport()
-        defer { transport.shutdown() }
+        let (server, transport) = try await Self.start()
+        defer { Self.stop(server, transport) }
         let missing = try await Self.get(transport, "\(server.base)/missing", limit: nil)
         #expect(missing.head.status == .notFound)
         #expect(missing.body.isEmpty)
@@ -81,10 +75,8 @@ struct HTTP1TransportTests {
 
     @Test("a body over the limit fails and its connection is not reused")
     func bodyLimit() async throws {
-        let server = try await CountingServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let transport = Self.transport()
-        defer { transport.shutdown() }
+        let (server, transport) = try await Self.start()
+        defer { Self.stop(server, transport) }
         await #expect(throws: HTTP1Transport.Failure.tooLarge) {
             try await Self.get(transport, "\(server.base)/big", limit: 10_000)
         }
@@ -95,10 +87,8 @@ struct HTTP1TransportTests {
 
     @Test("no answer: first-byte timeout; an endless trickle: whole-response timeout")
     func deadlines() async throws {
-        let server = try await CountingServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let transport = Self.transport()
-        defer { transport.shutdown() }
+        let (server, transport) = try await Self.start()
+        defer { Self.stop(server, transport) }
         let clock = ContinuousClock()
         var began = clock.now
         await #expect(throws: HTTP1Transport.Failure.firstByteTimeout) {
@@ -139,8 +129,15 @@ struct HTTP1TransportTests {
         #expect(server.connections == 3)
     }
 
-    private static func transport() -> HTTP1Transport {
-        HTTP1Transport(route: .direct, connectTimeout: .seconds(2), decompressionRatio: 20)
+    /// A counting server and a direct, keep-alive transport; `stop` both when done.
+    private static func start(closeIdleAfter: TimeAmount? = nil) async throws -> (CountingServer, HTTP1Transport) {
+        let server = try await CountingServer.start(closeIdleAfter: closeIdleAfter)
+        return (server, HTTP1Transport(route: .direct, connectTimeout: .seconds(2), decompressionRatio: 20))
+    }
+
+    private static func stop(_ server: CountingServer, _ transport: HTTP1Transport) {
+        transport.shutdown()
+        Task { try? await server.shutdown() }
     }
 
     private static func get(

@@ -293,7 +293,6 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
     private var context: ChannelHandlerContext?
     private var pending: Pending?
     private var timer: Scheduled<Void>?
-    private var timerIsForHead = false
 
     init(reusesConnection: Bool) { self.reusesConnection = reusesConnection }
 
@@ -307,7 +306,7 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
             return
         }
         pending = exchange
-        schedule(at: exchange.firstByteDeadline, forHead: true)
+        schedule(at: exchange.firstByteDeadline)
         context.write(wrapOutboundOut(.head(request)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
@@ -373,7 +372,7 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
         // The whole-response deadline is armed only for a response still running after a
         // read (most pages arrive with their head): one timer per exchange, not two.
         if let exchange = pending, exchange.head != nil, timer == nil {
-            schedule(at: exchange.responseDeadline, forHead: false)
+            schedule(at: exchange.responseDeadline)
         }
         context.fireChannelReadComplete()
     }
@@ -412,13 +411,15 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
         context.fireChannelInactive()
     }
 
-    private func schedule(at deadline: NIODeadline, forHead: Bool) {
+    /// Arms the exchange's one timer: before the head it is the first-byte deadline, after
+    /// it the whole-response deadline.
+    private func schedule(at deadline: NIODeadline) {
         guard let context else { return }
-        timerIsForHead = forHead
         timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
             timer = nil
             guard let context = self.context else { return }
-            fail(timerIsForHead ? HTTP1Transport.Failure.firstByteTimeout : HTTP1Transport.Failure.responseTimeout, context: context)
+            let failure: HTTP1Transport.Failure = pending?.head == nil ? .firstByteTimeout : .responseTimeout
+            fail(failure, context: context)
         }
     }
 
