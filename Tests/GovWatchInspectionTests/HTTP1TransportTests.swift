@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Testing
 
 @testable import GovWatchInspection
@@ -129,6 +130,39 @@ struct HTTP1TransportTests {
         #expect(server.connections == 3)
     }
 
+    @Test("HTTPS: keep-alive over TLS, verified against the trusted root; an unknown certificate is refused")
+    func https() async throws {
+        let certificate = try NIOSSLCertificate(bytes: Array(TestCertificate.pem.utf8), format: .pem)
+        let key = try NIOSSLPrivateKey(bytes: Array(TestCertificate.key.utf8), format: .pem)
+        let server = try await CountingServer.start(
+            tls: try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: [.certificate(certificate)], privateKey: .privateKey(key))))
+        var trusting = TLSConfiguration.makeClientConfiguration()
+        trusting.trustRoots = .certificates([certificate])
+        let transport = HTTP1Transport(
+            route: .direct, connectTimeout: .seconds(2), decompressionRatio: 20, tlsConfiguration: trusting)
+        defer { Self.stop(server, transport) }
+        for index in 0..<10 {
+            let exchange = try await Self.get(transport, "https://localhost:\(server.port)/page/\(index)", limit: 1_000)
+            #expect(String(decoding: exchange.body, as: UTF8.self) == "page \(index)")
+        }
+        #expect(server.connections == 1)
+
+        // The system's roots do not know the test certificate: refused, in the inspector's words.
+        let systemRoots = HTTP1Transport(route: .direct, connectTimeout: .seconds(2), decompressionRatio: 20)
+        defer { systemRoots.shutdown() }
+        let url = NormalizedURL("https://localhost:\(server.port)/page/1")!
+        do {
+            _ = try await Self.get(systemRoots, url.description, limit: 1_000)
+            Issue.record("an untrusted certificate was accepted")
+        } catch {
+            #expect(try CrawlFetcher.failure(error, url: url).reason == "证书或加密连接错误")
+        }
+        // Through a proxy HTTPS needs CONNECT, which is AsyncHTTPClient's part.
+        let proxied = HTTP1Transport(route: .proxy(host: "127.0.0.1", port: server.port), connectTimeout: .seconds(2), decompressionRatio: 20)
+        #expect(!proxied.handles(url))
+        #expect(proxied.handles(NormalizedURL("http://www.a.gov.cn/")!))
+    }
+
     /// A counting server and a direct, keep-alive transport; `stop` both when done.
     private static func start(closeIdleAfter: TimeAmount? = nil) async throws -> (CountingServer, HTTP1Transport) {
         let server = try await CountingServer.start(closeIdleAfter: closeIdleAfter)
@@ -153,7 +187,8 @@ struct HTTP1TransportTests {
 /// A loopback HTTP/1.1 server that counts connections and answers by path:
 /// `/page/N` ("page N"), `/big` (200 KB), `/silent` (never), `/trickle` (a byte every
 /// 50 ms, forever), anything else 404. Optionally closes a connection soon after each
-/// response, or closes it without an answer when a second request arrives on it.
+/// response, or closes it without an answer when a second request arrives on it; over TLS
+/// when given a context.
 private final class CountingServer: Sendable {
     struct Request: Equatable, Sendable {
         var target: String
@@ -173,13 +208,16 @@ private final class CountingServer: Sendable {
         self.port = channel.localAddress!.port!
     }
 
-    static func start(closeIdleAfter: TimeAmount? = nil, dropSecondRequest: Bool = false) async throws -> CountingServer {
+    static func start(
+        closeIdleAfter: TimeAmount? = nil, dropSecondRequest: Bool = false, tls: NIOSSLContext? = nil
+    ) async throws -> CountingServer {
         let state = NIOLockedValueBox<(connections: Int, requests: [Request])>((0, []))
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 state.withLockedValue { $0.connections += 1 }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(Handler(state: state, closeIdleAfter: closeIdleAfter, dropSecondRequest: dropSecondRequest))
                 }
@@ -252,4 +290,30 @@ private final class CountingServer: Sendable {
             context.fireChannelInactive()
         }
     }
+}
+
+/// A self-signed certificate for `localhost` and 127.0.0.1 (P-256, valid until 2126), made with
+/// `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 36500
+/// -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1`. Test use only.
+private enum TestCertificate {
+    static let pem = """
+-----BEGIN CERTIFICATE-----
+MIIBmzCCAUGgAwIBAgIUJ+ROQREo9EnkjVZT0mqOkXO7E1kwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEyOTE3Mzg1MVoYDzIxMjYxMTA1
+MTczODUxWjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAAQ9WjOwPnFBRbnDlUij4tqRPOGgQpQcgFFJ2RNZQJtM8mmut8ykKMsJ
+4QrWacBVapXBCk/cRpy0QtptdHfmF5Vjo28wbTAdBgNVHQ4EFgQUectBJZ6CGSSt
+BLLLtc+FL/sgDl4wHwYDVR0jBBgwFoAUectBJZ6CGSStBLLLtc+FL/sgDl4wDwYD
+VR0TAQH/BAUwAwEB/zAaBgNVHREEEzARgglsb2NhbGhvc3SHBH8AAAEwCgYIKoZI
+zj0EAwIDSAAwRQIhALYIkcxHR47JuV3WusVMgHrPPcAnZBNKWGNz+tD+SEh2AiBa
+f72Z6ENhrvDOGrEa7oB3Wv+voYblsNFRvH7Tl6cyJg==
+-----END CERTIFICATE-----
+"""
+    static let key = """
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgOW3zg73Aofw1u/Z7
+T3M8+txaVCKvjMuf3bQgXqD+TPmhRANCAAQ9WjOwPnFBRbnDlUij4tqRPOGgQpQc
+gFFJ2RNZQJtM8mmut8ykKMsJ4QrWacBVapXBCk/cRpy0QtptdHfmF5Vj
+-----END PRIVATE KEY-----
+"""
 }

@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
+import NIOSSL
 
 /// A response as the crawler keeps it: status, where it ended, the headers it needs and
 /// (for GET) the body, never more than the configured cap.
@@ -35,8 +36,8 @@ struct CrawlFailure: Error, Sendable {
 /// detection), retries with backoff on timeouts, dropped connections, 429 (honouring
 /// `Retry-After`) and 5xx, and enforces separate connect, first-byte and whole-response
 /// timeouts and a body-size cap. Every request passes the per-host politeness gate.
-/// `http://` URLs go through `HTTP1Transport` (keep-alive, direct or via `--proxy`),
-/// `https://` ones through AsyncHTTPClient.
+/// Requests go through `HTTP1Transport` (keep-alive connections), except HTTPS through
+/// `--proxy`, which AsyncHTTPClient tunnels with `CONNECT`.
 final class CrawlFetcher: Sendable {
     enum Method: Sendable { case head, get }
 
@@ -46,7 +47,8 @@ final class CrawlFetcher: Sendable {
     let gate: PolitenessGate
     /// Hosts that answered HEAD wrongly (an error where GET works): checked with GET from then on.
     private let headBroken = HostSet()
-    /// Every `http://` request, direct or through `--proxy` (HTTPS goes through `client`).
+    /// Every `http://` request, direct or through `--proxy`, and `https://` without a proxy
+    /// (HTTPS through a proxy goes through `client`, which tunnels with `CONNECT`).
     private let transport: HTTP1Transport
 
     init(configuration: CrawlConfiguration, client: HTTPClient?) throws {
@@ -197,7 +199,7 @@ final class CrawlFetcher: Sendable {
             if let etag = validators.etag { request.headers.add(name: "If-None-Match", value: etag) }
             if let lastModified = validators.lastModified { request.headers.add(name: "If-Modified-Since", value: lastModified) }
         }
-        if url.scheme == "http" {
+        if transport.handles(url) {
             return try await viaTransport(url, method: method, headers: request.headers, bodyLimit: bodyLimit)
         }
         let response: HTTPClientResponse
@@ -239,7 +241,7 @@ final class CrawlFetcher: Sendable {
 
     private enum BodyError: Error { case tooLarge, timedOut }
 
-    /// `once` for an `http://` URL.
+    /// `once` through `transport`.
     private func viaTransport(
         _ url: NormalizedURL, method: Method, headers: HTTPHeaders, bodyLimit: Int
     ) async throws -> (Result<CrawlResponse, CrawlFailure>, Duration?) {
@@ -323,6 +325,9 @@ final class CrawlFetcher: Sendable {
             CrawlFailure(reason: reason, status: nil, finalURL: url, retryable: retry)
         }
         if error is HTTP1Transport.UnsupportedURL { return failed("网址无效", retry: false) }
+        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+            return failed("证书或加密连接错误", retry: false)
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .cancelled:

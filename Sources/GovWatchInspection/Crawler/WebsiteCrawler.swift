@@ -38,9 +38,10 @@ public final class WebsiteCrawler: Sendable {
 
     /// - Parameters:
     ///   - configuration: limits, politeness, robots.txt, proxy.
-    ///   - client: an HTTP client to share for HTTPS (the caller shuts it down; it should not
-    ///     follow redirects); by default the crawler makes its own with the configuration's
-    ///     proxy and timeouts. Plain-HTTP URLs go through the crawler's `HTTP1Transport`.
+    ///   - client: an HTTP client to share for HTTPS through a proxy (the caller shuts it
+    ///     down; it should not follow redirects); by default the crawler makes its own with
+    ///     the configuration's proxy and timeouts. Everything else goes through the crawler's
+    ///     `HTTP1Transport`.
     ///   - scanner: screens each page's text as it is read, so only texts with a content
     ///     problem are kept (see `SiteEvidence.documents`); it should be the scanner the
     ///     content checks use. Default: `ContentScanner.standard()`.

@@ -5,16 +5,20 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
+import NIOSSL
 
-/// Plain-HTTP/1.1 exchanges on NIO, for the crawler (every `http://` URL, direct or through
-/// `--proxy`) and for the one-shot requests through a forward proxy (`SimpleHTTP`).
+/// HTTP/1.1 exchanges on NIO, for the crawler (every `http://` URL, direct or through
+/// `--proxy`, and every `https://` URL without a proxy) and for the one-shot requests through
+/// a forward proxy (`SimpleHTTP`).
 ///
 /// Why not AsyncHTTPClient here: a crawl is tens of thousands of small exchanges, and the
 /// client's request preparation, pool, transaction state machine, per-read timers and async
 /// body sequence were about a third of a crawl's CPU. An exchange here is one job onto the
 /// connection's event loop and one promise back: the body is gathered on the event loop up
 /// to the caller's limit, and the connection goes back to the pool when the response ended.
-/// AsyncHTTPClient still does HTTPS (and HTTPS through a proxy, which needs `CONNECT`).
+/// HTTPS is TLS (swift-nio-ssl) under the same pipeline, the certificate verified as
+/// AsyncHTTPClient verifies it; HTTPS through a proxy (which needs `CONNECT`) stays with
+/// AsyncHTTPClient.
 ///
 /// Through a forward proxy, requests are in absolute form (`GET http://host/path HTTP/1.1`),
 /// as every forward proxy expects (AsyncHTTPClient tunnels everything with `CONNECT`, which
@@ -59,16 +63,23 @@ final class HTTP1Transport: Sendable {
     let reusesConnections: Bool
     /// Idle connections kept per host (or for the proxy); more are closed.
     let maximumIdlePerEndpoint: Int
+    /// How `https://` servers are verified; its context (the trust roots loaded) is made on
+    /// the first HTTPS connection, so a plain-HTTP crawl never loads them.
+    private let tlsConfiguration: TLSConfiguration
+    private let tlsContext = NIOLockedValueBox<NIOSSLContext?>(nil)
     /// Bytes of an unwanted body (HEAD, redirects, errors, checks) read to keep the
     /// connection; a longer one closes it instead.
     static let drainLimit = 64 * 1024
 
     private let pool = NIOLockedValueBox(IdlePool())
 
+    /// - Parameter tlsConfiguration: how `https://` servers are verified (direct route);
+    ///   by default as AsyncHTTPClient does: full verification against the system's roots.
     init(
         route: Route, connectTimeout: TimeAmount, decompressionRatio: Int, reusesConnections: Bool = true,
-        maximumIdlePerEndpoint: Int = 64
+        maximumIdlePerEndpoint: Int = 64, tlsConfiguration: TLSConfiguration = .makeClientConfiguration()
     ) {
+        self.tlsConfiguration = tlsConfiguration
         self.route = route
         self.connectTimeout = connectTimeout
         self.decompressionRatio = decompressionRatio
@@ -76,10 +87,11 @@ final class HTTP1Transport: Sendable {
         self.maximumIdlePerEndpoint = maximumIdlePerEndpoint
     }
 
-    /// A host and port connected to.
+    /// A host and port connected to, with TLS or without.
     struct Endpoint: Hashable, Sendable {
         var host: String
         var port: Int
+        var tls = false
     }
 
     /// What a request is sent to: the connection's endpoint, the request target and `Host`.
@@ -95,14 +107,20 @@ final class HTTP1Transport: Sendable {
         var description: String { "网址无效或不是 http 网址：\(url)" }
     }
 
+    /// Whether `exchange` can send to `url`: plain HTTP always, HTTPS without a proxy.
+    func handles(_ url: NormalizedURL) -> Bool {
+        url.scheme == "http" || (url.scheme == "https" && route == .direct)
+    }
+
     func target(for url: NormalizedURL) throws -> Target {
-        guard url.scheme == "http", !url.host.isEmpty else { throw UnsupportedURL(url: url.description) }
+        guard handles(url), !url.host.isEmpty else { throw UnsupportedURL(url: url.description) }
         switch route {
         case .direct:
             let origin = url.query.map { "\(url.path)?\($0)" } ?? url.path
+            let tls = url.scheme == "https"
             return Target(
-                endpoint: Endpoint(host: url.host, port: url.port ?? 80), requestTarget: origin.isEmpty ? "/" : origin,
-                hostHeader: url.authority)
+                endpoint: Endpoint(host: url.host, port: url.port ?? (tls ? 443 : 80), tls: tls),
+                requestTarget: origin.isEmpty ? "/" : origin, hostHeader: url.authority)
         case .proxy(let host, let port):
             return Target(endpoint: Endpoint(host: host, port: port), requestTarget: url.description, hostHeader: url.authority)
         }
@@ -191,14 +209,29 @@ final class HTTP1Transport: Sendable {
         }
     }
 
+    private func sslContext() throws -> NIOSSLContext {
+        try tlsContext.withLockedValue { context in
+            if let context { return context }
+            let made = try NIOSSLContext(configuration: tlsConfiguration)
+            context = made
+            return made
+        }
+    }
+
     private func connect(_ endpoint: Endpoint) async throws -> Connection {
         let ratio = decompressionRatio
         let reuses = reusesConnections
+        let tls = endpoint.tls ? try sslContext() : nil
         return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connect(host: endpoint.host, port: endpoint.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        // SNI and name verification by host name; an address is verified as an address.
+                        let name = endpoint.host.isIPAddress ? nil : endpoint.host
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: name))
+                    }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(ratio)))
                     let handler = ExchangeHandler(reusesConnection: reuses)
@@ -237,7 +270,7 @@ private final class Connection: Sendable {
             handler.value.start(
                 ExchangeHandler.Pending(
                     promise: promise, bodyLimit: bodyLimit, firstByteDeadline: firstByteDeadline,
-                    responseDeadline: responseDeadline, reused: reused),
+                    responseDeadline: responseDeadline, reused: reused, headOnly: head.method == .HEAD),
                 request: head)
         }
         let channel = self.channel
@@ -271,14 +304,19 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
         var body: [UInt8] = []
         /// The promise is completed; what is left of the response is read off.
         var answered = false
+        /// The body is not wanted but short: read off before the promise is completed.
+        var discardsBody = false
+        /// The request was HEAD (no body follows whatever the head says).
+        let headOnly: Bool
         var drained = 0
         var keepAlive = false
         var receivedAnything = false
 
         init(
             promise: EventLoopPromise<HTTP1Transport.Exchange>, bodyLimit: @escaping @Sendable (HTTPResponseHead) -> Int?,
-            firstByteDeadline: NIODeadline, responseDeadline: NIODeadline, reused: Bool
+            firstByteDeadline: NIODeadline, responseDeadline: NIODeadline, reused: Bool, headOnly: Bool
         ) {
+            self.headOnly = headOnly
             self.promise = promise
             self.bodyLimit = bodyLimit
             self.firstByteDeadline = firstByteDeadline
@@ -293,6 +331,8 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
     private var context: ChannelHandlerContext?
     private var pending: Pending?
     private var timer: Scheduled<Void>?
+    /// What broke the connection before an exchange was running on it (a failed TLS handshake).
+    private var failureBeforeStart: (any Error)?
 
     init(reusesConnection: Bool) { self.reusesConnection = reusesConnection }
 
@@ -302,7 +342,8 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
 
     func start(_ exchange: Pending, request: HTTPRequestHead) {
         guard let context, context.channel.isActive, pending == nil else {
-            exchange.promise.fail(exchange.reused ? Stale.closedWhileIdle : HTTP1Transport.Failure.closedEarly)
+            exchange.promise.fail(
+                exchange.reused ? Stale.closedWhileIdle : failureBeforeStart ?? HTTP1Transport.Failure.closedEarly)
             return
         }
         pending = exchange
@@ -330,6 +371,12 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
                 if let length = head.headers.first(name: "Content-Length").flatMap(Int.init), length > 0, length <= limit {
                     exchange.body.reserveCapacity(length)
                 }
+            } else if exchange.headOnly || head.status == .noContent || head.status == .notModified
+                || (head.headers.first(name: "Content-Length").flatMap(Int.init) ?? .max) <= HTTP1Transport.drainLimit
+            {
+                // Nothing or little follows: read it off first, so the connection is back in
+                // the pool before the caller asks for the next one.
+                exchange.discardsBody = true
             } else {
                 exchange.answered = true
                 exchange.promise.succeed(HTTP1Transport.Exchange(head: head, body: []))
@@ -337,10 +384,11 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
             pending = exchange
         case .body(let buffer):
             pending = nil  // no copy of the body while it grows
-            if exchange.answered {
+            if exchange.answered || exchange.discardsBody {
                 exchange.drained += buffer.readableBytes
                 if exchange.drained > HTTP1Transport.drainLimit {
                     pending = exchange
+                    answerIfDiscarding()
                     abandon(context: context)
                     return
                 }
@@ -378,6 +426,11 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if case NIOSSLError.uncleanShutdown = error {
+            // A TLS server that drops the connection without close_notify (common): the close
+            // itself follows and ends the exchange as it would over plain HTTP.
+            return
+        }
         if let exchange = pending, exchange.reused, !exchange.receivedAnything, error is IOError {
             // Reset or broken pipe on a connection the server had already given up.
             pending = nil
@@ -386,11 +439,13 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
             context.close(promise: nil)
             return
         }
+        if pending == nil { failureBeforeStart = error }
         fail(error, context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         cancelTimer()
+        answerIfDiscarding()
         if let exchange = pending, !exchange.answered {
             pending = nil
             let now = NIODeadline.now()
@@ -428,9 +483,19 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
         timer = nil
     }
 
+    /// A response whose unwanted body was being read off has its answer already: the head.
+    /// Whatever ends the reading early (a close, an error, the deadline) only ends the connection.
+    private func answerIfDiscarding() {
+        guard var exchange = pending, exchange.discardsBody, !exchange.answered, let head = exchange.head else { return }
+        exchange.promise.succeed(HTTP1Transport.Exchange(head: head, body: []))
+        exchange.answered = true
+        pending = exchange
+    }
+
     /// Ends the exchange with `error` (unless already answered) and closes the connection.
     private func fail(_ error: any Error, context: ChannelHandlerContext) {
         cancelTimer()
+        answerIfDiscarding()
         if let exchange = pending, !exchange.answered { exchange.promise.fail(error) }
         pending = nil
         context.close(promise: nil)
@@ -441,5 +506,14 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
         cancelTimer()
         pending = nil
         context.close(promise: nil)
+    }
+}
+
+extension String {
+    /// An IPv4 or IPv6 literal (no TLS server name is sent for those).
+    fileprivate var isIPAddress: Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, self, &v4) == 1 || inet_pton(AF_INET6, self, &v6) == 1
     }
 }
