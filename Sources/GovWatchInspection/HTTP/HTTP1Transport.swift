@@ -126,20 +126,18 @@ final class HTTP1Transport: Sendable {
         }
     }
 
+    /// The target of a URL as given: through a proxy it is sent exactly as written (the
+    /// one-shot requests' URLs), directly it is normalised first.
     func target(for url: String) throws -> Target {
+        guard case .proxy(let proxyHost, let proxyPort) = route else {
+            guard let normalized = NormalizedURL(url) else { throw UnsupportedURL(url: url) }
+            return try target(for: normalized)
+        }
         guard let components = URLComponents(string: url), components.scheme?.lowercased() == "http",
             let host = components.host, !host.isEmpty
         else { throw UnsupportedURL(url: url) }
         let authority = components.port.map { "\(host):\($0)" } ?? host
-        switch route {
-        case .direct:
-            var origin = components.percentEncodedPath
-            if origin.isEmpty { origin = "/" }
-            if let query = components.percentEncodedQuery { origin += "?\(query)" }
-            return Target(endpoint: Endpoint(host: host, port: components.port ?? 80), requestTarget: origin, hostHeader: authority)
-        case .proxy(let proxyHost, let proxyPort):
-            return Target(endpoint: Endpoint(host: proxyHost, port: proxyPort), requestTarget: url, hostHeader: authority)
-        }
+        return Target(endpoint: Endpoint(host: proxyHost, port: proxyPort), requestTarget: url, hostHeader: authority)
     }
 
     /// Sends one request; `bodyLimit(head)` says how many body bytes to keep (nil: none,
