@@ -13,7 +13,8 @@
 #     `LinkChecker` header that lifts its built-in per-host throttle, and a bounded extra
 #     run against a server without the header shows what that throttle costs).
 # Pages/s = pages fetched / process wall time; peak RSS from /usr/bin/time -v. GovWatch's
-# crawler and wget run REPEAT times (default 3), interleaved; the median run counts. At the
+# crawler and wget run REPEAT times (default 3), interleaved, after one unmeasured warm-up
+# crawl each; the median run counts. At the
 # larger sizes only GovWatch's crawler (and wget, which is quick) runs, for the memory
 # check, unless PEERS_AT_LARGE=1. Then perf profiles the GovWatch crawl of the first size.
 # Writes benchmarks/results/crawl.md (raw lines in benchmarks/results/crawl-raw.txt).
@@ -102,6 +103,15 @@ for size in "${sizes[@]}"; do
   url="http://127.0.0.1:$port/"
   max=$((size * 2))
 
+  # One unmeasured crawl by each first: the site's files in the page cache, nginx warm, the
+  # build's disk writes settled — the first run after a build was up to 20% slower.
+  sync
+  rm -f "$work/warm.sqlite"*
+  "$bench" --url "$url" --concurrency "$conc" --per-host "$conc" --delay-ms 0 --max-pages "$max" \
+    --db "sqlite://$work/warm.sqlite" >/dev/null 2>&1 || true
+  rm -rf "$work/wget"; mkdir -p "$work/wget"
+  (cd "$work/wget" && wget --spider -r -l inf -nd -np --delete-after -nv "$url" >/dev/null 2>&1) || true
+  rm -f "$work/warm.sqlite"*
   # GovWatch and the fastest peer (wget) run REPEAT times, interleaved, and are reported by
   # their median: a single run of a few seconds on a shared 2-core machine varies by ±10%.
   for run in $(seq "$repeat"); do
