@@ -165,6 +165,7 @@ public final class PageFetcher: Sendable {
 }
 
 extension TimeAmount {
+    /// A NIO time amount from a Swift duration (nanosecond precision).
     init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
         self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)

@@ -55,7 +55,7 @@ final class CrawlFetcher: Sendable {
         self.configuration = configuration
         self.gate = PolitenessGate(perHostLimit: configuration.perHostConcurrency, delay: configuration.perHostDelay)
         self.transport = HTTP1Transport(
-            route: try InspectionHTTPClient.route(configuration.proxy), connectTimeout: .crawl(configuration.connectTimeout),
+            route: try InspectionHTTPClient.route(configuration.proxy), connectTimeout: TimeAmount(configuration.connectTimeout),
             decompressionRatio: configuration.maximumDecompressionRatio,
             maximumIdlePerEndpoint: max(16, configuration.concurrency))
         if let client {
@@ -72,7 +72,7 @@ final class CrawlFetcher: Sendable {
         var settings = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(
-                connect: .crawl(configuration.connectTimeout), read: .crawl(configuration.firstByteTimeout)),
+                connect: TimeAmount(configuration.connectTimeout), read: TimeAmount(configuration.firstByteTimeout)),
             proxy: try InspectionHTTPClient.proxy(configuration.proxy),
             decompression: .enabled(limit: .ratio(configuration.maximumDecompressionRatio)))
         settings.httpVersion = .http1Only
@@ -205,7 +205,7 @@ final class CrawlFetcher: Sendable {
         let response: HTTPClientResponse
         do {
             // The deadline of `execute` ends when the head arrives: it is the first-byte timeout.
-            response = try await client.execute(request, deadline: .now() + .crawl(configuration.firstByteTimeout))
+            response = try await client.execute(request, deadline: .now() + TimeAmount(configuration.firstByteTimeout))
         } catch {
             return (.failure(try Self.failure(error, url: url)), nil)
         }
@@ -245,13 +245,12 @@ final class CrawlFetcher: Sendable {
     private func viaTransport(
         _ url: NormalizedURL, method: Method, headers: HTTPHeaders, bodyLimit: Int
     ) async throws -> (Result<CrawlResponse, CrawlFailure>, Duration?) {
-        let now = NIODeadline.now()
         let reads = method == .get && bodyLimit > 0
         do {
             let exchange = try await transport.exchange(
                 method: method == .head ? .HEAD : .GET, target: try transport.target(for: url), headers: headers,
-                firstByteDeadline: now + .crawl(configuration.firstByteTimeout),
-                responseDeadline: now + .crawl(configuration.responseTimeout),
+                firstByteTimeout: TimeAmount(configuration.firstByteTimeout),
+                responseTimeout: TimeAmount(configuration.responseTimeout),
                 bodyLimit: { head in
                     guard reads, head.status.code == 200 || head.status.code == 203 else { return nil }
                     if let length = head.headers.first(name: "Content-Length").flatMap(Int.init), length > bodyLimit { return 0 }
@@ -388,10 +387,3 @@ actor HostSet {
     func insert(_ host: String) { hosts.insert(host) }
 }
 
-extension TimeAmount {
-    /// A NIO time amount from a Swift duration (nanosecond precision).
-    static func crawl(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}

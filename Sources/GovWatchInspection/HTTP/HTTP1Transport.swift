@@ -142,10 +142,13 @@ final class HTTP1Transport: Sendable {
 
     /// Sends one request; `bodyLimit(head)` says how many body bytes to keep (nil: none,
     /// the exchange ends with the head; the rest is read off or the connection closed).
+    /// Both timeouts run from when the request is written on its connection: time spent
+    /// connecting (bounded by `connectTimeout`) or waiting for a busy thread pool is not the
+    /// server's, and must not turn into a timeout it is blamed for.
     /// Throws `Failure`, NIO's connection errors, or the decoders' errors.
     func exchange(
-        method: HTTPMethod, target: Target, headers: HTTPHeaders, firstByteDeadline: NIODeadline,
-        responseDeadline: NIODeadline, bodyLimit: @escaping @Sendable (HTTPResponseHead) -> Int?
+        method: HTTPMethod, target: Target, headers: HTTPHeaders, firstByteTimeout: TimeAmount,
+        responseTimeout: TimeAmount, bodyLimit: @escaping @Sendable (HTTPResponseHead) -> Int?
     ) async throws -> Exchange {
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: target.requestTarget, headers: headers)
         head.headers.replaceOrAdd(name: "Host", value: target.hostHeader)
@@ -155,7 +158,7 @@ final class HTTP1Transport: Sendable {
             let (connection, reused) = try await connection(to: target.endpoint)
             do {
                 return try await connection.send(
-                    head, firstByteDeadline: firstByteDeadline, responseDeadline: responseDeadline, bodyLimit: bodyLimit,
+                    head, firstByteTimeout: firstByteTimeout, responseTimeout: responseTimeout, bodyLimit: bodyLimit,
                     reused: reused)
             } catch ExchangeHandler.Stale.closedWhileIdle {
                 // The server had closed the idle connection: the request never reached it.
@@ -259,7 +262,7 @@ private final class Connection: Sendable {
     }
 
     func send(
-        _ head: HTTPRequestHead, firstByteDeadline: NIODeadline, responseDeadline: NIODeadline,
+        _ head: HTTPRequestHead, firstByteTimeout: TimeAmount, responseTimeout: TimeAmount,
         bodyLimit: @escaping @Sendable (HTTPResponseHead) -> Int?, reused: Bool
     ) async throws -> HTTP1Transport.Exchange {
         let promise = channel.eventLoop.makePromise(of: HTTP1Transport.Exchange.self)
@@ -267,8 +270,8 @@ private final class Connection: Sendable {
         channel.eventLoop.execute {
             handler.value.start(
                 ExchangeHandler.Pending(
-                    promise: promise, bodyLimit: bodyLimit, firstByteDeadline: firstByteDeadline,
-                    responseDeadline: responseDeadline, reused: reused, headOnly: head.method == .HEAD),
+                    promise: promise, bodyLimit: bodyLimit, firstByteTimeout: firstByteTimeout,
+                    responseTimeout: responseTimeout, reused: reused, headOnly: head.method == .HEAD),
                 request: head)
         }
         let channel = self.channel
@@ -292,8 +295,11 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
     struct Pending {
         let promise: EventLoopPromise<HTTP1Transport.Exchange>
         let bodyLimit: @Sendable (HTTPResponseHead) -> Int?
-        let firstByteDeadline: NIODeadline
-        let responseDeadline: NIODeadline
+        let firstByteTimeout: TimeAmount
+        let responseTimeout: TimeAmount
+        /// Set when the request is written.
+        var firstByteDeadline = NIODeadline.distantFuture
+        var responseDeadline = NIODeadline.distantFuture
         /// The connection served an earlier exchange (a close before any answer means it went stale).
         let reused: Bool
         var head: HTTPResponseHead?
@@ -312,13 +318,13 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
 
         init(
             promise: EventLoopPromise<HTTP1Transport.Exchange>, bodyLimit: @escaping @Sendable (HTTPResponseHead) -> Int?,
-            firstByteDeadline: NIODeadline, responseDeadline: NIODeadline, reused: Bool, headOnly: Bool
+            firstByteTimeout: TimeAmount, responseTimeout: TimeAmount, reused: Bool, headOnly: Bool
         ) {
             self.headOnly = headOnly
             self.promise = promise
             self.bodyLimit = bodyLimit
-            self.firstByteDeadline = firstByteDeadline
-            self.responseDeadline = responseDeadline
+            self.firstByteTimeout = firstByteTimeout
+            self.responseTimeout = responseTimeout
             self.reused = reused
         }
     }
@@ -339,11 +345,15 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func start(_ exchange: Pending, request: HTTPRequestHead) {
+        var exchange = exchange
         guard let context, context.channel.isActive, pending == nil else {
             exchange.promise.fail(
                 exchange.reused ? Stale.closedWhileIdle : failureBeforeStart ?? HTTP1Transport.Failure.closedEarly)
             return
         }
+        let now = NIODeadline.now()
+        exchange.firstByteDeadline = now + exchange.firstByteTimeout
+        exchange.responseDeadline = now + exchange.responseTimeout
         pending = exchange
         schedule(at: exchange.firstByteDeadline)
         context.write(wrapOutboundOut(.head(request)), promise: nil)

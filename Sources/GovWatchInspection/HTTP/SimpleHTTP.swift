@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 
@@ -42,14 +43,24 @@ public struct SimpleHTTP: Sendable {
         var headers = headers
         if !headers.contains(name: "User-Agent") { headers.add(name: "User-Agent", value: InspectionHTTPClient.userAgent) }
         if let forward, url.lowercased().hasPrefix("http://") {
+            // The head of a response cut at the limit: a truncated answer keeps its status.
+            let answered = NIOLockedValueBox<HTTPResponseHead?>(nil)
+            // Timed from now: the caller's deadline covers the whole request (connecting too).
+            let remaining = deadline - NIODeadline.now()
             do {
                 let exchange = try await forward.exchange(
-                    method: .GET, target: try forward.target(for: url), headers: headers, firstByteDeadline: deadline, responseDeadline: deadline,
-                    bodyLimit: { _ in truncateOverLimit ? maxBytes : maxBytes })
+                    method: .GET, target: try forward.target(for: url), headers: headers, firstByteTimeout: remaining,
+                    responseTimeout: remaining,
+                    bodyLimit: { head in
+                        answered.withLockedValue { $0 = head }
+                        return maxBytes
+                    })
                 return Response(
                     status: Int(exchange.head.status.code), headers: exchange.head.headers, body: Data(exchange.body), truncated: false)
             } catch HTTP1Transport.Failure.tooLarge where truncateOverLimit {
-                return Response(status: 200, headers: [:], body: Data(), truncated: true)
+                let head = answered.withLockedValue { $0 }
+                return Response(
+                    status: head.map { Int($0.status.code) } ?? 200, headers: head?.headers ?? [:], body: Data(), truncated: true)
             } catch HTTP1Transport.Failure.tooLarge {
                 throw TooLarge(limit: maxBytes)
             } catch HTTP1Transport.Failure.firstByteTimeout, HTTP1Transport.Failure.responseTimeout {
