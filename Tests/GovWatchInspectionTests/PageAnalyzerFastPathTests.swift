@@ -55,6 +55,17 @@ struct PageAnalyzerFastPathTests {
                 #expect(set.first(in: text) == words.firstIndex { text.utf8Contains($0) })
             }
         }
+        // The analyzer's one pass for all its groups of words.
+        func bits(_ words: [String], in text: String) -> UInt64 {
+            words.enumerated().reduce(0) { text.utf8Contains($1.element) ? $0 | 1 << $1.offset : $0 }
+        }
+        for text in corpus {
+            let words = PageTextWords(text)
+            #expect(words.askedLabels == bits(ConsultationListParser.letterAskedLabels, in: text), "\(text)")
+            #expect(words.answeredLabels == bits(ConsultationListParser.letterAnsweredLabels, in: text), "\(text)")
+            #expect(words.firstStatus == ConsultationListParser.statusWords.firstIndex { text.utf8Contains($0) }, "\(text)")
+            #expect(words.hasPlaceholder == PageAnalyzer.placeholderMarkers.contains { text.utf8Contains($0) }, "\(text)")
+        }
     }
 
     @Test("consultation letter dates")

@@ -17,7 +17,6 @@ package struct PageAnalyzer: Sendable {
         "暂无信息", "暂无数据", "暂无内容", "暂无记录", "暂无相关信息", "暂无文章", "没有相关信息", "没有找到相关",
         "正在整理", "敬请期待", "正在建设", "栏目建设中", "内容更新中",
     ]
-    static let placeholderNeedles = NeedleSet(placeholderMarkers)
 
     package func analyze(body: [UInt8], contentType: String?, url: NormalizedURL) -> PageRecord {
         let document = HTMLDocument(bytes: body, contentType: contentType)
@@ -64,10 +63,11 @@ package struct PageAnalyzer: Sendable {
             record.links.append(PageRecord.Link(u: target, k: LinkEvidence.Kind.page.rawValue, h: nil, t: "站内搜索"))
         }
         let consultation = ConsultationListParser(base: url)
+        let words = PageTextWords(page.text)
         record.messages = consultation.messages(in: document)
-        record.letter = consultation.letter(inText: page.text)
+        record.letter = consultation.letter(inText: page.text, words: words)
         if record.items.isEmpty, record.messages.isEmpty {
-            record.placeholder = Self.placeholderNeedles.containsAny(in: page.text)
+            record.placeholder = words.hasPlaceholder
             if record.published == nil {
                 // A list without dates still lists: such items count as not updated.
                 record.items = Self.undatedItems(document, page: url)
@@ -230,8 +230,6 @@ struct ConsultationListParser {
     /// nothing on their own).
     static let letterAskedLabels = askedHeaders.filter { $0 != "来信" }
     static let letterAnsweredLabels = answeredHeaders.filter { $0 != "回复" }
-    static let letterAskedNeedles = NeedleSet(letterAskedLabels)
-    static let letterAnsweredNeedles = NeedleSet(letterAnsweredLabels)
 
     /// Words of a status that means answered.
     static func isAnswered(_ status: String) -> Bool {
@@ -309,18 +307,19 @@ struct ConsultationListParser {
     }
 
     /// The labelled dates of one message's page: 来信时间 …, 答复时间 …, 办理状态 ….
-    func letter(inText text: String) -> PageRecord.Letter? {
-        let asked = Self.labelledDay(in: text, labels: Self.letterAskedLabels, needles: Self.letterAskedNeedles)
-        guard let asked else { return nil }
-        let answered = Self.labelledDay(in: text, labels: Self.letterAnsweredLabels, needles: Self.letterAnsweredNeedles)
-        let status = Self.statusNeedles.first(in: text).map { Self.statusWords[$0] }
+    func letter(inText text: String) -> PageRecord.Letter? { letter(inText: text, words: PageTextWords(text)) }
+
+    /// `letter(inText:)` with the words of `text` already found.
+    func letter(inText text: String, words: PageTextWords) -> PageRecord.Letter? {
+        guard let asked = Self.labelledDay(in: text, labels: Self.letterAskedLabels, present: words.askedLabels) else { return nil }
+        let answered = Self.labelledDay(in: text, labels: Self.letterAnsweredLabels, present: words.answeredLabels)
+        let status = words.firstStatus.map { Self.statusWords[$0] }
         return PageRecord.Letter(asked: asked, answered: answered, status: status)
     }
 
-    /// The day after the first of `labels` (in their order) followed by one. Every page's
-    /// text is asked: one pass finds which labels occur at all (usually none).
-    private static func labelledDay(in text: String, labels: [String], needles: NeedleSet) -> CalendarDate? {
-        let present = needles.occurring(in: text)
+    /// The day after the first of `labels` (in their order) followed by one; bit i of
+    /// `present` says whether label i occurs in `text` at all (usually none does).
+    private static func labelledDay(in text: String, labels: [String], present: UInt64) -> CalendarDate? {
         guard present != 0 else { return nil }
         for (position, label) in labels.enumerated() where present & (1 << position) != 0 {
             var start = text.startIndex
@@ -393,6 +392,39 @@ enum ColumnCategoryGuess {
         }
         return nil
     }
+}
+
+/// The words looked for in every page's text, found in one pass over it: the labels and
+/// status of a message's own page, and the words of a page that says it has nothing to show.
+struct PageTextWords {
+    private static let groups = [
+        ConsultationListParser.letterAskedLabels, ConsultationListParser.letterAnsweredLabels,
+        ConsultationListParser.statusWords, PageAnalyzer.placeholderMarkers,
+    ]
+    private static let needles = NeedleSet(groups.flatMap { $0 })
+
+    /// Bit i: word i of the groups, one after another, occurs.
+    private let present: UInt64
+
+    init(_ text: String) { present = Self.needles.occurring(in: text) }
+
+    /// The bits of group `index`, shifted to start at bit 0.
+    private func bits(ofGroup index: Int) -> UInt64 {
+        let offset = Self.groups[..<index].reduce(0) { $0 + $1.count }
+        return (present >> offset) & ((1 << Self.groups[index].count) - 1)
+    }
+
+    /// Bit i: `ConsultationListParser.letterAskedLabels[i]` occurs.
+    var askedLabels: UInt64 { bits(ofGroup: 0) }
+    /// Bit i: `ConsultationListParser.letterAnsweredLabels[i]` occurs.
+    var answeredLabels: UInt64 { bits(ofGroup: 1) }
+    /// The index of the first of `ConsultationListParser.statusWords` that occurs.
+    var firstStatus: Int? {
+        let found = bits(ofGroup: 2)
+        return found == 0 ? nil : found.trailingZeroBitCount
+    }
+    /// One of `PageAnalyzer.placeholderMarkers` occurs.
+    var hasPlaceholder: Bool { bits(ofGroup: 3) != 0 }
 }
 
 /// A fixed list of (at most 64) strings searched for together in one pass over a text's
