@@ -134,6 +134,10 @@ struct HTMLTagKind: OptionSet, Sendable {
     static let block = HTMLTagKind(rawValue: 2)
     /// In `cellElements`.
     static let cell = HTMLTagKind(rawValue: 4)
+    /// In `TitleFinder.headingLike`.
+    static let heading = HTMLTagKind(rawValue: 8)
+    /// `a` or `option`: text that never is a heading.
+    static let linkOrOption = HTMLTagKind(rawValue: 16)
 
     init(rawValue: UInt8) { self.rawValue = rawValue }
 
@@ -142,6 +146,8 @@ struct HTMLTagKind: OptionSet, Sendable {
         if nonTextElements.contains(name) { kind.insert(.nonText) }
         if blockElements.contains(name) { kind.insert(.block) }
         if cellElements.contains(name) { kind.insert(.cell) }
+        if TitleFinder.headingLike.contains(name) { kind.insert(.heading) }
+        if name == "a" || name == "option" { kind.insert(.linkOrOption) }
         self = kind
     }
 }

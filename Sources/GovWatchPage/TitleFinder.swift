@@ -15,6 +15,17 @@ struct TitleFinder {
 
     /// Title separators CMS templates put between the article and the site name.
     static let separators: Set<Character> = ["_", "|", "｜", "-", "—", "–", "·", "－", "—"]
+
+    /// `separators.contains(character)` without hashing (and normalising) the character.
+    static func isSeparator(_ character: Character) -> Bool {
+        let scalars = character.unicodeScalars
+        guard scalars.count == 1, let scalar = scalars.first else { return separators.contains(character) }
+        // The separators, and U+0387 GREEK ANO TELEIA (canonically equivalent to "·").
+        switch scalar.value {
+        case 0x2D, 0x5F, 0x7C, 0xB7, 0x387, 0x2013, 0x2014, 0xFF0D, 0xFF5C: return true
+        default: return false
+        }
+    }
     /// Titles longer than this (in characters) are used whole.
     static let maximumSplitLength = 300
 
@@ -53,14 +64,15 @@ struct TitleFinder {
     static func candidates(of title: String) -> [String] {
         var result: [String] = [title]
         // Real titles have a handful of separators; a title of thousands is not split.
-        guard title.count <= maximumSplitLength else { return result }
+        // (Never more characters than UTF-8 bytes: most titles are settled without counting.)
+        guard title.utf8.count <= maximumSplitLength || title.count <= maximumSplitLength else { return result }
         // The squeezed length of each piece, computed once (the sort below needs it for
         // every comparison).
         var lengths: [Int] = [squeezed(title).count]
         var position = title.startIndex
         while position < title.endIndex {
             let next = title.index(after: position)
-            if separators.contains(title[position]) {
+            if isSeparator(title[position]) {
                 let before = String(title[..<position]).trimmingSeparators()
                 let after = String(title[next...]).trimmingSeparators()
                 for piece in [before, after] {
@@ -82,49 +94,58 @@ struct TitleFinder {
     /// Only small heading-like elements are measured (their visible non-whitespace length,
     /// outside links, options and non-text elements, must be a candidate's): measuring every
     /// subtree of the page first was most of the title's cost.
-    private func headingMatches(for candidates: [String]) -> Set<String> {
+    ///
+    /// A handful of candidates: arrays, as hashing Chinese strings (normalising them) costs
+    /// more than comparing them.
+    private func headingMatches(for candidates: [String]) -> [String] {
         let storage = document.storage
-        let nodes = storage.nodes
-        let wanted = Set(candidates.map(squeezed))
-        let lengths = Set(wanted.map { $0.unicodeScalars.count })
+        let wanted = candidates.map(squeezed)
+        let lengths = wanted.map { $0.unicodeScalars.count }
         guard let maxLength = lengths.max() else { return [] }
-        func excluded(_ node: HTMLNodeRecord) -> Bool {
-            node.kind.contains(.nonText) || node.name == "a" || node.name == "option"
-        }
-        var found: Set<String> = []
-        for index in nodes.indices where nodes[index].isElement {
-            let node = nodes[index]
-            guard node.end - index <= 64,
-                Self.headingLike.contains(node.name) || Self.namesTitle(node)
-                    || (node.parent >= 0 && Self.namesTitle(nodes[node.parent]))
-            else { continue }
-            // Not inside (or itself) a link, an option or a non-text element.
-            var ancestor = index
-            var inside = false
-            while ancestor >= 0 {
-                if excluded(nodes[ancestor]) {
-                    inside = true
-                    break
-                }
-                ancestor = nodes[ancestor].parent
+        let excluded: HTMLTagKind = [.nonText, .linkOrOption]
+        var found: [String] = []
+        // Fields are read in place: copying a node record retains its strings and attributes.
+        storage.nodes.withUnsafeBufferPointer { nodes in
+            // Whether an element's class or id names a title, worked out once per element
+            // (every child asks about its parent).
+            var titleNamed = [Int8](repeating: -1, count: nodes.count)
+            func namesTitle(_ index: Int) -> Bool {
+                if titleNamed[index] < 0 { titleNamed[index] = Self.namesTitle(nodes[index]) ? 1 : 0 }
+                return titleNamed[index] == 1
             }
-            if inside { continue }
-            var length = 0
-            var cursor = index + 1
-            while cursor < node.end, length <= maxLength {
-                if nodes[cursor].isElement {
-                    if excluded(nodes[cursor]) {
-                        cursor = nodes[cursor].end
-                        continue
+            for index in nodes.indices where nodes[index].isElement {
+                let end = nodes[index].end, parent = nodes[index].parent
+                guard end - index <= 64,
+                    nodes[index].kind.contains(.heading) || namesTitle(index) || (parent >= 0 && namesTitle(parent))
+                else { continue }
+                // Not inside (or itself) a link, an option or a non-text element.
+                var ancestor = index
+                var inside = false
+                while ancestor >= 0 {
+                    if !nodes[ancestor].kind.isDisjoint(with: excluded) {
+                        inside = true
+                        break
                     }
-                } else {
-                    length += nodes[cursor].text.nonWhitespaceScalarCount
+                    ancestor = nodes[ancestor].parent
                 }
-                cursor += 1
+                if inside { continue }
+                var length = 0
+                var cursor = index + 1
+                while cursor < end, length <= maxLength {
+                    if nodes[cursor].isElement {
+                        if !nodes[cursor].kind.isDisjoint(with: excluded) {
+                            cursor = nodes[cursor].end
+                            continue
+                        }
+                    } else {
+                        length += nodes[cursor].text.nonWhitespaceScalarCount
+                    }
+                    cursor += 1
+                }
+                guard lengths.contains(length) else { continue }
+                let text = squeezed(storage.subtreeText(index, limit: maxLength * 4 + 64))
+                if wanted.contains(text), !found.contains(text) { found.append(text) }
             }
-            guard lengths.contains(length) else { continue }
-            let text = squeezed(storage.subtreeText(index, limit: maxLength * 4 + 64))
-            if wanted.contains(text) { found.insert(text) }
         }
         return found
     }
@@ -177,8 +198,8 @@ extension String {
 
     func trimmingSeparators() -> String {
         var characters = Substring(self)
-        while let first = characters.first, first.isWhitespace || TitleFinder.separators.contains(first) { characters.removeFirst() }
-        while let last = characters.last, last.isWhitespace || TitleFinder.separators.contains(last) { characters.removeLast() }
+        while let first = characters.first, first.isWhitespace || TitleFinder.isSeparator(first) { characters.removeFirst() }
+        while let last = characters.last, last.isWhitespace || TitleFinder.isSeparator(last) { characters.removeLast() }
         return String(characters)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import GovWatchCore
-import GovWatchPage
 import Testing
+
+@testable import GovWatchPage
 
 @Suite("Publish time: labels and meta tags, never a date from the body")
 struct PublishDateTests {
@@ -104,5 +105,16 @@ struct TitleTests {
         #expect(title("<body><h1>无标题元素</h1></body>") == nil)
         // A class naming the title on the parent (kepu.gov.cn's template).
         #expect(title("<head><title>座谈会召开-科普网</title></head><body><div class=detil-new-title><div>座谈会召开</div><ul><li>2023-12-01</li></ul></div></body>") == "座谈会召开")
+        // U+0387 is canonically "·", so it separates too.
+        #expect(title("<head><title>春季防火通知\u{0387}鸿溪市人民政府</title></head><body><h1>春季防火通知</h1></body>") == "春季防火通知")
+    }
+
+    @Test("a separator is found without hashing: the same answer for every scalar and some clusters")
+    func separatorFastPath() {
+        var characters = (0...0x10FFFF).compactMap { Unicode.Scalar($0).map(Character.init) }
+        characters += ["-\u{0301}", "·\u{0301}", "_\u{20DD}", "\r\n", "e\u{0301}"]
+        for character in characters {
+            #expect(TitleFinder.isSeparator(character) == TitleFinder.separators.contains(character), "\(character.unicodeScalars.map(\.value))")
+        }
     }
 }
