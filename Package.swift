@@ -136,7 +136,11 @@ let package = Package(
             dependencies: ["GovWatchDocuments", "GovWatchCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "GovWatchStoreTests", dependencies: ["GovWatchStore", "GovWatchCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "GovWatchStoreTests",
+            dependencies: ["GovWatchStore", "GovWatchCore", .product(name: "SQLKit", package: "sql-kit")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "GovWatchInspectionTests",
             dependencies: [

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import SQLKit
 
 /// The database of GovWatch: opened once per process, migrated on first use.
 ///
@@ -52,6 +53,7 @@ public final class Store: Sendable {
         }
         let store = Store(location: location, databases: databases, logger: logger)
         do {
+            if case .sqlite = location { try await store.configureSQLite() }
             try await store.migrate()
         } catch {
             await databases.shutdownAsync()
@@ -65,6 +67,20 @@ public final class Store: Sendable {
         CreateRegistry(), CreateInspections(), CreateTickets(), CreateCrawlState(), CreateFeedStates(),
         CreateJobsAndNotifications(), CreateSettings(), AddCrawlOrderIndex(),
     ]
+
+    /// Write-ahead logging: a commit appends to the log instead of copying pages to a
+    /// rollback journal it then deletes, and readers (another `govwatch` process, the
+    /// dashboard) no longer wait for a writer. `synchronous = NORMAL` syncs the log at
+    /// checkpoints rather than at every commit: a killed process loses nothing (the
+    /// crawler's resume relies on that); a power cut may lose the last commits but never
+    /// corrupts the file. The busy timeout lets a second process wait for the writer
+    /// instead of failing with "database is locked".
+    private func configureSQLite() async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 10000"] {
+            try await sql.raw(SQLQueryString(pragma)).run()
+        }
+    }
 
     private func migrate() async throws {
         let migrations = Migrations()

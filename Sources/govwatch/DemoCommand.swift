@@ -29,7 +29,9 @@ struct DemoCommand: AsyncParsableCommand {
             .appendingPathComponent("govwatch-demo-\(Int(Date().timeIntervalSince1970))").path)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let databasePath = folder.appendingPathComponent("govwatch.sqlite").path
-        try? FileManager.default.removeItem(atPath: databasePath)
+        // With the database's write-ahead log and its index: a log left by a killed run must
+        // not be replayed into the new database.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: databasePath + suffix) }
 
         say("GovWatch 演示：鸿溪市（虚构）政府网站与政务新媒体检查")
         say("数据目录：\(folder.path)")

@@ -1,6 +1,7 @@
 import Foundation
 import GovWatchCore
 import GovWatchStore
+import SQLKit
 import Testing
 
 /// Imports and listings against SQLite and a real PostgreSQL server.
@@ -160,6 +161,22 @@ import Testing
         let second = try await Store.open(location)
         #expect(try await second.sites().count == 4)
         await second.close()
+    }
+
+    @Test func sqliteRunsWithAWriteAheadLogAndWaitsForAnotherWriter() async throws {
+        guard case .sqlite(let path) = try TestDatabases.fresh(.sqlite) else { return }
+        let store = try await Store.open(.sqlite(path: path))
+        let sql = try #require(store.database as? any SQLDatabase)
+        let rows = try await sql.raw("PRAGMA journal_mode").all()
+        #expect(try rows.first?.decode(column: "journal_mode", as: String.self) == "wal")
+        let timeout = try await sql.raw("PRAGMA busy_timeout").all()
+        #expect(try timeout.first?.decode(column: "timeout", as: Int.self) == 10_000)
+        // Another process's store on the same file writes while this one is open.
+        let other = try await Store.open(.sqlite(path: path))
+        _ = try await importSites(other, Self.sitesCSV)
+        #expect(try await store.sites().count == 4)
+        await other.close()
+        await store.close()
     }
 
     /// Everything a registry import can touch, as text.
