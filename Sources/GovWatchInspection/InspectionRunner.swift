@@ -56,6 +56,10 @@ public struct InspectionOutcome: Sendable {
 
 /// Runs an inspection: evidence per target, the checks, scoring, and storage as it goes.
 ///
+/// Several sites are crawled at once (`sitesAtOnce`): a site's crawl mostly waits on its
+/// own host's politeness limits, so a city's sites one after another would take as long as
+/// all their waits added up. The crawler's `concurrency` bounds the requests of all of them.
+///
 /// Each target's findings and scorecard are stored when the target is done, so an
 /// inspection that is killed resumes with the next `inspect` of the same as-of time: done
 /// targets are skipped, the crawler resumes its frontier, and findings are keyed by
@@ -65,12 +69,18 @@ public struct InspectionRunner: Sendable {
     public var sites: any SiteEvidenceSource
     public var accounts: AccountEvidenceBuilder
     public var now: @Sendable () -> Date
+    /// Sites inspected at the same time.
+    public var sitesAtOnce: Int
 
-    public init(store: Store, sites: any SiteEvidenceSource, accounts: AccountEvidenceBuilder, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        store: Store, sites: any SiteEvidenceSource, accounts: AccountEvidenceBuilder, now: @escaping @Sendable () -> Date = { Date() },
+        sitesAtOnce: Int = 4
+    ) {
         self.store = store
         self.sites = sites
         self.accounts = accounts
         self.now = now
+        self.sitesAtOnce = sitesAtOnce
     }
 
     public struct UnknownTargets: Error, CustomStringConvertible {
@@ -84,8 +94,11 @@ public struct InspectionRunner: Sendable {
         }
     }
 
-    /// Runs the inspection; `progress` receives one Chinese line per finished target.
-    public func run(_ request: InspectionRequest, progress: @Sendable (String) -> Void = { _ in }) async throws -> InspectionOutcome {
+    /// Runs the inspection; `progress` receives one Chinese line per finished target (sites
+    /// in the order they finish).
+    public func run(_ request: InspectionRequest, progress: @escaping @Sendable (String) -> Void = { _ in }) async throws
+        -> InspectionOutcome
+    {
         let allSites = try await store.sites()
         let allAccounts = try await store.accounts()
         let unknownSites = request.siteCodes.filter { code in !allSites.contains { $0.code == code } }
@@ -103,18 +116,22 @@ public struct InspectionRunner: Sendable {
 
         let columns = try await store.columns()
         let scorer = Scorer(indicators: request.indicators)
-        for site in sites where !doneSet.contains("site \(site.code)") {
-            var evidence = try await self.sites.evidence(
-                for: site, columns: columns.filter { $0.site == site.code }, asOf: request.asOf, runCode: run.code,
-                scanner: request.scanner)
-            evidence.probes = try await store.probes(
-                site: site.code, from: request.asOf.addingTimeInterval(-request.indicators.threshold(.siteUnreachable, "windowDays", default: 7) * 86_400),
-                to: request.asOf)
-            let findings = SiteChecks.run(evidence, indicators: request.indicators, scanner: request.scanner)
-            try await store.record(findings, in: run.code)
-            let card = scorer.score(evidence.target, findings: findings)
-            try await store.record([card], in: run.code)
-            progress(Self.line(card, findings: findings.count))
+        let pendingSites = sites.filter { !doneSet.contains("site \($0.code)") }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var running = 0
+            for site in pendingSites {
+                if running >= max(1, sitesAtOnce) {
+                    try await group.next()
+                    running -= 1
+                }
+                group.addTask {
+                    try await inspect(
+                        site, columns: columns.filter { $0.site == site.code }, request: request, runCode: run.code, scorer: scorer,
+                        progress: progress)
+                }
+                running += 1
+            }
+            try await group.waitForAll()
         }
 
         var feedProblems: [(AccountRecord, String)] = []
@@ -138,6 +155,22 @@ public struct InspectionRunner: Sendable {
         let (finishedRun, findings) = try await store.findings(of: run.code)
         let cards = try await store.scorecards(of: run.code).1
         return InspectionOutcome(run: finishedRun, resumed: resumed, scorecards: cards, findings: findings, feedProblems: feedProblems)
+    }
+
+    /// Crawls one site, checks and scores it, and stores its findings and scorecard.
+    private func inspect(
+        _ site: SiteRecord, columns: [ColumnRecord], request: InspectionRequest, runCode: String, scorer: Scorer,
+        progress: @Sendable (String) -> Void
+    ) async throws {
+        var evidence = try await sites.evidence(
+            for: site, columns: columns, asOf: request.asOf, runCode: runCode, scanner: request.scanner)
+        let window = request.indicators.threshold(.siteUnreachable, "windowDays", default: 7) * 86_400
+        evidence.probes = try await store.probes(site: site.code, from: request.asOf.addingTimeInterval(-window), to: request.asOf)
+        let findings = SiteChecks.run(evidence, indicators: request.indicators, scanner: request.scanner)
+        try await store.record(findings, in: runCode)
+        let card = scorer.score(evidence.target, findings: findings)
+        try await store.record([card], in: runCode)
+        progress(Self.line(card, findings: findings.count))
     }
 
     /// An unfinished run of the same as-of time and indicator set is continued.

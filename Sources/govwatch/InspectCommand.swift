@@ -5,7 +5,8 @@ import GovWatchInspection
 import GovWatchStore
 
 /// `govwatch inspect [--all] [--site CODE]... [--account ID]... [--as-of DATE] [--proxy URL]
-/// [--max-pages N] [--concurrency N] [--dictionary FILE]... [--indicators FILE]`.
+/// [--max-pages N] [--concurrency N] [--dictionary FILE]... [--indicators FILE]`, and
+/// `--sites-at-once N` besides the spec.
 struct InspectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
@@ -30,8 +31,11 @@ struct InspectCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-pages"), help: "每个网站最多抓取的页面数")
     var maxPages = 5_000
 
-    @Option(help: "同时进行的请求数")
+    @Option(help: "同时进行的请求数（所有网站合计）")
     var concurrency = 16
+
+    @Option(name: .customLong("sites-at-once"), help: "同时检查的网站数")
+    var sitesAtOnce = 4
 
     @Option(name: .customLong("dictionary"), help: "附加的词典文件，可重复")
     var dictionaries: [String] = []
@@ -91,7 +95,8 @@ struct InspectCommand: AsyncParsableCommand {
                     scanner: scanner)
                 let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: crawl, progress: TerminalProgress.reporter())
                 do {
-                    let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http))
+                    let runner = InspectionRunner(
+                        store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http), sitesAtOnce: max(1, sitesAtOnce))
                     let outcome = try await runner.run(request, progress: { writeOut($0 + "\n") })
                     try await crawler.shutdown()
                     // The rectification loop: tickets from the findings, re-inspection (回访).
@@ -122,28 +127,41 @@ struct InspectCommand: AsyncParsableCommand {
 }
 
 /// Progress of long crawls on a terminal: one line rewritten in place on stderr, at most
-/// twice a second; nothing when stderr is not a terminal (logs, pipes, tests).
+/// twice a second; nothing when stderr is not a terminal (logs, pipes, tests). Sites crawled
+/// at once share the line: their sums, and each site's own line when it finishes.
 enum TerminalProgress {
     static func reporter() -> (@Sendable (CrawlProgress) -> Void)? {
         guard isatty(STDERR_FILENO) == 1 else { return nil }
-        let last = LastPrint()
+        let board = Board()
         return { progress in
-            guard progress.finished || last.due() else { return }
-            let end = progress.finished ? "\n" : ""
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + progress.line + end).utf8))
+            guard let line = board.update(progress) else { return }
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
         }
     }
 
-    /// When the last line was printed.
-    final class LastPrint: @unchecked Sendable {
+    /// The running crawls and when the line was last printed.
+    final class Board: @unchecked Sendable {
         private let lock = NSLock()
-        private var at = Date.distantPast
-        func due() -> Bool {
-            lock.lock()
-            defer { lock.unlock() }
-            guard Date().timeIntervalSince(at) >= 0.5 else { return false }
-            at = Date()
-            return true
+        private var printed = Date.distantPast
+        private var running: [String: CrawlProgress] = [:]
+
+        /// The line to print for `progress`, or nil when it is not yet time.
+        func update(_ progress: CrawlProgress) -> String? {
+            lock.withLock {
+                if progress.finished {
+                    running[progress.site] = nil
+                    return progress.line + "\n"
+                }
+                running[progress.site] = progress
+                guard Date().timeIntervalSince(printed) >= 0.5 else { return nil }
+                printed = Date()
+                guard running.count > 1 else { return progress.line }
+                let all = Array(running.values)
+                func sum(_ value: (CrawlProgress) -> Int) -> Int { all.reduce(0) { $0 + value($1) } }
+                return String(
+                    format: "%d 个网站检查中 页面 %d 检查 %d 待处理 %d 错误 %d 未变化 %d 速率 %.1f/秒", all.count, sum(\.pagesDone),
+                    sum(\.checksDone), sum(\.queued), sum(\.errors), sum(\.notModified), all.reduce(0) { $0 + $1.rate })
+            }
         }
     }
 }

@@ -76,6 +76,16 @@ final class TinySite: Sendable {
         var contentType = "text/html; charset=utf-8"
         var body: String
         var headers: [(String, String)] = []
+        /// Answer only after this long.
+        var delay: TimeAmount? = nil
+    }
+
+    /// Requests being answered, and the most at once; shareable by several sites.
+    final class InFlight: Sendable {
+        private let counts = NIOLockedValueBox((now: 0, most: 0))
+        var most: Int { counts.withLockedValue { $0.most } }
+        func begin() { counts.withLockedValue { $0.now += 1; $0.most = max($0.most, $0.now) } }
+        func end() { counts.withLockedValue { $0.now -= 1 } }
     }
 
     private let pages: NIOLockedValueBox<[String: Page]>
@@ -92,7 +102,7 @@ final class TinySite: Sendable {
         self.port = port
     }
 
-    static func start(_ pages: [String: Page]) async throws -> TinySite {
+    static func start(_ pages: [String: Page], inFlight: InFlight = InFlight()) async throws -> TinySite {
         let box = NIOLockedValueBox(pages)
         let hits = NIOLockedValueBox<[String: Int]>([:])
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -100,7 +110,7 @@ final class TinySite: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(Handler(pages: box, hits: hits))
+                    try channel.pipeline.syncOperations.addHandler(Handler(pages: box, hits: hits, inFlight: inFlight))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -117,11 +127,13 @@ final class TinySite: Sendable {
         typealias OutboundOut = HTTPServerResponsePart
         let pages: NIOLockedValueBox<[String: Page]>
         let hits: NIOLockedValueBox<[String: Int]>
+        let inFlight: InFlight
         var head: HTTPRequestHead?
 
-        init(pages: NIOLockedValueBox<[String: Page]>, hits: NIOLockedValueBox<[String: Int]>) {
+        init(pages: NIOLockedValueBox<[String: Page]>, hits: NIOLockedValueBox<[String: Int]>, inFlight: InFlight) {
             self.pages = pages
             self.hits = hits
+            self.inFlight = inFlight
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -140,12 +152,21 @@ final class TinySite: Sendable {
                 let notModified = page.status == 200 && head.headers.first(name: "If-None-Match") == etag
                 let status: HTTPResponseStatus = notModified ? .notModified : .init(statusCode: page.status)
                 headers.add(name: "Content-Length", value: notModified || head.method == .HEAD ? (notModified ? "0" : String(body.count)) : String(body.count))
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
-                if head.method != .HEAD, !notModified {
-                    context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
-                }
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
                 self.head = nil
+                inFlight.begin()
+                let answer = { [self] in
+                    inFlight.end()
+                    context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+                    if head.method != .HEAD, !notModified {
+                        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
+                    }
+                    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                }
+                if let delay = page.delay {
+                    context.eventLoop.assumeIsolated().scheduleTask(in: delay, answer)
+                } else {
+                    answer()
+                }
             }
         }
     }

@@ -9,7 +9,7 @@ public struct CrawlConfiguration: Sendable, Hashable {
     public var maximumDepth = 40
     /// Resources checked (external links, images, scripts, styles, attachments), besides pages.
     public var maximumChecks = 20_000
-    /// Requests in flight over all hosts.
+    /// Requests in flight over all hosts (and over all the sites an inspection crawls at once).
     public var concurrency = 16
     /// Requests in flight to one host.
     public var perHostConcurrency = 4

@@ -45,6 +45,10 @@ final class CrawlFetcher: Sendable {
     private let ownsClient: Bool
     let configuration: CrawlConfiguration
     let gate: PolitenessGate
+    /// The global limit: `concurrency` requests in flight over all hosts and over all the
+    /// crawls sharing this fetcher (an inspection crawls several sites at once). The gate's
+    /// slots under one key, without delay.
+    private let inFlight: PolitenessGate
     /// Hosts that answered HEAD wrongly (an error where GET works): checked with GET from then on.
     private let headBroken = HostSet()
     /// Every `http://` request, direct or through `--proxy`, and `https://` without a proxy
@@ -54,6 +58,7 @@ final class CrawlFetcher: Sendable {
     init(configuration: CrawlConfiguration, client: HTTPClient?) throws {
         self.configuration = configuration
         self.gate = PolitenessGate(perHostLimit: configuration.perHostConcurrency, delay: configuration.perHostDelay)
+        self.inFlight = PolitenessGate(perHostLimit: configuration.concurrency, delay: .zero)
         self.transport = HTTP1Transport(
             route: try InspectionHTTPClient.route(configuration.proxy), connectTimeout: TimeAmount(configuration.connectTimeout),
             decompressionRatio: configuration.maximumDecompressionRatio,
@@ -147,6 +152,9 @@ final class CrawlFetcher: Sendable {
         }
     }
 
+    /// The one key of `inFlight`.
+    private static let everyHost = ""
+
     private func attemptWithRetries(
         _ url: NormalizedURL, method: Method, bodyLimit: Int, validators: (etag: String?, lastModified: String?)?
     ) async throws -> Result<CrawlResponse, CrawlFailure> {
@@ -154,15 +162,24 @@ final class CrawlFetcher: Sendable {
         while true {
             try Task.checkCancellation()
             let host = url.authority
+            // The host's slot first: a request waiting for its host's turn holds no global slot.
             try await gate.acquire(host)
+            do {
+                try await inFlight.acquire(Self.everyHost)
+            } catch {
+                gate.release(host)
+                throw error
+            }
             let outcome: Result<CrawlResponse, CrawlFailure>
             let retryAfter: Duration?
             do {
                 (outcome, retryAfter) = try await once(url, method: method, bodyLimit: bodyLimit, validators: validators)
             } catch {
+                inFlight.release(Self.everyHost)
                 gate.release(host)
                 throw error
             }
+            inFlight.release(Self.everyHost)
             gate.release(host)
             guard attempt < configuration.maximumRetries else { return outcome }
             var wait = configuration.retryBackoff * (1 << attempt)

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Per-host manners: at most `perHostLimit` requests in flight to one host, and a minimum
-/// delay between the starts of two requests to it. The global limit is the crawler's
-/// task-group width; this gate only orders requests within a host.
+/// delay between the starts of two requests to it. The fetcher's global limit is another
+/// gate, with one key and no delay.
 ///
 /// Waiters are served first come, first served: a released slot is handed to the longest
 /// waiter. A host's delay can be raised (robots.txt `Crawl-delay`) while the crawl runs.
