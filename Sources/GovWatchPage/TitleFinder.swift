@@ -26,6 +26,7 @@ struct TitleFinder {
         default: return false
         }
     }
+
     /// Titles longer than this (in characters) are used whole.
     static let maximumSplitLength = 300
 

@@ -45,7 +45,8 @@ public struct SimpleHTTP: Sendable {
         if let forward, url.lowercased().hasPrefix("http://") {
             // The head of a response cut at the limit: a truncated answer keeps its status.
             let answered = NIOLockedValueBox<HTTPResponseHead?>(nil)
-            // Timed from now: the caller's deadline covers the whole request (connecting too).
+            // What is left of the caller's deadline; the transport times it from the request's
+            // write (connecting has its own timeout).
             let remaining = deadline - NIODeadline.now()
             do {
                 let exchange = try await forward.exchange(
