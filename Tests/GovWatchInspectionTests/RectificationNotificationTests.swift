@@ -123,7 +123,7 @@ final class FlakyReceiver {
         #expect(failures.count == 2)
         #expect(failures.allSatisfy { $0.attempts == 3 && $0.destination == receiver.url && $0.lastError.contains("500") })
         #expect(failures.map(\.ticketEventID) == applied.events.map(\.id))
-        await #expect(throws: TicketWebhook.InvalidURL.self) { try TicketWebhook(url: "ftp://x") }
+        #expect(throws: TicketWebhook.InvalidURL.self) { try TicketWebhook(url: "ftp://x") }
         await store.close()
     }
 
