@@ -58,8 +58,10 @@ extension Store {
     }
 
     /// Takes the lease of a due job for `owner` until `now + duration`; true when this caller
-    /// won it, false when it is not due or another scheduler holds it.
-    public func claimJob(_ id: Int, owner: String, now: Date, leaseFor duration: TimeInterval) async throws -> Bool {
+    /// won it, false when it is not due, another scheduler holds it, or its slot is no longer
+    /// `slot` (the `nextRunAt` the caller read: another scheduler ran that slot since and
+    /// moved the job on — its next slot is for a fresh read to claim).
+    public func claimJob(_ id: Int, slot: Date, owner: String, now: Date, leaseFor duration: TimeInterval) async throws -> Bool {
         guard let sql = database as? any SQLDatabase else { return false }
         let rows = try await sql.update(ScheduledJobRow.schema)
             .set("lease_owner", to: owner)
@@ -67,6 +69,8 @@ extension Store {
             .set("last_started_at", to: now)
             .where("id", .equal, id)
             .where("next_run_at", .lessThanOrEqual, now)
+            // The slot as read back (PostgreSQL keeps microseconds): a later slot is minutes away.
+            .where("next_run_at", .lessThan, slot.addingTimeInterval(0.001))
             .where { $0.where("lease_owner", .is, SQLLiteral.null).orWhere("lease_expires_at", .lessThan, now) }
             .returning("id")
             .all()

@@ -155,22 +155,27 @@ import Testing
             let jobs = try await first.jobs()
             #expect(jobs.count == 1 && jobs[0].nextRunAt == t0)
             let id = jobs[0].id
-            #expect(try await first.claimJob(id, owner: "A", now: t0.addingTimeInterval(-1), leaseFor: 60) == false, "not due yet")
+            #expect(try await first.claimJob(id, slot: t0, owner: "A", now: t0.addingTimeInterval(-1), leaseFor: 60) == false, "not due yet")
             // Both try at once: exactly one wins.
-            async let a = first.claimJob(id, owner: "A", now: t0, leaseFor: 600)
-            async let b = second.claimJob(id, owner: "B", now: t0, leaseFor: 600)
+            async let a = first.claimJob(id, slot: t0, owner: "A", now: t0, leaseFor: 600)
+            async let b = second.claimJob(id, slot: t0, owner: "B", now: t0, leaseFor: 600)
             let (wonA, wonB) = try await (a, b)
             #expect(wonA != wonB)
             let winner = wonA ? "A" : "B"
             #expect(try await first.dueJobs(at: t0.addingTimeInterval(10)).isEmpty, "leased")
             #expect(try await second.completeJob(id, owner: winner == "A" ? "B" : "A", nextRunAt: t0, finishedAt: t0, error: nil) == false)
             // The lease expires: the other may take over.
-            #expect(try await second.claimJob(id, owner: "C", now: t0.addingTimeInterval(601), leaseFor: 600))
+            #expect(try await second.claimJob(id, slot: t0, owner: "C", now: t0.addingTimeInterval(601), leaseFor: 600))
             #expect(try await first.completeJob(id, owner: winner, nextRunAt: t0, finishedAt: t0, error: nil) == false, "lease lost")
             #expect(try await second.completeJob(id, owner: "C", nextRunAt: t0.addingTimeInterval(3_600), finishedAt: t0.addingTimeInterval(602), error: "超时"))
             let after = try await first.jobs()[0]
             #expect(after.nextRunAt == t0.addingTimeInterval(3_600) && after.leaseOwner == nil && after.runs == 1)
             #expect(after.lastStatus == "failed" && after.lastError == "超时")
+            // A scheduler that read the old slot before C ran it cannot claim the next one
+            // under the old slot's name, even once the next slot is due.
+            let t1 = t0.addingTimeInterval(3_600)
+            #expect(try await first.claimJob(id, slot: t0, owner: "A", now: t1.addingTimeInterval(60), leaseFor: 600) == false)
+            #expect(try await first.claimJob(id, slot: after.nextRunAt, owner: "A", now: t1.addingTimeInterval(60), leaseFor: 600))
         } catch {
             await first.close()
             await second.close()

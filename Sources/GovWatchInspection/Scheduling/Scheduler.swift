@@ -162,7 +162,10 @@ public struct Scheduler: Sendable {
     func runIfClaimed(_ job: ScheduledJob) async throws -> RunRecord? {
         guard let kind = JobKind(rawValue: job.kind) else { return nil }
         let started = clock.now()
-        guard try await store.claimJob(job.id, owner: owner, now: started, leaseFor: Self.leaseDuration(kind)) else { return nil }
+        // The slot read in `runDue` may be stale by now (the jobs of one pass are claimed one
+        // after another): claiming that slot only keeps the log's slot the one that runs.
+        guard try await store.claimJob(job.id, slot: job.nextRunAt, owner: owner, now: started, leaseFor: Self.leaseDuration(kind))
+        else { return nil }
         // While the job runs, its lease is renewed every third of its duration: a long
         // inspection must not look dead to the other schedulers and be run a second time.
         let lease = Self.leaseDuration(kind)
