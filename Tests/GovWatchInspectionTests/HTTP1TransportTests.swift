@@ -22,14 +22,14 @@ struct HTTP1TransportTests {
         for index in 0..<20 {
             let exchange = try await Self.get(transport, "\(server.base)/page/\(index)", limit: 1_000)
             #expect(exchange.head.status == .ok)
-            #expect(String(decoding: exchange.body, as: UTF8.self) == "page \(index)")
+            #expect(exchange.text == "page \(index)")
         }
         #expect(server.connections == 1)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<40 {
                 group.addTask {
                     let exchange = try await Self.get(transport, "\(server.base)/page/\(index)", limit: 1_000)
-                    #expect(String(decoding: exchange.body, as: UTF8.self) == "page \(index)")
+                    #expect(exchange.text == "page \(index)")
                 }
                 if index % 8 == 7 { try await group.waitForAll() }
             }
@@ -44,7 +44,7 @@ struct HTTP1TransportTests {
         defer { Self.stop(server, transport) }
         for index in 0..<3 {
             let exchange = try await Self.get(transport, "\(server.base)/page/\(index)", limit: 1_000)
-            #expect(String(decoding: exchange.body, as: UTF8.self) == "page \(index)")
+            #expect(exchange.text == "page \(index)")
             try await Task.sleep(for: .milliseconds(150))
         }
         #expect(server.connections == 3)
@@ -55,7 +55,7 @@ struct HTTP1TransportTests {
         defer { Task { try? await dropping.shutdown() } }
         for index in 0..<3 {
             let exchange = try await Self.get(transport, "\(dropping.base)/page/\(index)", limit: 1_000)
-            #expect(String(decoding: exchange.body, as: UTF8.self) == "page \(index)")
+            #expect(exchange.text == "page \(index)")
         }
         #expect(dropping.connections == 3)
     }
@@ -72,7 +72,7 @@ struct HTTP1TransportTests {
         let big = try await Self.get(transport, "\(server.base)/big", limit: nil)
         #expect(big.head.status == .ok)
         let after = try await Self.get(transport, "\(server.base)/page/2", limit: 1_000)
-        #expect(String(decoding: after.body, as: UTF8.self) == "page 2")
+        #expect(after.text == "page 2")
         #expect(server.connections == 2)
     }
 
@@ -84,7 +84,7 @@ struct HTTP1TransportTests {
             try await Self.get(transport, "\(server.base)/big", limit: 10_000)
         }
         let page = try await Self.get(transport, "\(server.base)/page/1", limit: 1_000)
-        #expect(String(decoding: page.body, as: UTF8.self) == "page 1")
+        #expect(page.text == "page 1")
         #expect(server.connections == 2)
     }
 
@@ -119,7 +119,7 @@ struct HTTP1TransportTests {
         defer { transport.shutdown() }
         for host in ["www.a.gov.cn", "www.b.gov.cn:8080"] {
             let exchange = try await Self.get(transport, "http://\(host)/page/7?x=1", limit: 1_000)
-            #expect(String(decoding: exchange.body, as: UTF8.self) == "page 7")
+            #expect(exchange.text == "page 7")
         }
         #expect(server.requests == [
             .init(target: "http://www.a.gov.cn/page/7?x=1", host: "www.a.gov.cn"),
@@ -147,7 +147,7 @@ struct HTTP1TransportTests {
         defer { Self.stop(server, transport) }
         for index in 0..<10 {
             let exchange = try await Self.get(transport, "https://localhost:\(server.port)/page/\(index)", limit: 1_000)
-            #expect(String(decoding: exchange.body, as: UTF8.self) == "page \(index)")
+            #expect(exchange.text == "page \(index)")
         }
         #expect(server.connections == 1)
 
@@ -202,6 +202,11 @@ struct HTTP1TransportTests {
             method: .GET, target: try transport.target(for: NormalizedURL(url)!), headers: [:],
             firstByteTimeout: firstByte, responseTimeout: whole, bodyLimit: { _ in limit })
     }
+}
+
+extension HTTP1Transport.Exchange {
+    /// The body as text.
+    fileprivate var text: String { String(decoding: body, as: UTF8.self) }
 }
 
 /// A loopback HTTP/1.1 server that counts connections and answers by path:

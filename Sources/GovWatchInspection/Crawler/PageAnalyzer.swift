@@ -402,6 +402,8 @@ struct PageTextWords {
         ConsultationListParser.statusWords, PageAnalyzer.placeholderMarkers,
     ]
     private static let needles = NeedleSet(groups.flatMap { $0 })
+    /// Where each group's bits start.
+    private static let offsets = groups.indices.map { index in groups[..<index].reduce(0) { $0 + $1.count } }
 
     /// Bit i: word i of the groups, one after another, occurs.
     private let present: UInt64
@@ -410,8 +412,7 @@ struct PageTextWords {
 
     /// The bits of group `index`, shifted to start at bit 0.
     private func bits(ofGroup index: Int) -> UInt64 {
-        let offset = Self.groups[..<index].reduce(0) { $0 + $1.count }
-        return (present >> offset) & ((1 << Self.groups[index].count) - 1)
+        (present >> Self.offsets[index]) & ((1 << Self.groups[index].count) - 1)
     }
 
     /// Bit i: `ConsultationListParser.letterAskedLabels[i]` occurs.
