@@ -57,6 +57,19 @@ extension Store {
             .sort(\.$nextRunAt).sort(\.$id).limit(limit).all().map(\.job)
     }
 
+    /// When a job of `kinds` may next be claimable by `owner`: the earliest slot of a free job,
+    /// or the earliest lease expiry of a job another scheduler holds (if that scheduler died,
+    /// the job is due again then). Jobs `owner` runs itself are left out: it knows when they
+    /// end. Nil when there is no such job.
+    public func nextClaimableJobTime(kinds: Set<String>, excludingOwner owner: String) async throws -> Date? {
+        let kinds = Array(kinds).sorted()
+        let free = try await ScheduledJobRow.query(on: database).filter(\.$kind ~~ kinds).filter(\.$leaseOwner == nil)
+            .min(\.$nextRunAt)
+        let held = try await ScheduledJobRow.query(on: database).filter(\.$kind ~~ kinds).filter(\.$leaseOwner != nil)
+            .filter(\.$leaseOwner != owner).min(\.$leaseExpiresAt)
+        return [free, held ?? nil].compactMap { $0 }.min()
+    }
+
     /// Takes the lease of a due job for `owner` until `now + duration`; true when this caller
     /// won it, false when it is not due, another scheduler holds it, or its slot is no longer
     /// `slot` (the `nextRunAt` the caller read: another scheduler ran that slot since and

@@ -43,7 +43,7 @@ struct ScheduleCommand: AsyncParsableCommand {
         @Option(help: "只创建并执行这些类型的任务，用逗号分隔：probe（可用性监测）、patrol（巡查）、inspection（全面检查）、feeds（数据源轮询）、digest（整改日报）；默认全部")
         var kinds: String?
 
-        @Option(help: "同时执行的任务数")
+        @Option(help: "同时执行的任务数（长时间的全面检查只占其中一个，可用性监测照常进行）")
         var concurrency = 8
 
         // A simulated clock, for rehearsing a day in minutes and for tests that run several

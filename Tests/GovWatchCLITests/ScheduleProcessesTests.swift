@@ -6,7 +6,7 @@ import Testing
 /// Two `govwatch schedule run` *processes* on one PostgreSQL database (issue 6): after a
 /// downtime each missed job runs once, and no job slot ever runs twice, whichever process
 /// claims it. Both processes read one simulated clock (`--clock-start`, `--clock-speed`
-/// and a shared `--clock-anchor`), so four hours of scheduling take a few seconds.
+/// and a shared `--clock-anchor`), so four hours of scheduling take 24 seconds.
 @Suite(.serialized) struct ScheduleProcessesTests {
     /// A line the scheduler prints per run: start, kind, job, `（计划 slot）`, message.
     struct RunLine: Hashable {
@@ -86,10 +86,10 @@ import Testing
         #expect(jobNames.count == siteCount + 1, "a probe job per site and one feeds job: \(jobNames.sorted())")
 
         // Down until 2022-04-03 12:00; then two processes run four simulated hours side by
-        // side (1 s = 20 min), on one clock: the anchor is a moment both have started by.
+        // side (1 s = 10 min), on one clock: the anchor is a moment both have started by.
         let anchor = Date().timeIntervalSince1970 + 1.0
         let simulated = common + [
-            "--clock-start", "2022-04-03T12:00:00", "--clock-speed", "1200", "--clock-anchor", String(anchor),
+            "--clock-start", "2022-04-03T12:00:00", "--clock-speed", "600", "--clock-anchor", String(anchor),
             "--until", "2022-04-03T16:00:00", "--concurrency", "4",
         ]
         async let first = Self.govwatchInBackground(simulated, in: directory)
@@ -113,7 +113,9 @@ import Testing
             let dues = runs.filter { $0.job == job }.map(\.due).sorted()
             #expect(dues.filter { $0 < "2022-04-03" }.count == 1, "\(job): \(dues)")
             #expect(dues.filter { $0.hasPrefix("2022-04-02") }.isEmpty, "\(job): \(dues)")
-            #expect(dues.count >= 3, "\(job): \(dues)")  // 5 on an idle machine; a slot may be skipped under load
+            // 5 on an idle machine. The simulated clock does not wait for a starved process, and
+            // missed slots collapse: a loaded CI machine once ran only the catch-up and the last.
+            #expect(dues.count >= 2, "\(job): \(dues)")
         }
         // What the database holds agrees with what the processes said they ran.
         let probeRuns = runs.filter { $0.job.hasPrefix("probe:") }.count

@@ -39,6 +39,51 @@ final class RecordingExecutor: JobExecutor {
     var all: [Run] { runs.withLock { $0 } }
 }
 
+/// An inspection that runs until every site has been probed `probesPerSite` times since it
+/// started, or 20 (real) seconds pass: a scheduler whose long job held the others up makes it
+/// wait out the 20 seconds.
+final class LongInspectionExecutor: JobExecutor {
+    let probesPerSite: Int
+    let sites: Int
+    private let state = Mutex<(inspecting: Bool, probes: [String], outcome: String?)>((false, [], nil))
+    init(probesPerSite: Int, sites: Int) {
+        self.probesPerSite = probesPerSite
+        self.sites = sites
+    }
+    var probesDuringInspection: [String] { state.withLock { $0.probes } }
+
+    func execute(_ job: ScheduledJob, kind: JobKind, now: Date) async throws -> String {
+        guard kind == .inspection else {
+            state.withLock { if $0.inspecting { $0.probes.append(job.name) } }
+            return "ok"
+        }
+        state.withLock { $0.inspecting = true }
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        var outcome = "timed out"
+        while ContinuousClock.now < deadline {
+            let probes = probesDuringInspection
+            if Set(probes).count == sites, Dictionary(grouping: probes, by: { $0 }).values.allSatisfy({ $0.count >= probesPerSite }) {
+                outcome = "released"
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        state.withLock {
+            $0.inspecting = false
+            $0.outcome = outcome
+        }
+        return outcome
+    }
+
+    /// Waits (real time) until the inspection has ended; its outcome.
+    func inspectionOutcome() async throws -> String {
+        while true {
+            if let outcome = state.withLock({ $0.outcome }) { return outcome }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
+
 @Suite(.serialized) struct SchedulerTests {
     static let sites = """
         网站标识码,网站名称,首页网址,网站类型,主办单位
@@ -84,7 +129,9 @@ final class RecordingExecutor: JobExecutor {
         guard let (store, _) = try await Self.freshStore("sqlite") else { return }
         let clock = SimulatedClock(Self.start)
         let executor = RecordingExecutor()
-        let scheduler = Scheduler(store: store, executor: executor, clock: clock)
+        // One lane: the simulated clock jumps whenever a lane sleeps, so beside a running job
+        // a second lane would make that job take simulated hours.
+        let scheduler = Scheduler(store: store, executor: executor, clock: clock, concurrency: 1)
         try await scheduler.run(until: Self.start.addingTimeInterval(86_400))
         let runs = executor.all
         for code in ["4301000002", "4301000003", "4301000004"] {
@@ -138,8 +185,9 @@ final class RecordingExecutor: JobExecutor {
         let a = RecordingExecutor(name: "A")
         let b = RecordingExecutor(name: "B")
         let end = Self.start.addingTimeInterval(6 * 3_600)
-        let schedulerA = Scheduler(store: first, executor: a, clock: clock, owner: "A")
-        let schedulerB = Scheduler(store: second, executor: b, clock: clock, owner: "B")
+        // Two lanes each: they also race each other (see the simulated-day test on why few).
+        let schedulerA = Scheduler(store: first, executor: a, clock: clock, owner: "A", concurrency: 2)
+        let schedulerB = Scheduler(store: second, executor: b, clock: clock, owner: "B", concurrency: 2)
         async let runA: Void = schedulerA.run(until: end)
         async let runB: Void = schedulerB.run(until: end)
         _ = try await (runA, runB)
@@ -153,6 +201,23 @@ final class RecordingExecutor: JobExecutor {
         #expect(jobs.map(\.runs).reduce(0, +) == runs.count)
         await first.close()
         await second.close()
+    }
+
+    /// The monthly inspection crawls for hours; it must not hold up the probes, which feed the
+    /// availability veto. Real (scaled) time: one simulated hour per second.
+    @Test func aLongInspectionHoldsOneLaneAndTheProbesKeepTheirSlots() async throws {
+        guard let (store, _) = try await Self.freshStore("sqlite") else { return }
+        // 00:50 on the 1st: the inspection is due at 01:00, each site's probes hourly.
+        let clock = ScaledSchedulerClock(start: Self.start.addingTimeInterval(20 * 60), speed: 3_600)
+        let executor = LongInspectionExecutor(probesPerSite: 2, sites: 3)
+        let scheduler = Scheduler(store: store, executor: executor, clock: clock, concurrency: 2, kinds: [.probe, .inspection])
+        let running = Task { try await scheduler.run(until: Self.start.addingTimeInterval(86_400)) }
+        let outcome = try await executor.inspectionOutcome()
+        running.cancel()
+        _ = try? await running.value
+        #expect(outcome == "released", "the probes did not run while the inspection did: \(executor.probesDuringInspection)")
+        #expect(Set(executor.probesDuringInspection).count == 3)
+        await store.close()
     }
 
     @Test func scheduleSlotsAreStableAndCoverTheDay() {

@@ -176,6 +176,17 @@ import Testing
             let t1 = t0.addingTimeInterval(3_600)
             #expect(try await first.claimJob(id, slot: t0, owner: "A", now: t1.addingTimeInterval(60), leaseFor: 600) == false)
             #expect(try await first.claimJob(id, slot: after.nextRunAt, owner: "A", now: t1.addingTimeInterval(60), leaseFor: 600))
+            // When may a lane find a job to claim? A's own running job does not wake A; for
+            // B it is claimable when A's lease expires (should A have died), unless a free job
+            // is due sooner.
+            #expect(try await first.nextClaimableJobTime(kinds: ["probe"], excludingOwner: "A") == nil)
+            #expect(try await second.nextClaimableJobTime(kinds: ["probe"], excludingOwner: "B") == t1.addingTimeInterval(660))
+            try await first.ensureJob(name: "probe:4301000003", kind: "probe", parameter: "4301000003", firstRunAt: t1.addingTimeInterval(300))
+            try await first.ensureJob(name: "feeds", kind: "feeds", parameter: nil, firstRunAt: t1)
+            #expect(try await first.nextClaimableJobTime(kinds: ["probe"], excludingOwner: "A") == t1.addingTimeInterval(300))
+            #expect(try await second.nextClaimableJobTime(kinds: ["probe"], excludingOwner: "B") == t1.addingTimeInterval(300))
+            #expect(try await second.nextClaimableJobTime(kinds: ["probe", "feeds"], excludingOwner: "B") == t1)
+            #expect(try await second.nextClaimableJobTime(kinds: ["digest"], excludingOwner: "B") == nil)
         } catch {
             await first.close()
             await second.close()

@@ -66,6 +66,8 @@ public protocol JobExecutor: Sendable {
 ///   `inspection` (monthly), `feeds` (hourly) and `digest` (daily) job.
 /// - Catch-up: a job whose time passed while no scheduler ran is due; it runs once and is
 ///   rescheduled for its first slot after now.
+/// - Lanes: `concurrency` jobs run at once, each lane taking the next due job when it is free,
+///   so a long job never holds up the short ones.
 /// - No double runs: a job is claimed with an atomic lease (`Store.claimJob`), renewed while
 ///   it runs; a scheduler that dies holding one loses it when the lease expires, and another
 ///   takes over.
@@ -139,7 +141,7 @@ public struct Scheduler: Sendable {
     }
 
     /// Runs every job of this scheduler's kinds due now (each at most once), `concurrency` at a
-    /// time, and returns what ran.
+    /// time, and returns what ran (`run(once:)`).
     public func runDue() async throws -> [RunRecord] {
         let due = try await store.dueJobs(at: clock.now(), kinds: Set(kinds.map(\.rawValue)), limit: 1_000)
         var records: [RunRecord] = []
@@ -191,30 +193,74 @@ public struct Scheduler: Sendable {
         return RunRecord(job: job.name, kind: kind, due: job.nextRunAt, startedAt: started, message: message, failed: failure != nil)
     }
 
-    /// Runs in the foreground: syncs the jobs, runs what is due, sleeps until the next job (at
-    /// most `syncInterval`, to notice new sites), until `until` (forever when nil) or, with
-    /// `once`, after the first pass.
+    /// Runs in the foreground until `until` (forever when nil) or, with `once`, runs what is
+    /// due now and returns.
+    ///
+    /// `concurrency` lanes each run one due job after another and sleep while none is due;
+    /// beside them the jobs are synced with the registry every `syncInterval` (new sites get a
+    /// probe job). Because a lane takes the next job as soon as it is free, an inspection that
+    /// crawls for hours holds one lane, and the probes keep their slots on the others.
     public func run(
         until: Date? = nil, once: Bool = false, syncInterval: TimeInterval = 300,
-        log: @Sendable (RunRecord) -> Void = { _ in }
+        log: @escaping @Sendable (RunRecord) -> Void = { _ in }
     ) async throws {
-        var lastSync = Date.distantPast
+        if let until, clock.now() >= until { return }
+        try await syncJobs()
+        if once {
+            for record in try await runDue() { log(record) }
+            return
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await keepJobsInSync(until: until, every: syncInterval) }
+            for _ in 0..<concurrency {
+                group.addTask { try await runLane(until: until, idleAtMost: syncInterval, log: log) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Syncs the jobs with the registry every `interval` until `until`.
+    func keepJobsInSync(until: Date?, every interval: TimeInterval) async throws {
+        while !Task.isCancelled {
+            var wake = clock.now().addingTimeInterval(interval)
+            if let until { wake = min(wake, until) }
+            try await clock.sleep(until: wake)
+            if let until, clock.now() >= until { return }
+            try await syncJobs()
+        }
+    }
+
+    /// One lane: runs the earliest due job it can claim, again and again; when none is left,
+    /// sleeps until one may be (at most `idleAtMost`, so jobs added by a sync are noticed).
+    func runLane(until: Date?, idleAtMost: TimeInterval, log: @Sendable (RunRecord) -> Void) async throws {
+        let kindNames = Set(kinds.map(\.rawValue))
         while !Task.isCancelled {
             let now = clock.now()
             if let until, now >= until { return }
-            if now.timeIntervalSince(lastSync) >= syncInterval || once {
-                try await syncJobs()
-                lastSync = now
+            if let record = try await runNextDue() {
+                log(record)
+                continue
             }
-            for record in try await runDue() { log(record) }
-            if once { return }
-            let own = try await store.jobs().filter { JobKind(rawValue: $0.kind).map(kinds.contains) ?? false }
-            let next = own.map(\.nextRunAt).min() ?? now.addingTimeInterval(syncInterval)
-            var wake = min(max(next, clock.now()), lastSync.addingTimeInterval(syncInterval))
+            var wake = try await store.nextClaimableJobTime(kinds: kindNames, excludingOwner: owner) ?? now.addingTimeInterval(idleAtMost)
+            wake = min(wake, now.addingTimeInterval(idleAtMost))
+            // Due, yet just claimed by another scheduler or another lane: look again in a
+            // (wall-clock) second rather than spin.
+            if wake <= now { wake = now.addingTimeInterval(clock.speed) }
             if let until { wake = min(wake, until) }
-            // Another scheduler holds the job that is due: look again in a while rather than spin.
-            if wake <= clock.now() { wake = clock.now().addingTimeInterval(15) }
             try await clock.sleep(until: wake)
+        }
+    }
+
+    /// Claims the earliest due job no scheduler holds and runs it; nil when there is none.
+    func runNextDue() async throws -> RunRecord? {
+        let batch = 2 * concurrency
+        while true {
+            let due = try await store.dueJobs(at: clock.now(), kinds: Set(kinds.map(\.rawValue)), limit: batch)
+            for job in due {
+                if let record = try await runIfClaimed(job) { return record }
+            }
+            // Every job read was taken meanwhile (and is now leased): a fresh read shows the rest.
+            if due.count < batch { return nil }
         }
     }
 }
