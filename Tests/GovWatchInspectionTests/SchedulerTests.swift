@@ -6,15 +6,36 @@ import GovWatchStore
 import Synchronization
 import Testing
 
-/// A clock tests move: `sleep(until:)` jumps there at once, so a simulated day takes a moment.
+/// A discrete-event clock: time stands still while any of the `participants` (the tasks that
+/// sleep on it) is busy, and when all are asleep it jumps to the earliest wake-up. A job then
+/// takes no simulated time however many lanes run beside it, and a simulated day takes a moment.
+/// A scheduler sleeps on its clock in each of its `concurrency` lanes and in its sync loop.
 final class SimulatedClock: SchedulerClock {
-    private let current: Mutex<Date>
-    init(_ start: Date) { current = Mutex(start) }
-    func now() -> Date { current.withLock { $0 } }
-    func set(_ date: Date) { current.withLock { $0 = date } }
+    private struct State {
+        var now: Date
+        var sleepers: [(wake: Date, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+    private let state: Mutex<State>
+    private let participants: Int
+    init(_ start: Date, participants: Int = 1) {
+        state = Mutex(State(now: start))
+        self.participants = participants
+    }
+    func now() -> Date { state.withLock { $0.now } }
+    func set(_ date: Date) { state.withLock { $0.now = date } }
     func sleep(until date: Date) async throws {
-        current.withLock { $0 = max($0, date) }
-        await Task.yield()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                guard date > state.now else { return [continuation] }
+                state.sleepers.append((date, continuation))
+                guard state.sleepers.count >= participants, let earliest = state.sleepers.map(\.wake).min() else { return [] }
+                state.now = earliest
+                let due = state.sleepers.filter { $0.wake <= earliest }.map(\.continuation)
+                state.sleepers.removeAll { $0.wake <= earliest }
+                return due
+            }
+            for sleeper in woken { sleeper.resume() }
+        }
     }
 }
 
@@ -127,11 +148,10 @@ final class LongInspectionExecutor: JobExecutor {
 
     @Test func aSimulatedDayProbesEverySiteAtLeastTwentyTimesSpreadOverTheDay() async throws {
         guard let (store, _) = try await Self.freshStore("sqlite") else { return }
-        let clock = SimulatedClock(Self.start)
+        let lanes = 4
+        let clock = SimulatedClock(Self.start, participants: lanes + 1)
         let executor = RecordingExecutor()
-        // One lane: the simulated clock jumps whenever a lane sleeps, so beside a running job
-        // a second lane would make that job take simulated hours.
-        let scheduler = Scheduler(store: store, executor: executor, clock: clock, concurrency: 1)
+        let scheduler = Scheduler(store: store, executor: executor, clock: clock, concurrency: lanes)
         try await scheduler.run(until: Self.start.addingTimeInterval(86_400))
         let runs = executor.all
         for code in ["4301000002", "4301000003", "4301000004"] {
@@ -181,13 +201,13 @@ final class LongInspectionExecutor: JobExecutor {
         guard let (first, location) = try await Self.freshStore(backend) else { return }
         // A second, independent connection pool: what a second process has.
         let second = try await Store.open(location)
-        let clock = SimulatedClock(Self.start)
+        let lanes = 2
+        let clock = SimulatedClock(Self.start, participants: 2 * (lanes + 1))
         let a = RecordingExecutor(name: "A")
         let b = RecordingExecutor(name: "B")
         let end = Self.start.addingTimeInterval(6 * 3_600)
-        // Two lanes each: they also race each other (see the simulated-day test on why few).
-        let schedulerA = Scheduler(store: first, executor: a, clock: clock, owner: "A", concurrency: 2)
-        let schedulerB = Scheduler(store: second, executor: b, clock: clock, owner: "B", concurrency: 2)
+        let schedulerA = Scheduler(store: first, executor: a, clock: clock, owner: "A", concurrency: lanes)
+        let schedulerB = Scheduler(store: second, executor: b, clock: clock, owner: "B", concurrency: lanes)
         async let runA: Void = schedulerA.run(until: end)
         async let runB: Void = schedulerB.run(until: end)
         _ = try await (runA, runB)

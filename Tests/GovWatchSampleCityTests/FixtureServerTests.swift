@@ -241,11 +241,12 @@ struct FixtureServerTests {
             #expect(text.hasPrefix("HTTP/1.1 200"))
             #expect(text.contains("Content-Length: 86400"))
             let bodyBytes = first.count - (text.range(of: "\r\n\r\n").map { text.utf8.distance(from: text.startIndex, to: $0.upperBound) } ?? first.count)
-            #expect(bodyBytes >= 1 && bodyBytes <= 6, "got \(bodyBytes) body bytes in \(elapsed)s")
+            // About a byte a second (a starved test thread may read a few late, never a burst).
+            #expect(bodyBytes >= 1 && Double(bodyBytes) <= elapsed + 3, "got \(bodyBytes) body bytes in \(elapsed)s")
             // Meanwhile (and after the trickling client left) other requests are served at once.
             let start = Date()
             #expect(try await blocking { try RawHTTP.get("http://www.hongxi.gov.cn/", port: port) }.status == 200)
-            #expect(Date().timeIntervalSince(start) < 2)
+            #expect(Date().timeIntervalSince(start) < 10, "a day-long trickle must not hold up other requests")
         }
     }
 
