@@ -94,11 +94,53 @@ public struct InspectionRunner: Sendable {
         }
     }
 
+    /// What is left to do in a run: the targets of the request without a scorecard in it.
+    public struct Plan: Sendable {
+        public var run: InspectionRun
+        /// The run was started earlier and is being continued.
+        public var resumed: Bool
+        public var sites: [SiteRecord]
+        public var accounts: [AccountRecord]
+        /// Targets already done in the run.
+        public var done: Int
+    }
+
     /// Runs the inspection; `progress` receives one Chinese line per finished target (sites
     /// in the order they finish).
     public func run(_ request: InspectionRequest, progress: @escaping @Sendable (String) -> Void = { _ in }) async throws
         -> InspectionOutcome
     {
+        let plan = try await plan(request)
+        if plan.resumed { progress("继续未完成的检查批次 \(plan.run.code)（已完成 \(plan.done) 个对象）") }
+        let columns = try await store.columns()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var running = 0
+            for site in plan.sites {
+                if running >= max(1, sitesAtOnce) {
+                    try await group.next()
+                    running -= 1
+                }
+                group.addTask {
+                    try await inspect(site, columns: columns.filter { $0.site == site.code }, request: request, runCode: plan.run.code, progress: progress)
+                }
+                running += 1
+            }
+            try await group.waitForAll()
+        }
+        let feedProblems = try await inspect(plan.accounts, request: request, runCode: plan.run.code, progress: progress)
+        var outcome = try await finish(plan.run.code, resumed: plan.resumed)
+        outcome.feedProblems = feedProblems
+        return outcome
+    }
+
+    /// Checks the request's targets, then starts its run or continues an unfinished one of
+    /// the same as-of time and indicator set.
+    public func plan(_ request: InspectionRequest) async throws -> Plan {
+        try await Self.plan(request, store: store, now: now())
+    }
+
+    /// `plan(_:)` without a runner: what `inspect --queue` leaves to the workers.
+    public static func plan(_ request: InspectionRequest, store: Store, now: Date) async throws -> Plan {
         let allSites = try await store.sites()
         let allAccounts = try await store.accounts()
         let unknownSites = request.siteCodes.filter { code in !allSites.contains { $0.code == code } }
@@ -108,59 +150,31 @@ public struct InspectionRunner: Sendable {
         }
         let sites = request.inspectsEverything ? allSites : allSites.filter { request.siteCodes.contains($0.code) }
         let accounts = request.inspectsEverything ? allAccounts : allAccounts.filter { request.accountIDs.contains($0.id) }
-
-        let (run, resumed) = try await startOrResume(request)
-        let done = try await store.scorecards(of: run.code).1.map { "\($0.target.kind.rawValue) \($0.target.code)" }
-        let doneSet = Set(done)
-        if resumed { progress("继续未完成的检查批次 \(run.code)（已完成 \(doneSet.count) 个对象）") }
-
-        let columns = try await store.columns()
-        let scorer = Scorer(indicators: request.indicators)
-        let pendingSites = sites.filter { !doneSet.contains("site \($0.code)") }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var running = 0
-            for site in pendingSites {
-                if running >= max(1, sitesAtOnce) {
-                    try await group.next()
-                    running -= 1
-                }
-                group.addTask {
-                    try await inspect(
-                        site, columns: columns.filter { $0.site == site.code }, request: request, runCode: run.code, scorer: scorer,
-                        progress: progress)
-                }
-                running += 1
-            }
-            try await group.waitForAll()
+        let run: InspectionRun
+        let resumed: Bool
+        if let running = try await store.unfinishedRun(asOf: request.asOf, indicatorSet: request.indicators.reference) {
+            (run, resumed) = (running, true)
+        } else {
+            (run, resumed) = (try await store.startRun(asOf: request.asOf, indicatorSet: request.indicators.reference, startedAt: now), false)
         }
+        let done = try await doneTargets(of: run.code, store: store)
+        return Plan(
+            run: run, resumed: resumed, sites: sites.filter { !done.contains("site \($0.code)") },
+            accounts: accounts.filter { !done.contains("account \($0.id)") }, done: done.count)
+    }
 
-        var feedProblems: [(AccountRecord, String)] = []
-        let pendingAccounts = accounts.filter { !doneSet.contains("account \($0.id)") }
-        if !pendingAccounts.isEmpty {
-            let evidence = try await self.accounts.evidence(for: pendingAccounts, store: store, asOf: request.asOf, now: now)
-            let findings = AccountChecks.run(evidence, registry: allAccounts, indicators: request.indicators, scanner: request.scanner)
-            // Unit-level findings (duplicates) first, then each account with its scorecard.
-            try await store.record(findings.filter { $0.target.kind == .unit }, in: run.code)
-            for item in evidence {
-                let own = findings.filter { $0.target == item.target }
-                try await store.record(own, in: run.code)
-                let card = scorer.score(item.target, findings: own)
-                try await store.record([card], in: run.code)
-                if let problem = item.feedProblem { feedProblems.append((item.account, problem)) }
-                progress(Self.line(card, findings: own.count))
-            }
-        }
+    /// `site CODE` and `account ID` of every target with a scorecard in the run.
+    public func doneTargets(of runCode: String) async throws -> Set<String> {
+        try await Self.doneTargets(of: runCode, store: store)
+    }
 
-        try await store.finishRun(run.code, at: now())
-        let (finishedRun, findings) = try await store.findings(of: run.code)
-        let cards = try await store.scorecards(of: run.code).1
-        return InspectionOutcome(run: finishedRun, resumed: resumed, scorecards: cards, findings: findings, feedProblems: feedProblems)
+    static func doneTargets(of runCode: String, store: Store) async throws -> Set<String> {
+        Set(try await store.scorecards(of: runCode).1.map { "\($0.target.kind.rawValue) \($0.target.code)" })
     }
 
     /// Crawls one site, checks and scores it, and stores its findings and scorecard.
-    private func inspect(
-        _ site: SiteRecord, columns: [ColumnRecord], request: InspectionRequest, runCode: String, scorer: Scorer,
-        progress: @Sendable (String) -> Void
+    public func inspect(
+        _ site: SiteRecord, columns: [ColumnRecord], request: InspectionRequest, runCode: String, progress: @Sendable (String) -> Void
     ) async throws {
         var evidence = try await sites.evidence(
             for: site, columns: columns, asOf: request.asOf, runCode: runCode, scanner: request.scanner)
@@ -168,17 +182,42 @@ public struct InspectionRunner: Sendable {
         evidence.probes = try await store.probes(site: site.code, from: request.asOf.addingTimeInterval(-window), to: request.asOf)
         let findings = SiteChecks.run(evidence, indicators: request.indicators, scanner: request.scanner)
         try await store.record(findings, in: runCode)
-        let card = scorer.score(evidence.target, findings: findings)
+        let card = Scorer(indicators: request.indicators).score(evidence.target, findings: findings)
         try await store.record([card], in: runCode)
         progress(Self.line(card, findings: findings.count))
     }
 
-    /// An unfinished run of the same as-of time and indicator set is continued.
-    func startOrResume(_ request: InspectionRequest) async throws -> (InspectionRun, Bool) {
-        if let running = try await store.unfinishedRun(asOf: request.asOf, indicatorSet: request.indicators.reference) {
-            return (running, true)
+    /// Reads the accounts' feeds, checks and scores them (with the unit-level checks over the
+    /// whole registry), and stores their findings and scorecards; the accounts whose feed
+    /// could not be read, with the reason.
+    public func inspect(
+        _ accounts: [AccountRecord], request: InspectionRequest, runCode: String, progress: @Sendable (String) -> Void
+    ) async throws -> [(account: AccountRecord, problem: String)] {
+        guard !accounts.isEmpty else { return [] }
+        let registry = try await store.accounts()
+        let scorer = Scorer(indicators: request.indicators)
+        var feedProblems: [(AccountRecord, String)] = []
+        let evidence = try await self.accounts.evidence(for: accounts, store: store, asOf: request.asOf, now: now)
+        let findings = AccountChecks.run(evidence, registry: registry, indicators: request.indicators, scanner: request.scanner)
+        // Unit-level findings (duplicates) first, then each account with its scorecard.
+        try await store.record(findings.filter { $0.target.kind == .unit }, in: runCode)
+        for item in evidence {
+            let own = findings.filter { $0.target == item.target }
+            try await store.record(own, in: runCode)
+            let card = scorer.score(item.target, findings: own)
+            try await store.record([card], in: runCode)
+            if let problem = item.feedProblem { feedProblems.append((item.account, problem)) }
+            progress(Self.line(card, findings: own.count))
         }
-        return (try await store.startRun(asOf: request.asOf, indicatorSet: request.indicators.reference, startedAt: now()), false)
+        return feedProblems
+    }
+
+    /// Marks the run finished and reads back what it holds.
+    public func finish(_ runCode: String, resumed: Bool) async throws -> InspectionOutcome {
+        try await store.finishRun(runCode, at: now())
+        let (finishedRun, findings) = try await store.findings(of: runCode)
+        let cards = try await store.scorecards(of: runCode).1
+        return InspectionOutcome(run: finishedRun, resumed: resumed, scorecards: cards, findings: findings, feedProblems: [])
     }
 
     static func line(_ card: Scorecard, findings: Int) -> String {

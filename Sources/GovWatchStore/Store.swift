@@ -65,7 +65,7 @@ public final class Store: Sendable {
     /// Every migration, in order; append new ones, never edit an applied one.
     static let migrations: [any Migration] = [
         CreateRegistry(), CreateInspections(), CreateTickets(), CreateCrawlState(), CreateFeedStates(),
-        CreateJobsAndNotifications(), CreateSettings(), AddCrawlOrderIndex(),
+        CreateJobsAndNotifications(), CreateSettings(), AddCrawlOrderIndex(), CreateInspectionTasks(),
     ]
 
     /// Write-ahead logging: a commit appends to the log instead of copying pages to a

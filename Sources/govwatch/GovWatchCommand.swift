@@ -24,6 +24,7 @@ struct GovWatchCommand: AsyncParsableCommand {
             DemoCommand.self,
             TicketsCommand.self,
             ScheduleCommand.self,
+            WorkerCommand.self,
         ]
     )
 

@@ -6,7 +6,7 @@ import GovWatchStore
 
 /// `govwatch inspect [--all] [--site CODE]... [--account ID]... [--as-of DATE] [--proxy URL]
 /// [--max-pages N] [--concurrency N] [--dictionary FILE]... [--indicators FILE]`, and
-/// `--sites-at-once N` besides the spec.
+/// `--sites-at-once N` and `--queue` (for `govwatch worker`) besides the spec.
 struct InspectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
@@ -46,6 +46,9 @@ struct InspectCommand: AsyncParsableCommand {
     @Flag(name: .customLong("ignore-robots"), help: "不遵守 robots.txt（监管检查时可用）")
     var ignoreRobots = false
 
+    @Flag(help: "只排队，不在本进程检查：每个网站一个任务，由共用同一数据库的 govwatch worker 进程执行（抓取选项在 worker 上指定）")
+    var queue = false
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -65,6 +68,10 @@ struct InspectCommand: AsyncParsableCommand {
             extra = try dictionaries.map { try ContentDictionary.load(contentsOf: URL(fileURLWithPath: $0)) }
         } catch {
             throw reportFailure("\(error)")
+        }
+        if queue {
+            try await queueForWorkers(asOf: asOfDate, fileSet: fileSet, extra: extra)
+            return
         }
         let client: HTTPClientHandle
         do {
@@ -123,6 +130,40 @@ struct InspectCommand: AsyncParsableCommand {
         }
         let passed = outcome.scorecards.filter(\.passed).count
         writeOut("检查批次 \(outcome.run.code)：\(outcome.scorecards.count) 个对象，合格 \(passed) 个，问题 \(outcome.findings.count) 个\n")
+    }
+}
+
+extension InspectCommand {
+    /// `--queue`: starts (or continues) the run and leaves a task per site not yet done, one
+    /// for the accounts and one to finish the run, with the request, to the workers.
+    func queueForWorkers(asOf: Date, fileSet: IndicatorSet?, extra: [ContentDictionary]) async throws {
+        try await withStore(global) { store in
+            let indicatorSet: IndicatorSet
+            if let fileSet { indicatorSet = fileSet } else { indicatorSet = try await store.indicatorSet() }
+            // The dictionaries travel as text: the workers parse them again.
+            let texts = dictionaries.map { path in
+                QueuedInspection.DictionaryText(
+                    file: path, text: (try? String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)) ?? "")
+            }
+            let queued = QueuedInspection(
+                siteCodes: all ? [] : sites, accountIDs: all ? [] : accounts, asOf: asOf, indicators: indicatorSet, dictionaries: texts)
+            let request: InspectionRequest
+            let plan: InspectionRunner.Plan
+            do {
+                request = try queued.request()
+                plan = try await InspectionRunner.plan(request, store: store, now: Date())
+            } catch let error as DictionaryFormatError {
+                throw reportFailure(error.description)
+            } catch let error as InspectionRunner.UnknownTargets {
+                throw reportFailure(error.description)
+            }
+            let targets = plan.sites.map { InspectionTask.site($0.code) } + (plan.accounts.isEmpty ? [] : [InspectionTask.accounts])
+            try await store.queueInspection(runCode: plan.run.code, request: try queued.json(), targets: targets, at: Date())
+            if plan.resumed { writeOut("继续未完成的检查批次 \(plan.run.code)（已完成 \(plan.done) 个对象）\n") }
+            writeOut(
+                "检查批次 \(plan.run.code) 已排队：网站 \(plan.sites.count) 个，政务新媒体账号 \(plan.accounts.count) 个，"
+                    + "由 govwatch worker 执行（govwatch worker --db 同一数据库）\n")
+        }
     }
 }
 

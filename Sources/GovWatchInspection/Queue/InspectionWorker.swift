@@ -1,0 +1,139 @@
+import Foundation
+import GovWatchCore
+import GovWatchStore
+
+/// A worker of queued inspections (`govwatch worker`): many of them, on many machines, share
+/// one database and split an inspection between them, a site at a time.
+///
+/// `govwatch inspect --queue` starts (or continues) a run and queues a task per site not yet
+/// done, one for the accounts and one to finish the run. Each of a worker's lanes claims the
+/// oldest open task with a lease, renewed while it runs, and runs it as `inspect` would run
+/// that part: a site's crawl state and findings are stored as it goes, so when a worker dies
+/// another one takes the task over once the lease expires and resumes the crawl where it
+/// stopped; findings are keyed by fingerprint, so nothing is duplicated. The worker that
+/// finishes the run also runs the rectification loop (tickets, re-inspection).
+public struct InspectionWorker: Sendable {
+    public var store: Store
+    /// Crawls the sites and reads the feeds (its `sitesAtOnce` is not used: lanes are).
+    public var runner: InspectionRunner
+    public var webhook: TicketWebhook?
+    /// This process, in leases: `host:pid:random`.
+    public var owner: String
+    /// Tasks run at the same time.
+    public var lanes: Int
+    /// How long a task may hold its lease before another worker may assume this one died;
+    /// renewed every third of it while the task runs.
+    public var leaseDuration: TimeInterval
+    /// How often an idle lane looks for a task.
+    public var pollInterval: Duration
+
+    public init(
+        store: Store, runner: InspectionRunner, webhook: TicketWebhook? = nil, owner: String? = nil, lanes: Int = 4,
+        leaseDuration: TimeInterval = 30 * 60, pollInterval: Duration = .seconds(5)
+    ) {
+        self.store = store
+        self.runner = runner
+        self.webhook = webhook
+        self.owner = owner ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
+        self.lanes = max(1, lanes)
+        self.leaseDuration = leaseDuration
+        self.pollInterval = pollInterval
+    }
+
+    public struct MissingRequest: Error, CustomStringConvertible {
+        public var runCode: String
+        public var description: String { "检查批次 \(runCode) 没有排队记录" }
+    }
+
+    public struct UnknownSite: Error, CustomStringConvertible {
+        public var code: String
+        public var description: String { "网站标识码未登记：\(code)" }
+    }
+
+    /// Runs tasks until cancelled or, with `exitWhenIdle`, until no task of any run is open.
+    /// `log` receives a Chinese line per finished target, per failed task and per finished run.
+    public func run(exitWhenIdle: Bool, log: @escaping @Sendable (String) -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<lanes {
+                group.addTask { try await lane(exitWhenIdle: exitWhenIdle, log: log) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    func lane(exitWhenIdle: Bool, log: @escaping @Sendable (String) -> Void) async throws {
+        while !Task.isCancelled {
+            if let task = try await store.claimInspectionTask(owner: owner, now: Date(), leaseFor: leaseDuration) {
+                try await perform(task, log: log)
+                continue
+            }
+            // Open tasks other workers hold are waited for: should one of them die, its task
+            // is claimable again when the lease expires.
+            if exitWhenIdle, try await store.openInspectionTaskCount() == 0 { return }
+            try await Task.sleep(for: pollInterval)
+        }
+    }
+
+    /// Runs a claimed task with its lease renewed, and records it done, or failed (to be tried
+    /// again, up to three attempts in all).
+    public func perform(_ task: InspectionTask, log: @escaping @Sendable (String) -> Void) async throws {
+        let renewal = Task { [store, owner, leaseDuration] in
+            while !Task.isCancelled {
+                try await Task.sleep(for: .milliseconds(Int64(leaseDuration / 3 * 1_000)))
+                guard try await store.renewInspectionTask(task.id, owner: owner, until: Date().addingTimeInterval(leaseDuration)) else { return }
+            }
+        }
+        defer { renewal.cancel() }
+        do {
+            try await execute(task, log: log)
+            try await store.completeInspectionTask(task, owner: owner, at: Date())
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            log("任务失败（第 \(task.attempts) 次）：批次 \(task.runCode) \(Self.describe(task.target))：\(error)")
+            try await store.completeInspectionTask(task, owner: owner, at: Date(), error: "\(error)")
+        }
+    }
+
+    func execute(_ task: InspectionTask, log: @escaping @Sendable (String) -> Void) async throws {
+        guard let json = try await store.queuedRequest(runCode: task.runCode) else { throw MissingRequest(runCode: task.runCode) }
+        let request = try QueuedInspection.decode(json).request()
+        let progress: @Sendable (String) -> Void = { log("\($0)  （批次 \(task.runCode)）") }
+        // Targets stored before a worker died are done: their scorecard is in the run.
+        let done = try await runner.doneTargets(of: task.runCode)
+        switch task.target {
+        case InspectionTask.finish:
+            let outcome = try await runner.finish(task.runCode, resumed: false)
+            let loop = RectificationLoop(store: store, policy: RectificationPolicy(indicators: request.indicators), webhook: webhook)
+            let rectification = try await loop.afterInspection(outcome, request: request)
+            let failed = try await store.failedInspectionTasks(runCode: task.runCode)
+            let passed = outcome.scorecards.filter(\.passed).count
+            var line = "检查批次 \(task.runCode) 完成：\(outcome.scorecards.count) 个对象，合格 \(passed) 个，问题 \(outcome.findings.count) 个；\(rectification.summary)"
+            if !failed.isEmpty { line += "；未完成 \(failed.count) 项：" + failed.map { Self.describe($0.target) }.joined(separator: "、") }
+            log(line)
+        case InspectionTask.accounts:
+            let registry = try await store.accounts()
+            let accounts = (request.inspectsEverything ? registry : registry.filter { request.accountIDs.contains($0.id) })
+                .filter { !done.contains("account \($0.id)") }
+            for (account, problem) in try await runner.inspect(accounts, request: request, runCode: task.runCode, progress: progress) {
+                log("数据源异常  \(account.id)  \(account.name)：\(problem)")
+            }
+        default:
+            guard let code = task.siteCode, let site = try await store.sites().first(where: { $0.code == code }) else {
+                throw UnknownSite(code: task.siteCode ?? task.target)
+            }
+            guard !done.contains("site \(code)") else { return }
+            let columns = try await store.columns().filter { $0.site == code }
+            try await runner.inspect(site, columns: columns, request: request, runCode: task.runCode, progress: progress)
+        }
+    }
+
+    /// `网站 4390000002`, `政务新媒体账号`, `汇总评分与整改`.
+    static func describe(_ target: String) -> String {
+        switch target {
+        case InspectionTask.finish: "汇总评分与整改"
+        case InspectionTask.accounts: "政务新媒体账号"
+        default: target.hasPrefix("site ") ? "网站 \(target.dropFirst(5))" : target
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import GovWatchCore
+
+/// What `govwatch inspect --queue` stores for the workers: the request as `inspect` would
+/// run it, with the indicator set and the extra dictionaries written out, since a worker on
+/// another machine has neither the `--indicators` nor the `--dictionary` files.
+public struct QueuedInspection: Codable, Sendable, Equatable {
+    public struct DictionaryText: Codable, Sendable, Equatable {
+        /// The file's name, for error messages.
+        public var file: String
+        public var text: String
+
+        public init(file: String, text: String) {
+            self.file = file
+            self.text = text
+        }
+    }
+
+    public var siteCodes: [String]
+    public var accountIDs: [String]
+    public var asOf: Date
+    public var indicators: IndicatorSet
+    public var dictionaries: [DictionaryText]
+
+    public init(siteCodes: [String], accountIDs: [String], asOf: Date, indicators: IndicatorSet, dictionaries: [DictionaryText]) {
+        self.siteCodes = siteCodes
+        self.accountIDs = accountIDs
+        self.asOf = asOf
+        self.indicators = indicators
+        self.dictionaries = dictionaries
+    }
+
+    public func json() throws -> String {
+        // Dates as seconds (the default), not ISO 8601: the as-of time must come back exact.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    public static func decode(_ json: String) throws -> QueuedInspection {
+        try JSONDecoder().decode(QueuedInspection.self, from: Data(json.utf8))
+    }
+
+    /// The request to run: the scanner is built from the shipped dictionary, the stored
+    /// extra ones and the content levels of the indicator set, as `inspect` builds it.
+    public func request() throws -> InspectionRequest {
+        let extra = try dictionaries.map { try ContentDictionary.parse($0.text, file: $0.file) }
+        let scanner = try ContentScanner.standard(additional: extra, levels: ContentLevels(indicators: indicators))
+        return InspectionRequest(siteCodes: siteCodes, accountIDs: accountIDs, asOf: asOf, indicators: indicators, scanner: scanner)
+    }
+}

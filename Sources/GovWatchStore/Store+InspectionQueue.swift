@@ -1,0 +1,136 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// A task of a queued inspection: a site (`site 4390000002`), the accounts (`accounts`), or
+/// finishing the run (`finish`: claimable once every other task of its run is done).
+public struct InspectionTask: Sendable, Hashable {
+    public var id: Int
+    public var runCode: String
+    public var target: String
+    /// Claims so far, this one included.
+    public var attempts: Int
+
+    public static let accounts = "accounts"
+    public static let finish = "finish"
+    public static func site(_ code: String) -> String { "site \(code)" }
+
+    /// The site's 网站标识码 for a site task.
+    public var siteCode: String? { target.hasPrefix("site ") ? String(target.dropFirst(5)) : nil }
+}
+
+/// Inspections queued for worker processes. Tasks are leased as the scheduler's jobs are
+/// (`Store+Jobs`): one conditional UPDATE decides which worker gets a task, on SQLite and on
+/// PostgreSQL alike; a worker that dies loses its task when the lease expires.
+extension Store {
+    /// Queues `targets` of the run (plus its `finish` task) with the request workers need;
+    /// queuing the same run again adds only what is missing. Returns the tasks added.
+    @discardableResult
+    public func queueInspection(runCode: String, request: String, targets: [String], at now: Date) async throws -> Int {
+        try await database.transaction { db in
+            guard let sql = db as? any SQLDatabase else { return 0 }
+            try await sql.insert(into: "queued_inspections")
+                .columns("run_code", "request", "queued_at")
+                .values(SQLBind(runCode), SQLBind(request), SQLBind(now))
+                .ignoringConflicts(with: ["run_code"])
+                .run()
+            var added = 0
+            for target in targets + [InspectionTask.finish] {
+                let rows = try await sql.insert(into: "inspection_tasks")
+                    .columns("run_code", "target", "attempts")
+                    .values(SQLBind(runCode), SQLBind(target), SQLBind(0))
+                    .ignoringConflicts(with: ["run_code", "target"])
+                    .returning("id")
+                    .all()
+                added += rows.count
+            }
+            return added
+        }
+    }
+
+    /// The request a run was queued with (JSON), nil when it was not queued.
+    public func queuedRequest(runCode: String) async throws -> String? {
+        guard let sql = database as? any SQLDatabase else { return nil }
+        return try await sql.select().column("request").from("queued_inspections").where("run_code", .equal, runCode).first()?
+            .decode(column: "request", as: String.self)
+    }
+
+    /// Takes the lease of the oldest open task no worker holds, for `owner` until
+    /// `now + duration`; nil when there is none (a run's `finish` waits for its other tasks).
+    public func claimInspectionTask(owner: String, now: Date, leaseFor duration: TimeInterval) async throws -> InspectionTask? {
+        guard let sql = database as? any SQLDatabase else { return nil }
+        let batch = 16
+        while true {
+            let candidates = try await sql.raw(
+                """
+                SELECT id, run_code, target, attempts FROM inspection_tasks t
+                WHERE \(Self.claimable(now: now)) ORDER BY id LIMIT \(literal: batch)
+                """
+            ).all()
+            for row in candidates {
+                let id = try row.decode(column: "id", as: Int.self)
+                let won = try await sql.raw(
+                    """
+                    UPDATE inspection_tasks SET lease_owner = \(bind: owner), lease_expires_at = \(bind: now.addingTimeInterval(duration)),
+                    attempts = attempts + 1 WHERE id = \(bind: id) AND id IN (SELECT id FROM inspection_tasks t WHERE \(Self.claimable(now: now)))
+                    RETURNING id
+                    """
+                ).all()
+                if !won.isEmpty {
+                    return InspectionTask(
+                        id: id, runCode: try row.decode(column: "run_code", as: String.self),
+                        target: try row.decode(column: "target", as: String.self), attempts: try row.decode(column: "attempts", as: Int.self) + 1)
+                }
+            }
+            // Every task read was taken meanwhile (and is now leased): a fresh read shows the rest.
+            if candidates.count < batch { return nil }
+        }
+    }
+
+    /// Open, lease free or expired, and for a `finish` task no other task of its run open.
+    private static func claimable(now: Date) -> SQLQueryString {
+        """
+        t.done_at IS NULL AND (t.lease_owner IS NULL OR t.lease_expires_at < \(bind: now))
+        AND (t.target <> \(bind: InspectionTask.finish) OR NOT EXISTS (SELECT 1 FROM inspection_tasks o
+        WHERE o.run_code = t.run_code AND o.target <> \(bind: InspectionTask.finish) AND o.done_at IS NULL))
+        """
+    }
+
+    /// Extends `owner`'s lease of a running task to `until`; false when the lease was lost.
+    @discardableResult
+    public func renewInspectionTask(_ id: Int, owner: String, until: Date) async throws -> Bool {
+        guard let sql = database as? any SQLDatabase else { return false }
+        return try await !sql.update("inspection_tasks").set("lease_expires_at", to: until)
+            .where("id", .equal, id).where("lease_owner", .equal, owner).where("done_at", .is, SQLLiteral.null)
+            .returning("id").all().isEmpty
+    }
+
+    /// Ends `owner`'s run of a task: done, or (with `error`) released for another attempt
+    /// until `maximumAttempts`, then done with its error. False when the lease was lost.
+    @discardableResult
+    public func completeInspectionTask(
+        _ task: InspectionTask, owner: String, at now: Date, error: String? = nil, maximumAttempts: Int = 3
+    ) async throws -> Bool {
+        guard let sql = database as? any SQLDatabase else { return false }
+        let update = sql.update("inspection_tasks")
+            .set("lease_owner", to: SQLLiteral.null).set("lease_expires_at", to: SQLLiteral.null)
+            .set("last_error", to: error.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
+        if error == nil || task.attempts >= maximumAttempts { update.set("done_at", to: now) }
+        return try await !update.where("id", .equal, task.id).where("lease_owner", .equal, owner).returning("id").all().isEmpty
+    }
+
+    /// Tasks not yet done, of every queued run.
+    public func openInspectionTaskCount() async throws -> Int {
+        guard let sql = database as? any SQLDatabase else { return 0 }
+        return try await sql.raw("SELECT count(*) AS n FROM inspection_tasks WHERE done_at IS NULL").first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// The tasks of a run that ended with an error after every attempt: target and error.
+    public func failedInspectionTasks(runCode: String) async throws -> [(target: String, error: String)] {
+        guard let sql = database as? any SQLDatabase else { return [] }
+        return try await sql.select().columns("target", "last_error").from("inspection_tasks")
+            .where("run_code", .equal, runCode).where("done_at", .isNot, SQLLiteral.null).where("last_error", .isNot, SQLLiteral.null)
+            .orderBy("id").all()
+            .map { (try $0.decode(column: "target", as: String.self), try $0.decode(column: "last_error", as: String.self)) }
+    }
+}

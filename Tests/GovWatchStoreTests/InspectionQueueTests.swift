@@ -1,0 +1,93 @@
+import Foundation
+import GovWatchCore
+import GovWatchStore
+import Testing
+
+/// The queue of `govwatch inspect --queue` / `govwatch worker`, on SQLite and PostgreSQL:
+/// each task goes to one worker, a dead worker's task is taken over when its lease expires,
+/// a failing task is tried again up to its limit, and a run's `finish` waits for the rest.
+@Suite struct InspectionQueueTests {
+    @Test(arguments: TestDatabases.Backend.allCases)
+    func tasksAreClaimedOnceAndFinishWaitsForTheRest(_ backend: TestDatabases.Backend) async throws {
+        guard let location = try TestDatabases.fresh(backend) else { return }
+        let first = try await Store.open(location)
+        let second = try await Store.open(location)
+        do {
+            let t0 = ChinaTime.parseMoment("2022-04-01T10:00:00")!
+            let run = try await first.startRun(asOf: t0, indicatorSet: "national-2019@1", startedAt: t0)
+            let targets = [InspectionTask.site("4390000002"), InspectionTask.site("4390000006"), InspectionTask.accounts]
+            #expect(try await first.queueInspection(runCode: run.code, request: "{}", targets: targets, at: t0) == 4)
+            #expect(try await second.queueInspection(runCode: run.code, request: "{\"x\":1}", targets: targets, at: t0) == 0, "queued twice: nothing added")
+            #expect(try await second.queuedRequest(runCode: run.code) == "{}")
+            #expect(try await first.queuedRequest(runCode: "r-20220101-0001") == nil)
+            #expect(try await first.openInspectionTaskCount() == 4)
+
+            // Two workers at once: different tasks, oldest first; `finish` is not claimable yet.
+            async let a = first.claimInspectionTask(owner: "A", now: t0, leaseFor: 60)
+            async let b = second.claimInspectionTask(owner: "B", now: t0, leaseFor: 60)
+            let (taskA, taskB) = try await (a, b)
+            let claimed = [try #require(taskA), try #require(taskB)]
+            #expect(Set(claimed.map(\.target)) == Set(targets.prefix(2)))
+            #expect(claimed.allSatisfy { $0.runCode == run.code && $0.attempts == 1 })
+            let accounts = try #require(try await first.claimInspectionTask(owner: "A", now: t0, leaseFor: 60))
+            #expect(accounts.target == InspectionTask.accounts)
+            #expect(try await second.claimInspectionTask(owner: "B", now: t0, leaseFor: 60) == nil, "finish waits")
+
+            // The accounts task fails: released for another attempt.
+            #expect(try await first.completeInspectionTask(accounts, owner: "A", at: t0, error: "超时"))
+            let retry = try #require(try await second.claimInspectionTask(owner: "B", now: t0, leaseFor: 60))
+            #expect(retry.target == InspectionTask.accounts && retry.attempts == 2)
+            #expect(try await second.completeInspectionTask(retry, owner: "B", at: t0))
+
+            // A's site worker dies: after its lease, C takes the task over, and A can no
+            // longer complete it.
+            let dead = claimed[0]
+            #expect(try await second.completeInspectionTask(claimed[1], owner: claimed[1] == taskA ? "A" : "B", at: t0))
+            #expect(try await first.claimInspectionTask(owner: "C", now: t0.addingTimeInterval(30), leaseFor: 60) == nil)
+            let takenOver = try #require(try await first.claimInspectionTask(owner: "C", now: t0.addingTimeInterval(61), leaseFor: 60))
+            #expect(takenOver.target == dead.target && takenOver.attempts == 2)
+            #expect(try await first.completeInspectionTask(dead, owner: dead == taskA ? "A" : "B", at: t0) == false, "lease lost")
+            #expect(try await first.renewInspectionTask(takenOver.id, owner: "C", until: t0.addingTimeInterval(200)))
+            #expect(try await first.completeInspectionTask(takenOver, owner: "C", at: t0.addingTimeInterval(70)))
+
+            // Everything else done: the run's finish is claimable, once.
+            let finish = try #require(try await second.claimInspectionTask(owner: "B", now: t0.addingTimeInterval(80), leaseFor: 60))
+            #expect(finish.target == InspectionTask.finish)
+            #expect(try await first.claimInspectionTask(owner: "A", now: t0.addingTimeInterval(80), leaseFor: 60) == nil)
+            #expect(try await second.completeInspectionTask(finish, owner: "B", at: t0.addingTimeInterval(90)))
+            #expect(try await first.openInspectionTaskCount() == 0)
+            #expect(try await first.failedInspectionTasks(runCode: run.code).isEmpty)
+        } catch {
+            await first.close()
+            await second.close()
+            throw error
+        }
+        await first.close()
+        await second.close()
+    }
+
+    @Test(arguments: TestDatabases.Backend.allCases)
+    func aTaskThatKeepsFailingIsDoneWithItsErrorAfterThreeAttempts(_ backend: TestDatabases.Backend) async throws {
+        guard let location = try TestDatabases.fresh(backend) else { return }
+        let store = try await Store.open(location)
+        do {
+            let t0 = ChinaTime.parseMoment("2022-04-01T10:00:00")!
+            let run = try await store.startRun(asOf: t0, indicatorSet: "national-2019@1", startedAt: t0)
+            try await store.queueInspection(runCode: run.code, request: "{}", targets: [InspectionTask.site("4390000002")], at: t0)
+            for attempt in 1...3 {
+                let task = try #require(try await store.claimInspectionTask(owner: "A", now: t0, leaseFor: 60))
+                #expect(task.siteCode == "4390000002" && task.attempts == attempt)
+                #expect(try await store.completeInspectionTask(task, owner: "A", at: t0, error: "第\(attempt)次失败"))
+            }
+            // The site is given up; the run can finish without it, and says what is missing.
+            let finish = try #require(try await store.claimInspectionTask(owner: "A", now: t0, leaseFor: 60))
+            #expect(finish.target == InspectionTask.finish)
+            let failed = try await store.failedInspectionTasks(runCode: run.code)
+            #expect(failed.map(\.target) == [InspectionTask.site("4390000002")] && failed.map(\.error) == ["第3次失败"])
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+}
