@@ -70,8 +70,20 @@ extension Store {
         let run = try await runRow(runCode)
         let runID = try run.requireID()
         try await database.transaction { db in
-            let known = Set(try await FindingRow.query(on: db).filter(\.$runID == runID).all().map(\.fingerprint))
-            var seen = known
+            // Only the fingerprints at hand are looked up: a national run holds hundreds of
+            // thousands of findings, and each site's are recorded on their own.
+            var seen: Set<String> = []
+            let candidates = Array(Set(findings.map(\.fingerprint)))
+            var offset = 0
+            while offset < candidates.count {
+                let chunk = Array(candidates[offset..<min(offset + Self.insertBatchSize, candidates.count)])
+                for row in try await FindingRow.query(on: db).filter(\.$runID == runID).filter(\.$fingerprint ~~ chunk)
+                    .field(\.$fingerprint).all()
+                {
+                    seen.insert(row.fingerprint)
+                }
+                offset += chunk.count
+            }
             var fresh: [FindingRow] = []
             for finding in findings where seen.insert(finding.fingerprint).inserted {
                 fresh.append(FindingRow(finding, runID: runID))
@@ -107,7 +119,8 @@ extension Store {
     public func record(_ scorecards: [Scorecard], in runCode: String) async throws {
         let runID = try await runRow(runCode).requireID()
         try await database.transaction { db in
-            let existing = try await ScorecardRow.query(on: db).filter(\.$runID == runID).all()
+            let existing = try await ScorecardRow.query(on: db).filter(\.$runID == runID)
+                .filter(\.$targetCode ~~ Array(Set(scorecards.map(\.target.code)))).all()
                 .keyed { "\($0.targetKind) \($0.targetCode)" }
             for card in scorecards {
                 let row = existing["\(card.target.kind.rawValue) \(card.target.code)"] ?? ScorecardRow()
@@ -121,6 +134,13 @@ extension Store {
                 try await row.save(on: db)
             }
         }
+    }
+
+    /// Whether the run holds a scorecard of the target: it was inspected to the end.
+    public func hasScorecard(in runCode: String, kind: String, code: String) async throws -> Bool {
+        let runID = try await runRow(runCode).requireID()
+        return try await ScorecardRow.query(on: database).filter(\.$runID == runID).filter(\.$targetKind == kind)
+            .filter(\.$targetCode == code).count() > 0
     }
 
     /// The scorecards of a run, sites first, then accounts and units, by code.

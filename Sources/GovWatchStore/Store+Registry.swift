@@ -169,9 +169,20 @@ extension Store {
     // MARK: Listings, in the order `list --format csv` writes them
 
     public func sites() async throws -> [SiteRecord] {
+        try await sites(code: nil)
+    }
+
+    /// One site by 网站标识码 (a worker's task), nil when it is not registered.
+    public func site(_ code: String) async throws -> SiteRecord? {
+        try await sites(code: code).first
+    }
+
+    private func sites(code: String?) async throws -> [SiteRecord] {
         let db = database
         let units = try await UnitRow.query(on: db).all().keyed(by: \.id)
-        return try await SiteRow.query(on: db).sort(\.$code).all().map { site in
+        let query = SiteRow.query(on: db)
+        if let code { query.filter(\.$code == code) }
+        return try await query.sort(\.$code).all().map { site in
             let unit = units[site.unitID]
             return SiteRecord(
                 code: site.code, name: site.name, url: site.url, kind: SiteKind(rawValue: site.kind) ?? .department,
@@ -182,11 +193,15 @@ extension Store {
 
     /// Columns of every site: `imported` ones (the registry, authoritative), `discovered`
     /// ones (found by the crawler, awaiting an administrator's confirmation), or all.
-    public func columns(origin: String? = nil) async throws -> [ColumnRecord] {
+    /// Only those of the site `site` (网站标识码) when given.
+    public func columns(origin: String? = nil, site: String? = nil) async throws -> [ColumnRecord] {
         let db = database
-        let sites = try await SiteRow.query(on: db).all().keyed(by: \.id)
+        let siteQuery = SiteRow.query(on: db)
+        if let site { siteQuery.filter(\.$code == site) }
+        let sites = try await siteQuery.all().keyed(by: \.id)
         var query = ColumnRow.query(on: db)
         if let origin { query = query.filter(\.$origin == origin) }
+        if site != nil { query = query.filter(\.$siteID ~~ sites.keys.compactMap { $0 }) }
         return try await query.all()
             .compactMap { column -> ColumnRecord? in
                 guard let site = sites[column.siteID] else { return nil }

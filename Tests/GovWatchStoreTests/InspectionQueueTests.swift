@@ -66,6 +66,37 @@ import Testing
         await second.close()
     }
 
+    /// A task run again (its worker died after storing) stores nothing twice.
+    @Test(arguments: TestDatabases.Backend.allCases)
+    func aTargetRecordedTwiceKeepsOneCopyOfEachFindingAndScorecard(_ backend: TestDatabases.Backend) async throws {
+        guard let location = try TestDatabases.fresh(backend) else { return }
+        let store = try await Store.open(location)
+        do {
+            let t0 = ChinaTime.parseMoment("2022-04-01T10:00:00")!
+            let run = try await store.startRun(asOf: t0, indicatorSet: "national-2019@1", startedAt: t0)
+            let site = Target(kind: .site, code: "4390000002", name: "鸿溪市教育局")
+            let other = Target(kind: .site, code: "4390000006", name: "鸿溪市公安局")
+            let findings = (1...700).map { n in
+                Finding(target: site, indicator: .siteLinksBroken, level: .deduction, url: "http://jyj.hongxi.gov.cn/\(n).html", locationKey: "\(n)")
+            }
+            try await store.record(Array(findings.prefix(400)), in: run.code)
+            try await store.record([Finding(target: other, indicator: .siteLinksBroken, level: .deduction, locationKey: "1")], in: run.code)
+            #expect(try await !store.hasScorecard(in: run.code, kind: "site", code: site.code))
+            try await store.record(findings + findings.prefix(3), in: run.code)
+            try await store.record([Scorecard(target: site, score: 90, vetoes: [], passed: true)], in: run.code)
+            try await store.record([Scorecard(target: site, score: 85, vetoes: [], passed: true)], in: run.code)
+            #expect(try await store.findings(of: run.code).1.count == 701)
+            let cards = try await store.scorecards(of: run.code).1
+            #expect(cards.map(\.score) == [85])
+            #expect(try await store.hasScorecard(in: run.code, kind: "site", code: site.code))
+            #expect(try await !store.hasScorecard(in: run.code, kind: "account", code: site.code))
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
     @Test(arguments: TestDatabases.Backend.allCases)
     func aTaskThatKeepsFailingIsDoneWithItsErrorAfterThreeAttempts(_ backend: TestDatabases.Backend) async throws {
         guard let location = try TestDatabases.fresh(backend) else { return }

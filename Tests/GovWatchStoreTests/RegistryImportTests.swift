@@ -124,6 +124,12 @@ import Testing
             #expect(storedColumns.count == 2)
             #expect(storedColumns.first { $0.name == "人事任免" }?.periodDays == 365)
             #expect(storedColumns.first { $0.name == "人事任免" }?.topLevel == false)
+            // One site's (a worker's task reads only its own site and columns).
+            #expect(try await store.columns(site: "4301000001") == storedColumns)
+            #expect(try await store.columns(site: "4301000002").isEmpty)
+            #expect(try await store.site("4301000002")?.name == "鸿溪市教育局")
+            #expect(try await store.site("4301000002")?.parent == "鸿溪市人民政府")
+            #expect(try await store.site("4301999999") == nil)
             let storedAccounts = try await store.accounts()
             #expect(storedAccounts.first { $0.platform == .app }?.status == .stopped)
             #expect(storedAccounts.first { $0.platform == .app }?.closureFiled == CalendarDate(year: 2022, month: 1, day: 5))

@@ -99,8 +99,6 @@ public struct InspectionWorker: Sendable {
         guard let json = try await store.queuedRequest(runCode: task.runCode) else { throw MissingRequest(runCode: task.runCode) }
         let request = try QueuedInspection.decode(json).request()
         let progress: @Sendable (String) -> Void = { log("\($0)  （批次 \(task.runCode)）") }
-        // Targets stored before a worker died are done: their scorecard is in the run.
-        let done = try await runner.doneTargets(of: task.runCode)
         switch task.target {
         case InspectionTask.finish:
             let outcome = try await runner.finish(task.runCode, resumed: false)
@@ -112,6 +110,8 @@ public struct InspectionWorker: Sendable {
             if !failed.isEmpty { line += "；未完成 \(failed.count) 项：" + failed.map { Self.describe($0.target) }.joined(separator: "、") }
             log(line)
         case InspectionTask.accounts:
+            // Targets stored before a worker died are done: their scorecard is in the run.
+            let done = try await runner.doneTargets(of: task.runCode)
             let registry = try await store.accounts()
             let accounts = (request.inspectsEverything ? registry : registry.filter { request.accountIDs.contains($0.id) })
                 .filter { !done.contains("account \($0.id)") }
@@ -119,11 +119,11 @@ public struct InspectionWorker: Sendable {
                 log("数据源异常  \(account.id)  \(account.name)：\(problem)")
             }
         default:
-            guard let code = task.siteCode, let site = try await store.sites().first(where: { $0.code == code }) else {
+            guard let code = task.siteCode, let site = try await store.site(code) else {
                 throw UnknownSite(code: task.siteCode ?? task.target)
             }
-            guard !done.contains("site \(code)") else { return }
-            let columns = try await store.columns().filter { $0.site == code }
+            guard try await !store.hasScorecard(in: task.runCode, kind: "site", code: code) else { return }
+            let columns = try await store.columns(site: code)
             try await runner.inspect(site, columns: columns, request: request, runCode: task.runCode, progress: progress)
         }
     }
