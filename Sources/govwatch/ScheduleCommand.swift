@@ -31,6 +31,9 @@ struct ScheduleCommand: AsyncParsableCommand {
         @Option(name: .customLong("max-pages"), help: "全面检查时每个网站最多抓取的页面数")
         var maxPages = 5_000
 
+        @Flag(name: .customLong("queue-inspections"), help: "每月全面检查只排队，由共用同一数据库的 govwatch worker 进程执行")
+        var queueInspections = false
+
         @Option(help: "整改单变化和整改日报的通知地址（默认为环境变量 GOVWATCH_WEBHOOK_URL）")
         var webhook: String?
 
@@ -116,9 +119,10 @@ struct ScheduleCommand: AsyncParsableCommand {
                     let loop = RectificationLoop(store: store, policy: policy, webhook: webhookTarget)
                     let digests = DigestSender(
                         store: store, folder: digestDirectory.map { URL(fileURLWithPath: $0) }, webhook: webhookTarget)
-                    let executor = StandardJobExecutor(
+                    var executor = StandardJobExecutor(
                         store: store, http: client.http, crawl: crawl, indicators: nil, scanner: scanner, loop: loop,
                         digests: digests)
+                    executor.queueInspections = queueInspections
                     let scheduler = Scheduler(
                         store: store, executor: executor, clock: clock, schedule: JobSchedule(probesPerDay: probesPerDay),
                         concurrency: concurrency, kinds: jobKinds)

@@ -287,4 +287,30 @@ final class LongInspectionExecutor: JobExecutor {
         try await client.shutdown()
         await store.close()
     }
+
+    /// `schedule run --queue-inspections`: the monthly inspection is left to the workers,
+    /// with the indicator set in force written into the queued request.
+    @Test func theMonthlyInspectionCanBeQueuedForTheWorkers() async throws {
+        guard let (store, _) = try await SchedulerTests.freshStore("sqlite") else { return }
+        let client = try InspectionHTTPClient.make(proxy: nil)
+        var executor = StandardJobExecutor(
+            store: store, http: try SimpleHTTP(client: client, proxy: nil), crawl: CrawlConfiguration(), indicators: nil,
+            scanner: try ContentScanner.standard(), loop: RectificationLoop(store: store),
+            digests: DigestSender(store: store, folder: nil, webhook: nil))
+        executor.queueInspections = true
+        var province = IndicatorSet.national2019
+        province.id = "hunan-2024"
+        try await store.storeIndicatorSet(province)
+        try await store.ensureJob(name: "inspection", kind: "inspection", parameter: nil, firstRunAt: SchedulerTests.start)
+        let job = try #require(try await store.jobs().first)
+        let message = try await executor.execute(job, kind: .inspection, now: ChinaTime.parseMoment("2022-04-01T01:00:00")!)
+        #expect(message == "检查批次 r-20220331-0001 已排队：网站 3 个，政务新媒体账号 0 个，由检查工作进程执行")
+        let queued = try QueuedInspection.decode(try #require(try await store.queuedRequest(runCode: "r-20220331-0001")))
+        #expect(queued.indicators == province && queued.asOf == ChinaTime.parseMoment("2022-04-01T00:00:00")!)
+        // Three site tasks and the run's finish; nothing was crawled here.
+        #expect(try await store.openInspectionTaskCount() == 4)
+        #expect(try await store.scorecards(of: "r-20220331-0001").1.isEmpty)
+        try await client.shutdown()
+        await store.close()
+    }
 }

@@ -18,6 +18,9 @@ public struct StandardJobExecutor: JobExecutor {
     public var digests: DigestSender
     /// Sites the daily patrol crawls at the same time.
     public var patrolSiteConcurrency = 8
+    /// The monthly inspection is queued for `govwatch worker` processes instead of run here
+    /// (national scale: thousands of sites split over many machines).
+    public var queueInspections = false
 
     public init(
         store: Store, http: SimpleHTTP, crawl: CrawlConfiguration, indicators: IndicatorSet?, scanner: ContentScanner,
@@ -56,6 +59,7 @@ public struct StandardJobExecutor: JobExecutor {
         case .inspection:
             // As of the start of the day it runs (01:00 on the 1st: the month just ended).
             let asOf = CalendarDate(now).startOfDay
+            if queueInspections { return try await queueInspection(asOf: asOf, now: now) }
             let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: crawl)
             do {
                 let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: http), now: { now })
@@ -79,6 +83,16 @@ public struct StandardJobExecutor: JobExecutor {
             let report = try await digests.send(at: now)
             return "整改日报 \(report.units.count) 个单位，文件 \(report.files.count) 个，推送 \(report.posted) 个，失败 \(report.failed) 个" + resent
         }
+    }
+
+    /// Queues the monthly inspection for the workers, as `inspect --all --queue` does.
+    func queueInspection(asOf: Date, now: Date) async throws -> String {
+        let (indicators, _) = try await ruleSet()
+        let queued = QueuedInspection(siteCodes: [], accountIDs: [], asOf: asOf, indicators: indicators, dictionaries: [])
+        let plan = try await InspectionRunner.plan(try queued.request(), store: store, now: now)
+        let targets = plan.sites.map { InspectionTask.site($0.code) } + (plan.accounts.isEmpty ? [] : [InspectionTask.accounts])
+        try await store.queueInspection(runCode: plan.run.code, request: try queued.json(), targets: targets, at: now)
+        return "检查批次 \(plan.run.code) 已排队：网站 \(plan.sites.count) 个，政务新媒体账号 \(plan.accounts.count) 个，由检查工作进程执行"
     }
 
     /// The indicator set of this run and the scanner reporting at its levels.
