@@ -82,6 +82,15 @@ let package = Package(
             name: "GovWatchAnalyzeBench",
             dependencies: ["GovWatchCore", "GovWatchPage", "GovWatchInspection"],
             swiftSettings: strictSettings),
+        // The inspection queue under many workers (benchmarks/queue.sh).
+        .executableTarget(
+            name: "GovWatchQueueBench",
+            dependencies: [
+                "GovWatchCore", "GovWatchStore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: strictSettings),
         // Scanner throughput (benchmarks/scan.sh).
         .executableTarget(name: "GovWatchScanBench", dependencies: ["GovWatchCore"], swiftSettings: strictSettings),
     ]
