@@ -25,26 +25,13 @@ struct InspectCommand: AsyncParsableCommand {
     @Option(name: .customLong("as-of"), help: "监测时间点：YYYY-MM-DD（当天24:00）或 ISO 8601 时间，默认为当前时间")
     var asOf: String?
 
-    @Option(help: "HTTP 代理，如 http://127.0.0.1:8080")
-    var proxy: String?
-
-    @Option(name: .customLong("max-pages"), help: "每个网站最多抓取的页面数")
-    var maxPages = 5_000
-
-    @Option(help: "同时进行的请求数（所有网站合计）")
-    var concurrency = 16
-
-    @Option(name: .customLong("sites-at-once"), help: "同时检查的网站数")
-    var sitesAtOnce = 4
+    @OptionGroup var crawl: CrawlOptions
 
     @Option(name: .customLong("dictionary"), help: "附加的词典文件，可重复")
     var dictionaries: [String] = []
 
     @Option(help: "指标文件（JSON），默认使用内置的国办秘函〔2019〕19号指标")
     var indicators: String?
-
-    @Flag(name: .customLong("ignore-robots"), help: "不遵守 robots.txt（监管检查时可用）")
-    var ignoreRobots = false
 
     @Flag(help: "只排队，不在本进程检查：每个网站一个任务，由共用同一数据库的 govwatch worker 进程执行（抓取选项在 worker 上指定）")
     var queue = false
@@ -75,15 +62,10 @@ struct InspectCommand: AsyncParsableCommand {
         }
         let client: HTTPClientHandle
         do {
-            client = try HTTPClientHandle(proxy: proxy)
+            client = try HTTPClientHandle(proxy: crawl.proxy)
         } catch {
             throw reportFailure("\(error)")
         }
-        var crawl = CrawlConfiguration()
-        crawl.proxy = proxy
-        crawl.maximumPages = maxPages
-        crawl.concurrency = max(1, concurrency)
-        crawl.obeyRobots = !ignoreRobots
         let outcome: InspectionOutcome
         do {
             outcome = try await withStore(global) { store in
@@ -100,10 +82,10 @@ struct InspectCommand: AsyncParsableCommand {
                 let request = InspectionRequest(
                     siteCodes: all ? [] : sites, accountIDs: all ? [] : accounts, asOf: asOfDate, indicators: indicatorSet,
                     scanner: scanner)
-                let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: crawl, progress: TerminalProgress.reporter())
+                let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: crawl.configuration, progress: TerminalProgress.reporter())
                 do {
                     let runner = InspectionRunner(
-                        store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http), sitesAtOnce: max(1, sitesAtOnce))
+                        store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http), sitesAtOnce: max(1, crawl.sitesAtOnce))
                     let outcome = try await runner.run(request, progress: { writeOut($0 + "\n") })
                     try await crawler.shutdown()
                     // The rectification loop: tickets from the findings, re-inspection (回访).

@@ -12,20 +12,7 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "检查工作进程：从共用数据库领取 govwatch inspect --queue 排队的检查任务（每个网站一个任务）并执行；多个进程可在多台机器上同时运行。"
     )
 
-    @Option(help: "HTTP 代理，如 http://127.0.0.1:8080")
-    var proxy: String?
-
-    @Option(name: .customLong("max-pages"), help: "每个网站最多抓取的页面数")
-    var maxPages = 5_000
-
-    @Option(help: "同时进行的请求数（本进程所有网站合计）")
-    var concurrency = 16
-
-    @Option(name: .customLong("sites-at-once"), help: "本进程同时执行的任务数")
-    var sitesAtOnce = 4
-
-    @Flag(name: .customLong("ignore-robots"), help: "不遵守 robots.txt（监管检查时可用）")
-    var ignoreRobots = false
+    @OptionGroup var crawl: CrawlOptions
 
     @Option(help: "整改单变化的通知地址（默认为环境变量 GOVWATCH_WEBHOOK_URL）")
     var webhook: String?
@@ -44,27 +31,22 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        guard concurrency > 0, sitesAtOnce > 0 else { throw reportFailure("--concurrency 和 --sites-at-once 应大于0") }
+        guard crawl.concurrency > 0, crawl.sitesAtOnce > 0 else { throw reportFailure("--concurrency 和 --sites-at-once 应大于0") }
         guard leaseSeconds > 0, pollSeconds > 0 else { throw reportFailure("--lease-seconds 和 --poll-seconds 应大于0") }
         let client: HTTPClientHandle
         let webhookTarget: TicketWebhook?
         do {
-            client = try HTTPClientHandle(proxy: proxy)
+            client = try HTTPClientHandle(proxy: crawl.proxy)
             webhookTarget = try TicketWebhook.configured(option: webhook)
         } catch {
             throw reportFailure("\(error)")
         }
-        var crawl = CrawlConfiguration()
-        crawl.proxy = proxy
-        crawl.maximumPages = maxPages
-        crawl.concurrency = concurrency
-        crawl.obeyRobots = !ignoreRobots
         do {
             try await withStore(global) { store in
-                let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: crawl)
+                let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: crawl.configuration)
                 let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http))
                 let worker = InspectionWorker(
-                    store: store, runner: runner, webhook: webhookTarget, lanes: sitesAtOnce, leaseDuration: leaseSeconds,
+                    store: store, runner: runner, webhook: webhookTarget, lanes: crawl.sitesAtOnce, leaseDuration: leaseSeconds,
                     pollInterval: .milliseconds(Int64(pollSeconds * 1_000)))
                 writeOut("检查工作进程 \(worker.owner) 已启动\n")
                 do {
