@@ -69,7 +69,7 @@ ours = [r for r in rows if r["backend"] == "postgres" and r["claim"] == "govwatc
 slowest = max(ours, key=lambda r: float(r["seconds"]))
 print(f"\nOn PostgreSQL GovWatch's claim (itself `SKIP LOCKED`, plus the checks a run's `finish` task needs")
 print(f"and the completion's bookkeeping) hands out all {tasks} tasks in at most {float(slowest['seconds']):.0f} s")
-print(f"({slowest['claimers']} workers). A site's inspection takes seconds to minutes (`results/city.md`), so at")
+print(f"({slowest['claimers']} worker{'' if slowest['claimers'] == '1' else 's'}). A site's inspection takes seconds to minutes (`results/city.md`), so at")
 print("national scale the crawl, not the queue, sets the pace: the queue's share of a worker's time is well")
 print("under one percent. The first run of this benchmark found 808 of 14,000 tasks handed out twice at 8")
 print("workers: the claim's conditions sat in a subquery, which PostgreSQL does not re-check against a row")
