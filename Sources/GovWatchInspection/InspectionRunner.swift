@@ -105,12 +105,22 @@ public struct InspectionRunner: Sendable {
         public var done: Int
     }
 
+    /// The run to continue was queued for the workers (`inspect --queue`): crawling its sites
+    /// here as well would race the workers over the same crawl state.
+    public struct RunIsQueued: Error, CustomStringConvertible {
+        public var runCode: String
+        public var description: String {
+            "检查批次 \(runCode) 已排队，由 govwatch worker 执行；请运行 govwatch worker，或用 --queue 补充排队"
+        }
+    }
+
     /// Runs the inspection; `progress` receives one Chinese line per finished target (sites
     /// in the order they finish).
     public func run(_ request: InspectionRequest, progress: @escaping @Sendable (String) -> Void = { _ in }) async throws
         -> InspectionOutcome
     {
         let plan = try await plan(request)
+        if plan.resumed, try await store.queuedRequest(runCode: plan.run.code) != nil { throw RunIsQueued(runCode: plan.run.code) }
         if plan.resumed { progress("继续未完成的检查批次 \(plan.run.code)（已完成 \(plan.done) 个对象）") }
         let columns = try await store.columns()
         try await withThrowingTaskGroup(of: Void.self) { group in

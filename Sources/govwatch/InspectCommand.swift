@@ -97,6 +97,9 @@ struct InspectCommand: AsyncParsableCommand {
                 } catch let error as InspectionRunner.UnknownTargets {
                     try? await crawler.shutdown()
                     throw reportFailure(error.description)
+                } catch let error as InspectionRunner.RunIsQueued {
+                    try? await crawler.shutdown()
+                    throw reportFailure(error.description)
                 } catch {
                     try? await crawler.shutdown()
                     throw error

@@ -40,6 +40,9 @@ import Testing
         #expect(queued.stdout.contains("已排队：网站 3 个，政务新媒体账号 2 个"), "\(queued.stdout)")
         let runCode = try #require(queued.stdout.split(separator: " ").dropFirst().first.map(String.init))
         #expect(runCode.hasPrefix("r-20220331-"))
+        // A plain `inspect` of the same run would race the workers: refused.
+        let racing = try ImportCommandTests.govwatch(["inspect", "--as-of", "2022-03-31", "--proxy", server.proxyURL] + targets + db, in: directory)
+        #expect(racing.status == 2 && racing.stderr.contains("检查批次 \(runCode) 已排队"), "\(racing.stderr)")
 
         // Short leases, so the killed worker's task is free again within seconds.
         let worker = ["worker", "--proxy", server.proxyURL, "--exit-when-idle", "--lease-seconds", "2", "--poll-seconds", "0.2"] + db
