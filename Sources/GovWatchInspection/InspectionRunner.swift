@@ -59,6 +59,7 @@ public struct InspectionOutcome: Sendable {
 /// Several sites are crawled at once (`sitesAtOnce`): a site's crawl mostly waits on its
 /// own host's politeness limits, so a city's sites one after another would take as long as
 /// all their waits added up. The crawler's `concurrency` bounds the requests of all of them.
+/// The accounts' feeds are read meanwhile.
 ///
 /// Each target's findings and scorecard are stored when the target is done, so an
 /// inspection that is killed resumes with the next `inspect` of the same as-of time: done
@@ -123,6 +124,8 @@ public struct InspectionRunner: Sendable {
         if plan.resumed, try await store.queuedRequest(runCode: plan.run.code) != nil { throw RunIsQueued(runCode: plan.run.code) }
         if plan.resumed { progress("继续未完成的检查批次 \(plan.run.code)（已完成 \(plan.done) 个对象）") }
         let columns = try await store.columns()
+        // The feeds are read while the sites are crawled: other hosts, and mostly waiting.
+        async let feedProblems = inspect(plan.accounts, request: request, runCode: plan.run.code, progress: progress)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running = 0
             for site in plan.sites {
@@ -137,9 +140,9 @@ public struct InspectionRunner: Sendable {
             }
             try await group.waitForAll()
         }
-        let feedProblems = try await inspect(plan.accounts, request: request, runCode: plan.run.code, progress: progress)
+        let problems = try await feedProblems
         var outcome = try await finish(plan.run.code, resumed: plan.resumed)
-        outcome.feedProblems = feedProblems
+        outcome.feedProblems = problems
         return outcome
     }
 

@@ -82,6 +82,29 @@ struct CrawlerResumeTests {
         await store.close()
     }
 
+    /// Killed after its session was stored but before its seeds were: the resumed crawl must
+    /// not take the empty frontier for a finished crawl. (A worker killed at that moment
+    /// once left a site with no pages and no findings.)
+    @Test("a crawl killed before its seeds were stored resumes from the homepage")
+    func resumeOfASessionWithoutSeeds() async throws {
+        let (store, _) = try await CrawlerTestSupport.temporaryStore()
+        let server = try await FixtureServer.start(city: Self.city)
+        var configuration = CrawlerTestSupport.configuration(proxy: server.proxyURL)
+        configuration.conditionalRequests = false
+        let (site, columns) = try inputs()
+        let crawler = try WebsiteCrawler(configuration: configuration)
+        let full = try await crawler.crawl(site: site, columns: columns, asOf: Self.city.asOf, store: store, sessionKey: "full")
+
+        _ = try await store.openCrawlSession(
+            key: "seedless", siteCode: site.code, asOf: Self.city.asOf, settings: configuration.admissionSettings, startedAt: Date())
+        let resumed = try await crawler.crawl(site: site, columns: columns, asOf: Self.city.asOf, store: store, sessionKey: "seedless")
+        try await crawler.shutdown()
+        try await server.shutdown()
+        #expect(resumed.statistics.pages == full.statistics.pages)
+        #expect(CrawlerTestSupport.digest(resumed.evidence) == CrawlerTestSupport.digest(full.evidence))
+        await store.close()
+    }
+
     @Test("re-inspection sends ETag / Last-Modified and unchanged pages answer 304 with the same evidence")
     func conditionalRequests() async throws {
         let server = try await FixtureServer.start(city: Self.city)

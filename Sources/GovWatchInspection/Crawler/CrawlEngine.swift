@@ -242,9 +242,10 @@ struct CrawlEngine: Sendable {
         if opened.finished {
             return (ledger.scope, await ledger.finish())
         }
-        if !opened.existed {
-            try await ledger.seed([(homepage, 0)] + columnSeeds.map { ($0, 1) })
-        }
+        // On a resume too: the session is stored before its seeds, and a crawl killed between
+        // the two would otherwise take its empty frontier for the end. Seeds already admitted
+        // are skipped (the rebuild has seen them).
+        try await ledger.seed([(homepage, 0)] + columnSeeds.map { ($0, 1) })
         while let depth = try await state.shallowestQueuedDepth() {
             try Task.checkCancellation()
             try await crawlLevel(depth, ledger: ledger)
