@@ -86,7 +86,11 @@ public struct InspectionWorker: Sendable {
         defer { renewal.cancel() }
         do {
             try await execute(task, log: log)
-            try await store.completeInspectionTask(task, owner: owner, at: Date())
+            if try await !store.completeInspectionTask(task, owner: owner, at: Date()) {
+                // Its lease ran out (a stall longer than the lease) and another worker took the
+                // task over; what this one stored stays, keyed by fingerprint.
+                log("任务已由其他工作进程接管：批次 \(task.runCode) \(Self.describe(task.target))")
+            }
         } catch let error as CancellationError {
             throw error
         } catch {
