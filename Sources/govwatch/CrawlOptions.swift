@@ -1,5 +1,6 @@
 import ArgumentParser
 import GovWatchInspection
+import GovWatchStore
 
 /// How a process crawls, for `inspect` and `worker` alike.
 struct CrawlOptions: ParsableArguments {
@@ -26,5 +27,23 @@ struct CrawlOptions: ParsableArguments {
         crawl.concurrency = max(1, concurrency)
         crawl.obeyRobots = !ignoreRobots
         return crawl
+    }
+}
+
+extension CrawlOptions {
+    /// Runs `body` with a crawler of these options storing its state in `store`, and stops
+    /// the crawler's HTTP client afterwards, whether `body` throws or not.
+    func withCrawler<T>(
+        store: Store, progress: (@Sendable (CrawlProgress) -> Void)? = nil, _ body: (CrawlingSiteEvidenceSource) async throws -> T
+    ) async throws -> T {
+        let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: configuration, progress: progress)
+        do {
+            let result = try await body(crawler)
+            try await crawler.shutdown()
+            return result
+        } catch {
+            try? await crawler.shutdown()
+            throw error
+        }
     }
 }

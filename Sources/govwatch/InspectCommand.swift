@@ -60,15 +60,8 @@ struct InspectCommand: AsyncParsableCommand {
             try await queueForWorkers(asOf: asOfDate, fileSet: fileSet, extra: extra)
             return
         }
-        let client: HTTPClientHandle
-        do {
-            client = try HTTPClientHandle(proxy: crawl.proxy)
-        } catch {
-            throw reportFailure("\(error)")
-        }
-        let outcome: InspectionOutcome
-        do {
-            outcome = try await withStore(global) { store in
+        let outcome = try await withHTTPClient(proxy: crawl.proxy) { client in
+            try await withStore(global) { store in
                 // `--indicators` wins over the set stored with `govwatch indicators set`.
                 let indicatorSet: IndicatorSet
                 if let fileSet { indicatorSet = fileSet } else { indicatorSet = try await store.indicatorSet() }
@@ -82,33 +75,26 @@ struct InspectCommand: AsyncParsableCommand {
                 let request = InspectionRequest(
                     siteCodes: all ? [] : sites, accountIDs: all ? [] : accounts, asOf: asOfDate, indicators: indicatorSet,
                     scanner: scanner)
-                let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: crawl.configuration, progress: TerminalProgress.reporter())
+                let outcome: InspectionOutcome
                 do {
-                    let runner = InspectionRunner(
-                        store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http), sitesAtOnce: max(1, crawl.sitesAtOnce))
-                    let outcome = try await runner.run(request, progress: { writeOut($0 + "\n") })
-                    try await crawler.shutdown()
-                    // The rectification loop: tickets from the findings, re-inspection (回访).
-                    let loop = RectificationLoop(
-                        store: store, policy: RectificationPolicy(indicators: indicatorSet), webhook: try TicketWebhook.configured(option: nil))
-                    let rectification = try await loop.afterInspection(outcome, request: request)
-                    writeOut(rectification.summary + "\n")
-                    return outcome
+                    outcome = try await crawl.withCrawler(store: store, progress: TerminalProgress.reporter()) { crawler in
+                        let runner = InspectionRunner(
+                            store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http),
+                            sitesAtOnce: max(1, crawl.sitesAtOnce))
+                        return try await runner.run(request, progress: { writeOut($0 + "\n") })
+                    }
                 } catch let error as InspectionRunner.UnknownTargets {
-                    try? await crawler.shutdown()
                     throw reportFailure(error.description)
                 } catch let error as InspectionRunner.RunIsQueued {
-                    try? await crawler.shutdown()
                     throw reportFailure(error.description)
-                } catch {
-                    try? await crawler.shutdown()
-                    throw error
                 }
+                // The rectification loop: tickets from the findings, re-inspection (回访).
+                let loop = RectificationLoop(
+                    store: store, policy: RectificationPolicy(indicators: indicatorSet), webhook: try TicketWebhook.configured(option: nil))
+                let rectification = try await loop.afterInspection(outcome, request: request)
+                writeOut(rectification.summary + "\n")
+                return outcome
             }
-            await client.shutdown()
-        } catch {
-            await client.shutdown()
-            throw error
         }
         for (account, problem) in outcome.feedProblems {
             writeOut("数据源异常  \(account.id)  \(account.name)：\(problem)\n")

@@ -23,25 +23,14 @@ struct ProbeCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let client: HTTPClientHandle
-        do {
-            client = try HTTPClientHandle(proxy: proxy)
-        } catch {
-            throw reportFailure("\(error)")
-        }
-        let results: [(site: SiteRecord, probe: Probe)]
-        do {
-            results = try await withStore(global) { store in
+        let results = try await withHTTPClient(proxy: proxy) { client in
+            try await withStore(global) { store in
                 do {
                     return try await ProbeRound.run(codes: all ? [] : sites, store: store, http: client.http)
                 } catch let error as ProbeRound.UnknownSites {
                     throw reportFailure(error.description)
                 }
             }
-            await client.shutdown()
-        } catch {
-            await client.shutdown()
-            throw error
         }
         for (site, probe) in results {
             let state = probe.ok ? "可访问" : "无法访问"

@@ -33,34 +33,23 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         guard crawl.concurrency > 0, crawl.sitesAtOnce > 0 else { throw reportFailure("--concurrency 和 --sites-at-once 应大于0") }
         guard leaseSeconds > 0, pollSeconds > 0 else { throw reportFailure("--lease-seconds 和 --poll-seconds 应大于0") }
-        let client: HTTPClientHandle
         let webhookTarget: TicketWebhook?
         do {
-            client = try HTTPClientHandle(proxy: crawl.proxy)
             webhookTarget = try TicketWebhook.configured(option: webhook)
         } catch {
             throw reportFailure("\(error)")
         }
-        do {
+        try await withHTTPClient(proxy: crawl.proxy) { client in
             try await withStore(global) { store in
-                let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: crawl.configuration)
-                let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http))
-                let worker = InspectionWorker(
-                    store: store, runner: runner, webhook: webhookTarget, lanes: crawl.sitesAtOnce, leaseDuration: leaseSeconds,
-                    pollInterval: .milliseconds(Int64(pollSeconds * 1_000)))
-                writeOut("检查工作进程 \(worker.owner) 已启动\n")
-                do {
+                try await crawl.withCrawler(store: store) { crawler in
+                    let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http))
+                    let worker = InspectionWorker(
+                        store: store, runner: runner, webhook: webhookTarget, lanes: crawl.sitesAtOnce, leaseDuration: leaseSeconds,
+                        pollInterval: .milliseconds(Int64(pollSeconds * 1_000)))
+                    writeOut("检查工作进程 \(worker.owner) 已启动\n")
                     try await worker.run(exitWhenIdle: exitWhenIdle) { writeOut($0 + "\n") }
-                    try await crawler.shutdown()
-                } catch {
-                    try? await crawler.shutdown()
-                    throw error
                 }
             }
-            await client.shutdown()
-        } catch {
-            await client.shutdown()
-            throw error
         }
     }
 }
