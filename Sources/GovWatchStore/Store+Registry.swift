@@ -179,10 +179,18 @@ extension Store {
 
     private func sites(code: String?) async throws -> [SiteRecord] {
         let db = database
-        let units = try await UnitRow.query(on: db).all().keyed(by: \.id)
         let query = SiteRow.query(on: db)
         if let code { query.filter(\.$code == code) }
-        return try await query.sort(\.$code).all().map { site in
+        let rows = try await query.sort(\.$code).all()
+        // One site (a worker's task, thousands in a national run) needs its unit and that
+        // unit's parent, not every unit of the registry.
+        let unitQuery = UnitRow.query(on: db)
+        if code != nil {
+            let own = try await UnitRow.query(on: db).filter(\.$id ~~ rows.map(\.unitID)).all()
+            unitQuery.filter(\.$id ~~ (rows.map(\.unitID) + own.compactMap(\.parentID)))
+        }
+        let units = try await unitQuery.all().keyed(by: \.id)
+        return rows.map { site in
             let unit = units[site.unitID]
             return SiteRecord(
                 code: site.code, name: site.name, url: site.url, kind: SiteKind(rawValue: site.kind) ?? .department,

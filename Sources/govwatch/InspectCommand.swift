@@ -57,7 +57,7 @@ struct InspectCommand: AsyncParsableCommand {
             throw reportFailure("\(error)")
         }
         if queue {
-            try await queueForWorkers(asOf: asOfDate, fileSet: fileSet, extra: extra)
+            try await queueForWorkers(asOf: asOfDate, fileSet: fileSet)
             return
         }
         let outcome = try await withHTTPClient(proxy: crawl.proxy) { client in
@@ -107,7 +107,7 @@ struct InspectCommand: AsyncParsableCommand {
 extension InspectCommand {
     /// `--queue`: starts (or continues) the run and leaves a task per site not yet done, one
     /// for the accounts and one to finish the run, with the request, to the workers.
-    func queueForWorkers(asOf: Date, fileSet: IndicatorSet?, extra: [ContentDictionary]) async throws {
+    func queueForWorkers(asOf: Date, fileSet: IndicatorSet?) async throws {
         try await withStore(global) { store in
             let indicatorSet: IndicatorSet
             if let fileSet { indicatorSet = fileSet } else { indicatorSet = try await store.indicatorSet() }
@@ -118,18 +118,14 @@ extension InspectCommand {
             }
             let queued = QueuedInspection(
                 siteCodes: all ? [] : sites, accountIDs: all ? [] : accounts, asOf: asOf, indicators: indicatorSet, dictionaries: texts)
-            let request: InspectionRequest
             let plan: InspectionRunner.Plan
             do {
-                request = try queued.request()
-                plan = try await InspectionRunner.plan(request, store: store, now: Date())
+                plan = try await queued.enqueue(in: store, now: Date())
             } catch let error as DictionaryFormatError {
                 throw reportFailure(error.description)
             } catch let error as InspectionRunner.UnknownTargets {
                 throw reportFailure(error.description)
             }
-            let targets = plan.sites.map { InspectionTask.site($0.code) } + (plan.accounts.isEmpty ? [] : [InspectionTask.accounts])
-            try await store.queueInspection(runCode: plan.run.code, request: try queued.json(), targets: targets, at: Date())
             if plan.resumed { writeOut("继续未完成的检查批次 \(plan.run.code)（已完成 \(plan.done) 个对象）\n") }
             writeOut(
                 "检查批次 \(plan.run.code) 已排队：网站 \(plan.sites.count) 个，政务新媒体账号 \(plan.accounts.count) 个，"

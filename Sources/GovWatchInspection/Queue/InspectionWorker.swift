@@ -1,6 +1,7 @@
 import Foundation
 import GovWatchCore
 import GovWatchStore
+import Synchronization
 
 /// A worker of queued inspections (`govwatch worker`): many of them, on many machines, share
 /// one database and split an inspection between them, a site at a time.
@@ -26,6 +27,9 @@ public struct InspectionWorker: Sendable {
     public var leaseDuration: TimeInterval
     /// How often an idle lane looks for a task.
     public var pollInterval: Duration
+    /// The requests of the runs this worker has seen: a run's request is decoded and its
+    /// scanner compiled once, not once per site.
+    private let requests = RequestCache()
 
     public init(
         store: Store, runner: InspectionRunner, webhook: TicketWebhook? = nil, owner: String? = nil, lanes: Int = 4,
@@ -100,8 +104,7 @@ public struct InspectionWorker: Sendable {
     }
 
     func execute(_ task: InspectionTask, log: @escaping @Sendable (String) -> Void) async throws {
-        guard let json = try await store.queuedRequest(runCode: task.runCode) else { throw MissingRequest(runCode: task.runCode) }
-        let request = try QueuedInspection.decode(json).request()
+        let request = try await request(of: task.runCode)
         let progress: @Sendable (String) -> Void = { log("\($0)  （批次 \(task.runCode)）") }
         switch task.target {
         case InspectionTask.finish:
@@ -130,6 +133,22 @@ public struct InspectionWorker: Sendable {
             let columns = try await store.columns(site: code)
             try await runner.inspect(site, columns: columns, request: request, runCode: task.runCode, progress: progress)
         }
+    }
+
+    /// The run's queued request, from the cache or the database.
+    func request(of runCode: String) async throws -> InspectionRequest {
+        if let known = requests.entries.withLock({ $0[runCode] }) { return known }
+        guard let json = try await store.queuedRequest(runCode: runCode) else { throw MissingRequest(runCode: runCode) }
+        let request = try QueuedInspection.decode(json).request()
+        requests.entries.withLock { entries in
+            if entries.count >= 16 { entries.removeAll() }  // a worker that runs for years sees a run a month
+            entries[runCode] = request
+        }
+        return request
+    }
+
+    final class RequestCache: Sendable {
+        let entries = Mutex<[String: InspectionRequest]>([:])
     }
 
     /// `网站 4390000002`, `政务新媒体账号`, `汇总评分与整改`.

@@ -1,5 +1,6 @@
 import Foundation
 import GovWatchCore
+import GovWatchStore
 
 /// What `govwatch inspect --queue` stores for the workers: the request as `inspect` would
 /// run it, with the indicator set and the extra dictionaries written out, since a worker on
@@ -39,6 +40,16 @@ public struct QueuedInspection: Codable, Sendable, Equatable {
 
     public static func decode(_ json: String) throws -> QueuedInspection {
         try JSONDecoder().decode(QueuedInspection.self, from: Data(json.utf8))
+    }
+
+    /// Starts (or continues) the run and queues, with this request, a task per site not yet
+    /// done, one for the accounts and one to finish the run (`inspect --queue`, and the
+    /// scheduler's monthly inspection with `--queue-inspections`). Returns what was queued.
+    public func enqueue(in store: Store, now: Date) async throws -> InspectionRunner.Plan {
+        let plan = try await InspectionRunner.plan(try request(), store: store, now: now)
+        let targets = plan.sites.map { InspectionTask.site($0.code) } + (plan.accounts.isEmpty ? [] : [InspectionTask.accounts])
+        try await store.queueInspection(runCode: plan.run.code, request: try json(), targets: targets, at: now)
+        return plan
     }
 
     /// The request to run: the scanner is built from the shipped dictionary, the stored

@@ -97,6 +97,9 @@ public struct Scheduler: Sendable {
         self.kinds = kinds
     }
 
+    /// This scheduler's kinds as stored in the jobs table.
+    var kindNames: Set<String> { Set(kinds.map(\.rawValue)) }
+
     /// How long a run may hold its job before another scheduler may assume it died.
     public static func leaseDuration(_ kind: JobKind) -> TimeInterval {
         switch kind {
@@ -143,7 +146,7 @@ public struct Scheduler: Sendable {
     /// Runs every job of this scheduler's kinds due now (each at most once), `concurrency` at a
     /// time, and returns what ran (`run(once:)`).
     public func runDue() async throws -> [RunRecord] {
-        let due = try await store.dueJobs(at: clock.now(), kinds: Set(kinds.map(\.rawValue)), limit: 1_000)
+        let due = try await store.dueJobs(at: clock.now(), kinds: kindNames, limit: 1_000)
         var records: [RunRecord] = []
         try await withThrowingTaskGroup(of: RunRecord?.self) { group in
             var pending = due.makeIterator()
@@ -233,7 +236,6 @@ public struct Scheduler: Sendable {
     /// One lane: runs the earliest due job it can claim, again and again; when none is left,
     /// sleeps until one may be (at most `idleAtMost`, so jobs added by a sync are noticed).
     func runLane(until: Date?, idleAtMost: TimeInterval, log: @Sendable (RunRecord) -> Void) async throws {
-        let kindNames = Set(kinds.map(\.rawValue))
         while !Task.isCancelled {
             let now = clock.now()
             if let until, now >= until { return }
@@ -255,7 +257,7 @@ public struct Scheduler: Sendable {
     func runNextDue() async throws -> RunRecord? {
         let batch = 2 * concurrency
         while true {
-            let due = try await store.dueJobs(at: clock.now(), kinds: Set(kinds.map(\.rawValue)), limit: batch)
+            let due = try await store.dueJobs(at: clock.now(), kinds: kindNames, limit: batch)
             for job in due {
                 if let record = try await runIfClaimed(job) { return record }
             }

@@ -88,10 +88,8 @@ public struct StandardJobExecutor: JobExecutor {
     /// Queues the monthly inspection for the workers, as `inspect --all --queue` does.
     func queueInspection(asOf: Date, now: Date) async throws -> String {
         let (indicators, _) = try await ruleSet()
-        let queued = QueuedInspection(siteCodes: [], accountIDs: [], asOf: asOf, indicators: indicators, dictionaries: [])
-        let plan = try await InspectionRunner.plan(try queued.request(), store: store, now: now)
-        let targets = plan.sites.map { InspectionTask.site($0.code) } + (plan.accounts.isEmpty ? [] : [InspectionTask.accounts])
-        try await store.queueInspection(runCode: plan.run.code, request: try queued.json(), targets: targets, at: now)
+        let plan = try await QueuedInspection(siteCodes: [], accountIDs: [], asOf: asOf, indicators: indicators, dictionaries: [])
+            .enqueue(in: store, now: now)
         return "检查批次 \(plan.run.code) 已排队：网站 \(plan.sites.count) 个，政务新媒体账号 \(plan.accounts.count) 个，由检查工作进程执行"
     }
 
