@@ -18,8 +18,9 @@ import Testing
         }
     }
 
-    static func findings(in directory: URL) throws -> [String] {
-        let result = try ImportCommandTests.govwatch(["findings", "--format", "json"], in: directory)
+    /// The latest run's findings, each as canonical JSON, sorted; `database`: `--db URL`.
+    static func findings(in directory: URL, database: [String] = []) throws -> [String] {
+        let result = try ImportCommandTests.govwatch(["findings", "--format", "json"] + database, in: directory)
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let findings = json?["findings"] as? [[String: Any]] ?? []
         return findings.map { finding in

@@ -7,15 +7,6 @@ import Testing
 /// worker is killed (SIGKILL) in the middle of a site, two others take its task over once its
 /// lease expires and do the rest, and the run's findings equal those of a plain `inspect`.
 @Suite(.serialized) struct WorkerProcessesTests {
-    static func findings(_ database: [String], in directory: URL) throws -> [String] {
-        let result = try ImportCommandTests.govwatch(["findings", "--format", "json"] + database, in: directory)
-        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
-        let findings = json?["findings"] as? [[String: Any]] ?? []
-        return findings.map { finding in
-            String(decoding: try! JSONSerialization.data(withJSONObject: finding, options: [.sortedKeys]), as: UTF8.self)
-        }.sorted()
-    }
-
     @Test func workersShareAQueuedInspectionAndSurviveAKilledOne() async throws {
         guard let database = try ScheduleProcessesTests.freshPostgresDatabase() else { return }
         let db = ["--db", database]
@@ -93,8 +84,8 @@ import Testing
         let takenOver = try ScheduleProcessesTests.psql(database, "SELECT count(*) FROM inspection_tasks WHERE attempts > 1", database: databaseName)
         #expect(takenOver == "1", "tasks claimed more than once: \(takenOver)")
 
-        let expected = try Self.findings([], in: whole)
-        let actual = try Self.findings(db, in: directory)
+        let expected = try InspectResumeTests.findings(in: whole)
+        let actual = try InspectResumeTests.findings(in: directory, database: db)
         #expect(!expected.isEmpty)
         #expect(actual == expected)
         let scorecard = try ImportCommandTests.govwatch(["scorecard", "--format", "csv"] + db, in: directory)

@@ -107,9 +107,7 @@ import Testing
     /// A task run again (its worker died after storing) stores nothing twice.
     @Test(arguments: TestDatabases.Backend.allCases)
     func aTargetRecordedTwiceKeepsOneCopyOfEachFindingAndScorecard(_ backend: TestDatabases.Backend) async throws {
-        guard let location = try TestDatabases.fresh(backend) else { return }
-        let store = try await Store.open(location)
-        do {
+        try await TestDatabases.withStore(backend) { store in
             let t0 = ChinaTime.parseMoment("2022-04-01T10:00:00")!
             let run = try await store.startRun(asOf: t0, indicatorSet: "national-2019@1", startedAt: t0)
             let site = Target(kind: .site, code: "4390000002", name: "鸿溪市教育局")
@@ -128,18 +126,12 @@ import Testing
             #expect(cards.map(\.score) == [85])
             #expect(try await store.hasScorecard(in: run.code, kind: "site", code: site.code))
             #expect(try await !store.hasScorecard(in: run.code, kind: "account", code: site.code))
-        } catch {
-            await store.close()
-            throw error
         }
-        await store.close()
     }
 
     @Test(arguments: TestDatabases.Backend.allCases)
     func aTaskThatKeepsFailingIsDoneWithItsErrorAfterThreeAttempts(_ backend: TestDatabases.Backend) async throws {
-        guard let location = try TestDatabases.fresh(backend) else { return }
-        let store = try await Store.open(location)
-        do {
+        try await TestDatabases.withStore(backend) { store in
             let t0 = ChinaTime.parseMoment("2022-04-01T10:00:00")!
             let run = try await store.startRun(asOf: t0, indicatorSet: "national-2019@1", startedAt: t0)
             try await store.queueInspection(runCode: run.code, request: "{}", targets: [InspectionTask.site("4390000002")], at: t0)
@@ -153,10 +145,6 @@ import Testing
             #expect(finish.target == InspectionTask.finish)
             let failed = try await store.failedInspectionTasks(runCode: run.code)
             #expect(failed.map(\.target) == [InspectionTask.site("4390000002")] && failed.map(\.error) == ["第3次失败"])
-        } catch {
-            await store.close()
-            throw error
         }
-        await store.close()
     }
 }
