@@ -3,15 +3,14 @@ import GovWatchCore
 import GovWatchPage
 import Testing
 
-/// The real government pages of `../shared/corpus/real-pages/`, read at run time.
+/// The real government pages of `Tests/Fixtures/real-pages/` (a copy of the shared corpus kept
+/// in the repository, so a lone clone tests them), read at run time.
 enum RealPages {
-    /// `<package root>/../shared/corpus/real-pages`, from this file's location.
+    /// `Tests/Fixtures/real-pages`, from this file's location.
     static let folder: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent() // GovWatchPageTests
         .deletingLastPathComponent() // Tests
-        .deletingLastPathComponent() // package root
-        .deletingLastPathComponent()
-        .appendingPathComponent("shared/corpus/real-pages")
+        .appendingPathComponent("Fixtures/real-pages")
 
     static func bytes(_ name: String) throws -> Data {
         try Data(contentsOf: folder.appendingPathComponent(name))
