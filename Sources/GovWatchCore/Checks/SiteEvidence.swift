@@ -35,6 +35,11 @@ public struct SiteEvidence: Sendable {
     /// (国办发〔2017〕47号). The crawler takes it from the registered portal whose unit is the
     /// site's `parent`; nil when unknown, and then only the .gov.cn rule is checked.
     public var governmentDomain: String?
+    /// Parts of the site the inspection could not read (a challenge page, a column filled by
+    /// JavaScript, robots.txt, the page limit, a host answering 429/503, time-outs). No
+    /// stale, blank, identity or search finding is made from them; `site.inspection.incomplete`
+    /// reports each for a person to look at.
+    public var unreadable: [UnreadablePart] = []
 
     public init(
         site: SiteRecord, asOf: Date, homepage: HomepageEvidence? = nil, columns: [ColumnEvidence] = [],
@@ -56,6 +61,37 @@ public struct SiteEvidence: Sendable {
     }
 
     public var target: Target { Target(kind: .site, code: site.code, name: site.name) }
+}
+
+/// Part of a site that could not be read, so could not be judged (`site.inspection.incomplete`).
+public struct UnreadablePart: Sendable, Hashable, Codable {
+    /// Why it could not be read; the raw values are the spec's `detail.reason`.
+    public enum Reason: String, Sendable, Hashable, Codable, CaseIterable {
+        /// A bot challenge / WAF page (200, a script that sets a cookie and reloads).
+        case challenge
+        /// A list filled by JavaScript from a data source that was not found.
+        case javascript
+        /// robots.txt forbids the crawl.
+        case robots
+        /// The crawl's page limit cut it.
+        case pageLimit = "page-limit"
+        /// The host kept answering 429 / 503.
+        case rateLimited = "rate-limited"
+        /// It did not answer in time.
+        case timeout
+    }
+
+    public var reason: Reason
+    /// The page (homepage, column list, …) that could not be read.
+    public var url: String
+    /// The checks that were skipped because of it.
+    public var skippedChecks: [IndicatorID]
+
+    public init(reason: Reason, url: String, skippedChecks: [IndicatorID] = []) {
+        self.reason = reason
+        self.url = url
+        self.skippedChecks = skippedChecks
+    }
 }
 
 /// The footer identity of a page (国办发〔2017〕47号): what `site.identity.missing` checks

@@ -41,6 +41,7 @@ extension IndicatorID {
     public static let siteSearchMissing: Self = "site.search.missing"
     public static let siteHTTPSMissing: Self = "site.https.missing"
     public static let siteDarkLink: Self = "site.dark-link"
+    public static let siteInspectionIncomplete: Self = "site.inspection.incomplete"
     // Government new media
     public static let accountStale: Self = "account.stale"
     public static let accountZombie: Self = "account.zombie"
@@ -61,7 +62,7 @@ extension IndicatorID {
         .siteInteractionNoChannel, .siteInteractionUnanswered, .siteInteractionSlowReply,
         .siteContentSevereError, .siteContentSensitive, .siteContentPrivacy, .siteLinksBroken,
         .siteIdentityMissing, .siteDomainNoncompliant, .siteSearchMissing, .siteHTTPSMissing,
-        .siteDarkLink,
+        .siteDarkLink, .siteInspectionIncomplete,
         .accountStale, .accountZombie, .accountDuplicate, .accountContentSevereError,
         .accountContentPrivacy, .accountInteractionMissing, .accountClosureUnfiled,
         .unitRectificationOverdue, .unitRectificationReopened, .unitStaffUnassigned,

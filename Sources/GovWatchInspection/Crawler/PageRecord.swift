@@ -69,6 +69,10 @@ package struct PageRecord: Codable, Sendable, Hashable {
     var columnName: String?
     /// Attachment text: the parts in which the content screen found a problem.
     var sections: [Section]?
+    /// The page was fetched but could not really be read: `UnreadablePart.Reason` raw value
+    /// (`challenge` for a bot-challenge / WAF page, `javascript` for a list filled by a script
+    /// whose data source was not found). Nil for a page that was read.
+    var unreadable: String?
 
     /// Drops the texts in which `scanner` finds no content problem. The content checks only
     /// ever report problems, so a clean text is never read again; keeping every page's text
@@ -191,6 +195,10 @@ enum PageRecordJSON {
         if let sections = record.sections {
             key("sections")
             appendArray(sections, to: &out, appendSection)
+        }
+        if let unreadable = record.unreadable {
+            key("unreadable")
+            JSONText.appendString(unreadable, to: &out)
         }
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
@@ -406,6 +414,7 @@ enum PageRecordJSON {
                     present |= 64
                 case "columnName": record.columnName = try reader.optional { try $0.string() }
                 case "sections": record.sections = try reader.optional { try $0.array { try $0.section() } }
+                case "unreadable": record.unreadable = try reader.optional { try $0.string() }
                 default: throw Unsupported()
                 }
             }
