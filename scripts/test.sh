@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Runs every GovWatch test. Starts a throwaway PostgreSQL cluster on a free loopback port
-# for the store tests (they also run on SQLite), runs `swift test`, and stops the cluster.
+# Runs every GovWatch test. Installs the Debian and PyPI packages the tests need when they
+# are missing and this runs as root (scripts/install-test-deps.sh; nothing is fetched when
+# all is present), starts a throwaway PostgreSQL cluster on a free loopback port for the
+# store tests (they also run on SQLite), runs `swift test`, and stops the cluster.
 # Extra arguments go to `swift test` (e.g. --filter GovWatchStoreTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+bash scripts/install-test-deps.sh
 
 . scripts/throwaway-postgres.sh
 if throwaway_postgres_available; then
