@@ -234,9 +234,9 @@ public struct InspectionRunner: Sendable {
     }
 
     static func line(_ card: Scorecard, findings: Int) -> String {
-        let verdict = card.passed ? "合格" : "不合格"
         let vetoes = card.vetoes.isEmpty ? "" : "，单项否决：\(card.vetoes.map(\.rawValue).joined(separator: "、"))"
         let score = card.score.rounded() == card.score ? String(Int(card.score)) : String(format: "%.1f", card.score)
-        return "\(card.target.code)  \(card.target.name)  \(verdict)  \(score)分  问题\(findings)个\(vetoes)"
+        let notes = card.notes.isEmpty ? "" : "（\(card.notes.joined(separator: "；"))）"
+        return "\(card.target.code)  \(card.target.name)  \(card.verdict)  \(score)分  问题\(findings)个\(vetoes)\(notes)"
     }
 }

@@ -20,6 +20,10 @@ struct SiteEvidenceBuilder {
     var knownDiscovered: [ColumnRecord] = []
     let homepage: NormalizedURL
     let scope: SiteScope
+    /// The crawl's page limit and depth limit (`CrawlConfiguration.maximumPages`,
+    /// `maximumDepth`), to tell when the page limit cut the crawl; nil when unknown.
+    var pageLimit: Int?
+    var depthLimit: Int?
 
     /// Referrers kept per link target (the smallest URLs).
     static let maximumReferrers = 5
@@ -94,6 +98,8 @@ struct SiteEvidenceBuilder {
         var referrers: [String] = []
         var kind: LinkEvidence.Kind = .style
         var onHomepage = false
+        /// Every page linking to it (counted for broken targets only, as referrers are kept).
+        var referrerCount = 0
     }
 
     /// A page or attachment part whose text the crawl kept (the content screen found a problem in it).
@@ -122,8 +128,11 @@ struct SiteEvidenceBuilder {
         // The broken targets, from the rows without their records: only their referrers are
         // reported (`LinkEvidence.referrers`), so only those are collected.
         var broken: Set<UInt64> = []
+        var census = CrawlCensus()
         try await RowPass.index(state) { slice in
-            for entry in slice where entry.state == "done" && (entry.error != nil || (entry.status ?? 0) >= 400) {
+            for entry in slice {
+                census.count(entry, scope: scope, depthLimit: depthLimit)
+                guard entry.state == "done", entry.error != nil || (entry.status ?? 0) >= 400 else { continue }
                 broken.insert(FNV1a64.hash(entry.url))
             }
         }
@@ -134,6 +143,8 @@ struct SiteEvidenceBuilder {
         var hidden: [HiddenLinkEvidence] = []
         var kept: [KeptDocument] = []
         var newestSecondLevel: CalendarDate?
+        /// Links to consultation channels on other hosts, with their text (the first seen).
+        var channelLinks: [String: String] = [:]
         var followed = FollowedRows(wanted: followedStart(home: home?.record))
         try await RowPass.results(state) { slice in
             for (entry, record) in slice {
@@ -145,20 +156,33 @@ struct SiteEvidenceBuilder {
                 followed.offer(entry, record: record)
                 guard let record else { continue }
                 let fromHomepage = homeURLs.contains(url)
+                // A channel page on another host (a province's mailbox platform) is read for its
+                // messages only: its text, hidden links and navigation are the platform's.
+                let isChannel = entry.role == CrawlRole.channel.rawValue
+                var countedHere: Set<UInt64> = []
                 for link in record.links {
                     if link.hidden {
-                        hidden.append(HiddenLinkEvidence(page: url, link: link.url, text: link.text))
+                        if !isChannel { hidden.append(HiddenLinkEvidence(page: url, link: link.url, text: link.text, hiding: link.hiding)) }
                         continue
                     }
                     let key = FNV1a64.hash(link.url)
                     let kind = link.kind
+                    let isBroken = broken.contains(key)
+                    let firstHere = isBroken && countedHere.insert(key).inserted
                     // Updated in place (one hash lookup, no copy of the referrers).
                     Self.update(&targets[key, default: Target(kind: kind)]) { target in
-                        if broken.contains(key) { Self.insertReferrer(url, into: &target.referrers) }
+                        if isBroken { Self.insertReferrer(url, into: &target.referrers) }
+                        if firstHere { target.referrerCount += 1 }
                         if fromHomepage { target.onHomepage = true }
                         if Self.priority(kind) < Self.priority(target.kind) { target.kind = kind }
                     }
+                    if !isChannel, kind == .page, channelLinks[link.url] == nil, ChannelScope.isChannelLink(text: link.text),
+                        let target = NormalizedURL(link.url), !scope.contains(target)
+                    {
+                        channelLinks[link.url] = link.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    }
                 }
+                guard !isChannel else { continue }
                 if navigationOnly, entry.depth == 1, entry.role == CrawlRole.page.rawValue {
                     let dates = record.items.compactMap(\.date) + [record.published].compactMap { $0 }
                     if let newest = dates.max(), newestSecondLevel.map({ newest > $0 }) ?? true { newestSecondLevel = newest }
@@ -190,14 +214,20 @@ struct SiteEvidenceBuilder {
                 links.append(
                     LinkEvidence(
                         url: entry.url, kind: target.kind, external: !scope.contains(parsed), status: entry.status,
-                        error: entry.error, referrers: target.referrers, onHomepage: target.onHomepage))
+                        error: entry.error, referrers: target.referrers, onHomepage: target.onHomepage,
+                        referrerCount: target.referrerCount > target.referrers.count ? target.referrerCount : nil))
             }
         }
         targets = [:]
         links.sort { $0.url < $1.url }
         evidence.links = links
 
-        // Homepage.
+        // Homepage: what could not be read of it is said (`site.inspection.incomplete`), and
+        // the checks that read it leave it alone.
+        if let (reason, status) = try await unreadableReason(homepage.description, reader: reader, state: state, homepage: true) {
+            evidence.unreadable.append(UnreadablePart(
+                reason: reason, url: site.url, skippedChecks: UnreadablePart.homepageChecks, scope: .homepage, status: status))
+        }
         if let home {
             let record = home.record
             let https = homepage.scheme == "https" || (home.entry.finalURL.flatMap(NormalizedURL.init)?.scheme == "https")
@@ -242,6 +272,7 @@ struct SiteEvidenceBuilder {
             let url = NormalizedURL(column.url)?.description ?? column.url
             importedURLs.insert(url)
             let read = try await columnItems(column, url: url, discovered: false, reader: reader)
+            try await noteUnreadable(column, url: url, reader: reader, state: state, into: &evidence)
             columnEvidence.append(read.evidence)
             assign(column.category, pages: read.pages, items: read.evidence.items, wanted: categorised, to: &categoryOfPage, overriding: true)
             if column.category == .consultation { consultationPages += read.messages }
@@ -268,6 +299,17 @@ struct SiteEvidenceBuilder {
                 discovered.append(ColumnRecord(site: site.code, name: name, url: url, category: category, topLevel: true))
             }
         }
+        // Consultation channels on other hosts (a 领导信箱 on the province's platform): the
+        // site's own channels, proposed like any discovered column.
+        for (url, text) in channelLinks.sorted(by: { $0.key < $1.key })
+        where !importedURLs.contains(url) && !discovered.contains(where: { $0.url == url }) {
+            let row = try await reader.row(url)
+            let read = row?.loaded == true && row?.record != nil && row?.entry.role == CrawlRole.channel.rawValue
+            let unread = try await unreadableReason(url, reader: reader, state: state, homepage: false) != nil
+            // A channel page that loaded, or one that could not be read (so its absence is not proven).
+            guard read || unread else { continue }
+            discovered.append(ColumnRecord(site: site.code, name: text.isEmpty ? "互动交流" : text, url: url, category: .consultation, topLevel: true))
+        }
         var known: [String: ColumnRecord] = [:]
         for column in knownDiscovered {
             let url = NormalizedURL(column.url)?.description ?? column.url
@@ -277,6 +319,7 @@ struct SiteEvidenceBuilder {
         for column in (Array(known.values) + fresh).sorted(by: { $0.url < $1.url }) {
             let url = NormalizedURL(column.url)?.description ?? column.url
             let read = try await columnItems(column, url: url, discovered: true, reader: reader)
+            try await noteUnreadable(column, url: url, reader: reader, state: state, into: &evidence)
             columnEvidence.append(read.evidence)
             assign(column.category, pages: read.pages, items: read.evidence.items, wanted: categorised, to: &categoryOfPage, overriding: false)
             if column.category == .consultation { consultationPages += read.messages }
@@ -315,7 +358,86 @@ struct SiteEvidenceBuilder {
         evidence.hiddenLinks = hidden.sorted { ($0.page, $0.link) < ($1.page, $1.link) }
 
         evidence.columns.sort { ($0.discovered ? 1 : 0, $0.column.url) < ($1.discovered ? 1 : 0, $1.column.url) }
+        evidence.unreadable += census.parts(site: site, pageLimit: pageLimit, alreadyNoted: evidence.unreadable)
         return (evidence, discovered)
+    }
+
+    /// Why the page at `url` (normalised) was fetched but not read, with its status: robots.txt
+    /// forbade it, its host kept answering 429/503, it timed out, or it is a challenge page or a
+    /// JavaScript shell (`PageRecord.unreadable`). A homepage that failed otherwise (404, DNS,
+    /// refused) is `unreachable`; a column that failed otherwise is a broken link, not this.
+    /// Nil for a page that was read.
+    private func unreadableReason(_ url: String, reader: RowReader, state: any CrawlStateStore, homepage: Bool) async throws
+        -> (UnreadablePart.Reason, Int?)?
+    {
+        if let row = try await reader.row(url) {
+            let entry = row.entry
+            if entry.status == 429 || entry.status == 503 { return (.rateLimited, entry.status) }
+            if let error = entry.error, error.contains("超时") { return (.timeout, entry.status) }
+            if !row.loaded { return homepage ? (.unreachable, entry.status) : nil }
+            if let raw = row.record?.unreadable { return (UnreadablePart.Reason(rawValue: raw) ?? .javascript, entry.status) }
+            return nil
+        }
+        // Not done: skipped (robots.txt), or never fetched.
+        guard let entry = try await state.result(url: url), entry.state == "skipped" else { return nil }
+        return entry.error?.contains("robots") == true ? (.robots, nil) : nil
+    }
+
+    /// Records a column whose list page could not be read, so that no check judges it.
+    private func noteUnreadable(
+        _ column: ColumnRecord, url: String, reader: RowReader, state: any CrawlStateStore, into evidence: inout SiteEvidence
+    ) async throws {
+        guard let (reason, status) = try await unreadableReason(url, reader: reader, state: state, homepage: false) else { return }
+        let skipped = UnreadablePart.columnChecks + (column.category == .consultation ? [.siteInteractionNoChannel] : [])
+        evidence.unreadable.append(UnreadablePart(
+            reason: reason, url: column.url, skippedChecks: skipped, scope: .column, status: status, name: column.name))
+    }
+
+    /// What the pass over every row counts beyond links: the pages read, the pages on the
+    /// site's hosts that were only checked (beyond the page limit), and per host the links
+    /// that kept answering 429/503.
+    private struct CrawlCensus {
+        var pages = 0
+        var pagesNotRead = 0
+        var rateLimited: [String: (count: Int, root: String)] = [:]
+
+        mutating func count(_ entry: CrawlURLEntry, scope: SiteScope, depthLimit: Int?) {
+            if entry.role == CrawlRole.page.rawValue {
+                pages += 1
+            } else if entry.role == CrawlRole.check.rawValue, entry.kind == LinkEvidence.Kind.page.rawValue
+                || entry.kind == LinkEvidence.Kind.frame.rawValue,
+                let depthLimit, entry.depth <= depthLimit, let url = NormalizedURL(entry.url), scope.contains(url)
+            {
+                // A page of the site within the depth limit is only checked when the page limit was reached.
+                pagesNotRead += 1
+            }
+            if entry.state == "done", entry.status == 429 || entry.status == 503, let url = NormalizedURL(entry.url) {
+                let root = "\(url.scheme)://\(url.authority)/"
+                rateLimited[url.authority, default: (0, root)].count += 1
+            }
+        }
+
+        /// The parts of the site not read for the crawl's own reasons: the page limit, and each
+        /// host that kept answering 429/503 (less the homepage and columns already noted).
+        func parts(site: SiteRecord, pageLimit: Int?, alreadyNoted: [UnreadablePart]) -> [UnreadablePart] {
+            var parts: [UnreadablePart] = []
+            if let pageLimit, pages >= pageLimit, pagesNotRead > 0 {
+                parts.append(UnreadablePart(
+                    reason: .pageLimit, url: site.url,
+                    skippedChecks: [.siteContentSevereError, .siteContentSensitive, .siteContentPrivacy, .siteLinksBroken, .siteDarkLink],
+                    scope: .crawl, count: pagesNotRead))
+            }
+            for (authority, hits) in rateLimited.sorted(by: { $0.key < $1.key }) {
+                let noted = alreadyNoted.filter {
+                    $0.reason == .rateLimited && NormalizedURL($0.url).map { $0.authority } == authority
+                }.count
+                guard hits.count > noted else { continue }
+                parts.append(UnreadablePart(
+                    reason: .rateLimited, url: hits.root, skippedChecks: [.siteLinksBroken], scope: .links,
+                    count: hits.count - noted))
+            }
+            return parts
+        }
     }
 
     /// The rows known before the pass over every row to be followed: the homepage's search

@@ -144,6 +144,8 @@ public struct Overview: Sendable, Codable, Equatable {
     /// Sites and accounts with at least one veto.
     public var vetoedSites = 0
     public var vetoedAccounts = 0
+    /// Sites whose homepage could not be read (未能完成检查), for a person to look at.
+    public var incompleteSites = 0
 
     public init() {}
 }
@@ -310,6 +312,8 @@ public struct ProblemTarget: Sendable, Codable, Equatable {
     public var unit: String
     public var score: Double
     public var passed: Bool
+    /// The homepage could not be read: not a full judgement (未能完成检查).
+    public var incomplete: Bool = false
     /// The veto problems, by name.
     public var vetoes: [String]
     /// The problems, `栏目不更新6个；错链2个`.

@@ -163,6 +163,7 @@ public struct NoticeBuilder: Sendable {
             case .site:
                 overview.sites.add(passed: card.passed)
                 if !card.vetoes.isEmpty { overview.vetoedSites += 1 }
+                if card.incomplete { overview.incompleteSites += 1 }
                 byCategory[registry.category(ofSite: card.target), default: Tally()].add(passed: card.passed)
             case .account:
                 overview.accounts.add(passed: card.passed)
@@ -403,7 +404,7 @@ public struct NoticeBuilder: Sendable {
             .compactMap { card -> ProblemTarget? in
                 let own = (findings[card.target] ?? []).filter { $0.level != .notice }
                 let isProminent = own.contains { prominent.contains($0.indicator) }
-                guard !card.passed || isProminent || duplicated[card.target.code] != nil else { return nil }
+                guard !card.passed || isProminent || card.incomplete || duplicated[card.target.code] != nil else { return nil }
                 var parts = Dictionary(grouping: own, by: \.indicator)
                     .sorted { ProblemCatalog.rank(of: $0.key) < ProblemCatalog.rank(of: $1.key) }
                     .map { indicator, found -> String in
@@ -412,12 +413,14 @@ public struct NoticeBuilder: Sendable {
                         return card.vetoes.contains(indicator) ? text + "（单项否决）" : text
                     }
                 if let duplicate = duplicated[card.target.code] { parts.append(duplicate) }
+                if card.incomplete { parts.insert("首页未能读取，未能完成检查，需人工核查", at: 0) }
+                if card.unconfirmedColumns > 0 { parts.append("另有\(card.unconfirmedColumns)个自动发现的栏目待确认，未计入单项否决") }
                 return ProblemTarget(
                     name: registry.name(of: card.target), code: card.target.code,
                     kind: kind == .site
                         ? registry.category(ofSite: card.target).chineseName
                         : registry.platform(ofAccount: card.target).chineseName,
-                    unit: registry.unit(of: card.target), score: card.score, passed: card.passed,
+                    unit: registry.unit(of: card.target), score: card.score, passed: card.passed, incomplete: card.incomplete,
                     vetoes: card.vetoes.map { ProblemCatalog.type(of: $0).name }, problems: parts.joined(separator: "；"))
             }
             .sorted { ($0.passed ? 1 : 0, $0.score, $0.code) < ($1.passed ? 1 : 0, $1.score, $1.code) }

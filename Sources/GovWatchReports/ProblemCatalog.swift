@@ -46,6 +46,7 @@ public enum ProblemCatalog {
         ProblemType(indicator: .siteSearchMissing, name: "站内搜索不可用", measure: "个"),
         ProblemType(indicator: .siteHTTPSMissing, name: "未启用HTTPS", measure: "个"),
         ProblemType(indicator: .siteDarkLink, name: "暗链", measure: "个"),
+        ProblemType(indicator: .siteInspectionIncomplete, name: "未能完成检查（需人工核查）", measure: "处", counted: false),
         ProblemType(indicator: .accountStale, name: "账号更新不及时", measure: "个"),
         ProblemType(indicator: .accountZombie, name: "僵尸账号", measure: "个"),
         ProblemType(indicator: .accountDuplicate, name: "同一平台重复开设账号", measure: "个"),

@@ -41,17 +41,29 @@ public enum SiteChecks {
         var homepageURLs = Set([evidence.site.url])
         if let homepage { homepageURLs.formUnion([homepage.url, homepage.finalURL]) }
 
+        // What was not really read is not judged (no stale, blank, identity, search or channel
+        // finding from it): `site.inspection.incomplete` reports it instead.
+        let unread = UnreadParts(evidence.unreadable)
+        let readHomepage = unread.homepage ? nil : homepage
+        let readColumns = evidence.columns.filter { !unread.columns.contains($0.column.url) }
+        let channelUnread = evidence.columns.contains {
+            $0.column.category == .consultation && unread.columns.contains($0.column.url)
+        }
+
         var findings: [Finding] = []
         func add(_ finding: Finding?) { if let finding { findings.append(finding) } }
 
         add(SiteUnreachable.check(site: target, probes: evidence.probes, asOf: asOf, indicators: indicators))
-        add(SiteHomepageStale.check(site: target, homepage: homepage, asOf: asOf, indicators: indicators))
-        findings += SiteColumnStale.check(site: target, columns: evidence.columns, asOf: asOf, indicators: indicators)
-        add(SiteColumnsStaleVeto.check(site: target, columns: evidence.columns, asOf: asOf, indicators: indicators))
-        add(SiteColumnsUnupdatedVeto.check(site: target, columns: evidence.columns, asOf: asOf, indicators: indicators))
-        findings += SiteColumnBlank.check(site: target, columns: evidence.columns, indicators: indicators)
-        add(SiteColumnsBlankVeto.check(site: target, columns: evidence.columns, indicators: indicators))
-        add(SiteInteractionNoChannel.check(site: target, homepage: homepage, columns: evidence.columns, indicators: indicators))
+        add(SiteHomepageStale.check(site: target, homepage: readHomepage, asOf: asOf, indicators: indicators))
+        findings += SiteColumnStale.check(site: target, columns: readColumns, asOf: asOf, indicators: indicators)
+        add(SiteColumnsStaleVeto.check(site: target, columns: readColumns, asOf: asOf, indicators: indicators))
+        add(SiteColumnsUnupdatedVeto.check(site: target, columns: readColumns, asOf: asOf, indicators: indicators))
+        findings += SiteColumnBlank.check(site: target, columns: readColumns, indicators: indicators)
+        add(SiteColumnsBlankVeto.check(site: target, columns: readColumns, indicators: indicators))
+        if !channelUnread {
+            // A channel that could not be read may well work: absence is not proven.
+            add(SiteInteractionNoChannel.check(site: target, homepage: readHomepage, columns: readColumns, indicators: indicators))
+        }
         findings += SiteInteractionUnanswered.check(site: target, messages: evidence.messages, asOf: asOf, indicators: indicators)
         findings += SiteInteractionSlowReply.check(
             site: target, messages: evidence.messages, asOf: asOf, indicators: indicators, calendar: calendar)
@@ -60,15 +72,34 @@ public enum SiteChecks {
         findings += SiteContentPrivacy.check(site: target, scanned: scanned, indicators: indicators)
         findings += SiteLinksBroken.check(
             site: target, links: evidence.links, homepageURL: homepage?.url ?? evidence.site.url, indicators: indicators)
-        findings += SiteIdentityMissing.check(site: evidence.site, homepage: homepage, indicators: indicators)
+        findings += SiteIdentityMissing.check(site: evidence.site, homepage: readHomepage, indicators: indicators)
         findings += SiteDomainNoncompliant.check(
             site: evidence.site, alternateHosts: evidence.alternateHosts, governmentDomain: evidence.governmentDomain,
             indicators: indicators)
-        add(SiteSearchMissing.check(site: target, homepage: homepage, indicators: indicators))
+        add(SiteSearchMissing.check(site: target, homepage: readHomepage, indicators: indicators))
         add(SiteHTTPSMissing.check(site: target, homepage: homepage, indicators: indicators))
         findings += SiteDarkLink.check(
             site: target, hiddenLinks: evidence.hiddenLinks, ownHosts: SiteCheckSupport.ownHosts(evidence),
             homepageURLs: homepageURLs, indicators: indicators)
+        findings += SiteInspectionIncomplete.check(site: target, unreadable: evidence.unreadable, indicators: indicators)
         return findings
+    }
+
+    /// The parts of a site that were not read, as the checks need them.
+    struct UnreadParts {
+        /// The homepage was not read.
+        var homepage = false
+        /// The list-page URLs of columns that were not read (as `ColumnRecord.url`).
+        var columns: Set<String> = []
+
+        init(_ parts: [UnreadablePart]) {
+            for part in parts {
+                switch part.scope {
+                case .homepage: homepage = true
+                case .column: columns.insert(part.url)
+                case .links, .crawl: break
+                }
+            }
+        }
     }
 }

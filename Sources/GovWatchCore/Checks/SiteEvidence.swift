@@ -79,19 +79,60 @@ public struct UnreadablePart: Sendable, Hashable, Codable {
         case rateLimited = "rate-limited"
         /// It did not answer in time.
         case timeout
+        /// It failed otherwise (an error status other than 429/503, a refused connection, a
+        /// DNS failure): added to the spec's reasons for a homepage that did not load.
+        case unreachable
+    }
+
+    /// What could not be read: it decides which checks say nothing about it.
+    public enum Scope: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The homepage: no stale-homepage, identity, search or channel finding.
+        case homepage
+        /// A column's list page: the column is neither stale nor blank, and counts toward no veto.
+        case column
+        /// Links of one host (answering 429/503): not reported as broken.
+        case links
+        /// The crawl as a whole (the page limit): pages beyond it were checked, not read.
+        case crawl
     }
 
     public var reason: Reason
-    /// The page (homepage, column list, …) that could not be read.
+    /// The page (homepage, column list, …) that could not be read; for `links`, the root URL
+    /// of the host (stable from run to run); for `crawl`, the homepage.
     public var url: String
     /// The checks that were skipped because of it.
     public var skippedChecks: [IndicatorID]
+    public var scope: Scope
+    /// The HTTP status the page answered with (429, 503 …), when it answered.
+    public var status: Int?
+    /// The column's name, for a column.
+    public var name: String?
+    /// How many pages or links it concerns (links of a host answering 429/503, pages not read
+    /// because of the page limit); nil for one page.
+    public var count: Int?
 
-    public init(reason: Reason, url: String, skippedChecks: [IndicatorID] = []) {
+    public init(
+        reason: Reason, url: String, skippedChecks: [IndicatorID] = [], scope: Scope = .homepage, status: Int? = nil,
+        name: String? = nil, count: Int? = nil
+    ) {
         self.reason = reason
         self.url = url
         self.skippedChecks = skippedChecks
+        self.scope = scope
+        self.status = status
+        self.name = name
+        self.count = count
     }
+
+    /// The checks a homepage that was not read cannot judge.
+    public static let homepageChecks: [IndicatorID] = [
+        .siteHomepageStale, .siteIdentityMissing, .siteSearchMissing, .siteInteractionNoChannel,
+    ]
+    /// The checks a column list page that was not read cannot judge (a consultation column's
+    /// adds `site.interaction.no-channel`).
+    public static let columnChecks: [IndicatorID] = [
+        .siteColumnStale, .siteColumnBlank, .siteColumnsStaleVeto, .siteColumnsUnupdatedVeto, .siteColumnsBlankVeto,
+    ]
 }
 
 /// The footer identity of a page (国办发〔2017〕47号): what `site.identity.missing` checks
@@ -229,8 +270,14 @@ public struct LinkEvidence: Sendable, Hashable {
     /// page's URL again).
     public var referrers: [String]
     public var onHomepage: Bool
+    /// How many pages link to it in all, when more than `referrers` lists; nil means
+    /// `referrers` is complete.
+    public var referrerCount: Int?
 
-    public init(url: String, kind: Kind, external: Bool, status: Int?, error: String?, referrers: [String], onHomepage: Bool) {
+    public init(
+        url: String, kind: Kind, external: Bool, status: Int?, error: String?, referrers: [String], onHomepage: Bool,
+        referrerCount: Int? = nil
+    ) {
         self.url = url
         self.kind = kind
         self.external = external
@@ -238,10 +285,16 @@ public struct LinkEvidence: Sendable, Hashable {
         self.error = error
         self.referrers = referrers
         self.onHomepage = onHomepage
+        self.referrerCount = referrerCount
     }
 
-    /// 4xx/5xx, timeout, DNS or connection failure, redirect loop.
-    public var isBroken: Bool { error != nil || (status ?? 0) >= 400 }
+    /// 4xx/5xx, timeout, DNS or connection failure, redirect loop — but not a server that
+    /// only asks to be asked later (`isRateLimited`).
+    public var isBroken: Bool { !isRateLimited && (error != nil || (status ?? 0) >= 400) }
+
+    /// The server kept answering 429 Too Many Requests or 503 Service Unavailable (the crawler
+    /// retried, honouring Retry-After): the link's target was not judged, it is not broken.
+    public var isRateLimited: Bool { status == 429 || status == 503 }
 }
 
 /// The text of one crawled page, attachment or post, for the content scanners.

@@ -1,4 +1,5 @@
 import Foundation
+import GovWatchCore
 import GovWatchPage
 
 /// The hosts that make up a site: the homepage's host (and where it redirects), with and
@@ -75,5 +76,38 @@ struct SpiderTrapGuard: Sendable {
         let segments = url.path.split(separator: "/", omittingEmptySubsequences: true)
         guard segments.count > 1 else { return url.authority + "/" }
         return url.authority + "/" + segments[0] + "/"
+    }
+}
+
+/// Consultation channels (领导信箱, 咨询, 12345 …) that live on another host, often the
+/// province's or city's unified platform (`www.hunan.gov.cn/…`, `zwfw.…`, `12345.…`): they
+/// are the site's own channels, so they are read — the linked page, its list paging and the
+/// letters it lists — but the other host is not crawled (`CrawlRole.channel`).
+enum ChannelScope {
+    /// Words of a link text that names a consultation channel.
+    static let words = [
+        "信箱", "咨询", "建言", "留言", "投诉", "12345", "互动交流", "政民互动", "我要写信", "网上信访", "问政",
+    ]
+
+    /// Pages read on other hosts per site (channel pages, their paging and letters): a
+    /// unified platform lists thousands of letters, and the crawl is the site's, not the platform's.
+    static let maximumPages = 400
+
+    /// Whether a link text names a consultation channel.
+    static func isChannelLink(text: String) -> Bool {
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 20 else { return false }
+        return words.contains { text.contains($0) }
+    }
+
+    /// What a channel page leads to that is still the channel: the further pages of its
+    /// message list and the letters it lists (where the reply dates often are). Nothing when
+    /// the page lists no messages: it is then only the channel's entry (a form, a notice).
+    static func follow(_ record: PageRecord) -> [PageRecord.Link] {
+        guard !record.messages.isEmpty else { return [] }
+        var urls = record.nextPages
+        urls += record.messages.map(\.url).filter { !$0.isEmpty }
+        var seen: Set<String> = []
+        return urls.filter { seen.insert($0).inserted }.map { PageRecord.Link(u: $0, k: LinkEvidence.Kind.page.rawValue) }
     }
 }

@@ -43,9 +43,9 @@ enum SiteCheckSupport {
         return rest.isEmpty ? nil : rest.lowercased()
     }
 
-    /// Whether `host` is under the government domain .gov.cn.
+    /// Whether `host` is under a government domain: .gov.cn, or .政务 (`xn--zfr164b`).
     static func isGovernmentHost(_ host: String) -> Bool {
-        host == "gov.cn" || host.hasSuffix(".gov.cn")
+        GovernmentDomain.isGovernment(host)
     }
 
     /// `host` is `domain` or one of its subdomains.
@@ -109,6 +109,22 @@ enum SiteCheckSupport {
             byURL[column.column.url] = column
         }
         return byURL.values.sorted { $0.column.url < $1.column.url }
+    }
+
+    /// The level of a column finding: a column the crawler discovered and no administrator
+    /// confirmed is a proposal, so its findings are notices whatever the indicator's level.
+    static func level(_ indicator: IndicatorID, discovered: Bool, indicators: IndicatorSet) -> Level {
+        discovered ? .notice : indicators.level(indicator)
+    }
+
+    /// The sentence a discovered column's finding ends with.
+    static func discoveredNote(_ discovered: Bool) -> String {
+        discovered ? "（该栏目为检查中自动发现、待管理员确认的栏目，暂作提示，不扣分，不计入单项否决）" : ""
+    }
+
+    /// Columns an administrator registered or confirmed: the only ones the column vetoes count.
+    static func confirmedColumns(_ columns: [ColumnEvidence]) -> [ColumnEvidence] {
+        uniqueColumns(columns).filter { !$0.discovered }
     }
 
     /// How many referring pages or sample messages a detail lists; the count is given beside.

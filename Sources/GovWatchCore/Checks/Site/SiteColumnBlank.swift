@@ -7,6 +7,9 @@ import Foundation
 /// 正在整理中", as the crawler marks with `placeholderOnly`). A column whose page did not load
 /// is a broken link, not a blank column.
 ///
+/// A discovered, unconfirmed column's finding is a notice and no veto counts it (see
+/// `SiteColumnStale`); a column whose page could not be read is not judged.
+///
 /// One finding per column, at the column's URL (the location key).
 /// `detail`: `column` (name), `category`, `placeholder` (the page shows only placeholder
 /// items rather than none), `items` (items listed), `topLevel`, `discovered`.
@@ -33,13 +36,14 @@ public enum SiteColumnBlank {
                 ? "栏目“\(name)”仅有占位信息（如“\(column.items[0].title)”），无实际内容，视为空白栏目"
                 : "栏目“\(name)”页面无任何信息（如显示“暂无信息”），为空白栏目"
             return Finding(
-                target: site, indicator: indicator, level: indicators.level(indicator), url: column.column.url,
+                target: site, indicator: indicator,
+                level: SiteCheckSupport.level(indicator, discovered: column.discovered, indicators: indicators), url: column.column.url,
                 detail: [
                     "column": .string(name), "category": .string(column.column.category.rawValue),
                     "placeholder": .bool(placeholder), "items": .number(Double(column.items.count)),
                     "topLevel": .bool(column.column.topLevel), "discovered": .bool(column.discovered),
                 ],
-                evidence: evidence, locationKey: column.column.url)
+                evidence: evidence + SiteCheckSupport.discoveredNote(column.discovered), locationKey: column.column.url)
         }
     }
 }

@@ -15,6 +15,11 @@ import Foundation
 /// with no items is blank (`site.column.blank`): neither is judged here, so one empty column
 /// is not reported twice.
 ///
+/// A column the crawler discovered and an administrator has not confirmed is a proposal: it is
+/// judged the same way, but its finding is a notice (no points), says so, and the column
+/// vetoes do not count it. A column whose list page could not be read (`SiteEvidence.unreadable`)
+/// is not judged at all (`SiteChecks.run` leaves it out).
+///
 /// One finding per column, at the column's URL (the location key).
 /// `detail`: `column` (name), `category`, `periodDays`, `lastUpdated` (YYYY-MM-DD, null when
 /// no item is dated), `daysSinceUpdate` (null likewise), `undated` (no item dated),
@@ -77,7 +82,8 @@ public enum SiteColumnStale {
                 evidence = "栏目“\(name)”在监测时间点前没有注明日期的信息，视为未更新（更新周期\(stale.periodDays)天）"
             }
             return Finding(
-                target: site, indicator: indicator, level: indicators.level(indicator), url: stale.column.url,
+                target: site, indicator: indicator,
+                level: SiteCheckSupport.level(indicator, discovered: stale.discovered, indicators: indicators), url: stale.column.url,
                 detail: [
                     "column": .string(name), "category": .string(stale.column.category.rawValue),
                     "periodDays": .number(Double(stale.periodDays)),
@@ -85,7 +91,7 @@ public enum SiteColumnStale {
                     "daysSinceUpdate": SiteCheckSupport.json(stale.daysSinceUpdate), "undated": .bool(stale.undated),
                     "topLevel": .bool(stale.column.topLevel), "discovered": .bool(stale.discovered),
                 ],
-                evidence: evidence, locationKey: stale.column.url)
+                evidence: evidence + SiteCheckSupport.discoveredNote(stale.discovered), locationKey: stale.column.url)
         }
     }
 }

@@ -5,6 +5,9 @@ import Foundation
 /// Rule (国办秘函〔2019〕19号, 空白栏目): at least `count` (5) columns are blank as
 /// `site.column.blank` judges them (no items, or placeholders only).
 ///
+/// Only registered or confirmed columns count: a column the crawler discovered is a proposal
+/// until an administrator confirms it (its own finding is a notice).
+///
 /// One target-wide finding (location key `columns`). `detail`: `count`, `threshold`,
 /// `columns` (each `name`, `url`, `category`, `placeholder`), sorted by URL.
 public enum SiteColumnsBlankVeto {
@@ -14,7 +17,7 @@ public enum SiteColumnsBlankVeto {
     /// The finding of this indicator for one site, or nil when the rule is met.
     public static func check(site: Target, columns: [ColumnEvidence], indicators: IndicatorSet) -> Finding? {
         let threshold = Int(indicators.threshold(indicator, "count", default: 5))
-        let blank = SiteColumnBlank.blankColumns(columns)
+        let blank = SiteColumnBlank.blankColumns(SiteCheckSupport.confirmedColumns(columns))
         guard blank.count >= threshold, !blank.isEmpty else { return nil }
         let listed: [JSONValue] = blank.map { column in
             [

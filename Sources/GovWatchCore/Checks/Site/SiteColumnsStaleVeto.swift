@@ -7,6 +7,9 @@ import Foundation
 /// stale as `site.column.stale` judges them (same periods, undated items count as not
 /// updated). A 政策解读 sub-column under 政策文件 does not count.
 ///
+/// Only registered or confirmed columns count: a column the crawler discovered is a proposal
+/// until an administrator confirms it (its own finding is a notice).
+///
 /// One target-wide finding (location key `columns`: the veto is one problem however many
 /// columns it lists). `detail`: `count`, `threshold`, `columns` (each `name`, `url`,
 /// `category`, `lastUpdated` or null, `periodDays`), sorted by URL.
@@ -26,7 +29,7 @@ public enum SiteColumnsStaleVeto {
     /// The finding of this indicator for one site, or nil when the rule is met.
     public static func check(site: Target, columns: [ColumnEvidence], asOf: Date, indicators: IndicatorSet) -> Finding? {
         let threshold = Int(indicators.threshold(indicator, "count", default: 5))
-        let stale = SiteColumnStale.staleColumns(columns, asOf: asOf, indicators: indicators).filter { counts($0.column) }
+        let stale = SiteColumnStale.staleColumns(SiteCheckSupport.confirmedColumns(columns), asOf: asOf, indicators: indicators).filter { counts($0.column) }
         guard stale.count >= threshold, !stale.isEmpty else { return nil }
         return Finding(
             target: site, indicator: indicator, level: indicators.level(indicator), url: nil,

@@ -6,6 +6,9 @@ import Foundation
 /// an update period are stale as `site.column.stale` judges them (应更新但长期未更新的栏目).
 /// Blank columns are counted by `site.columns.blank-veto`, not here.
 ///
+/// Only registered or confirmed columns count: a column the crawler discovered is a proposal
+/// until an administrator confirms it (its own finding is a notice).
+///
 /// One target-wide finding (location key `columns`). `detail`: `count`, `threshold`,
 /// `columns` (each `name`, `url`, `category`, `lastUpdated` or null, `periodDays`), sorted by URL.
 public enum SiteColumnsUnupdatedVeto {
@@ -15,7 +18,7 @@ public enum SiteColumnsUnupdatedVeto {
     /// The finding of this indicator for one site, or nil when the rule is met.
     public static func check(site: Target, columns: [ColumnEvidence], asOf: Date, indicators: IndicatorSet) -> Finding? {
         let threshold = Int(indicators.threshold(indicator, "count", default: 10))
-        let stale = SiteColumnStale.staleColumns(columns, asOf: asOf, indicators: indicators)
+        let stale = SiteColumnStale.staleColumns(SiteCheckSupport.confirmedColumns(columns), asOf: asOf, indicators: indicators)
         guard stale.count >= threshold, !stale.isEmpty else { return nil }
         return Finding(
             target: site, indicator: indicator, level: indicators.level(indicator), url: nil,

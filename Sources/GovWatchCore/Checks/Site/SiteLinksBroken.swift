@@ -13,7 +13,11 @@ import Foundation
 /// referring page. `detail`: `link`, `status` (HTTP status, or null on a transport failure),
 /// `error` (超时, 域名解析失败 …, or null), `onHomepage`, `kind` (`page`, `image`,
 /// `attachment`, `script`, `style`, `frame`), `external`, `linkKind` (`image`, `attachment`,
-/// else `external` or `internal`), `referrers` (up to 20, sorted), `referrerCount`.
+/// else `external` or `internal`), `referrers` (up to 20, sorted: the crawler keeps the first
+/// few), `referrerCount` (every page linking to it, however many `referrers` lists).
+///
+/// A link whose server kept answering 429 or 503 (`LinkEvidence.isRateLimited`) was not
+/// judged and is not broken: `site.inspection.incomplete` names its host instead.
 public enum SiteLinksBroken {
     /// The indicator this check reports.
     public static let indicator = IndicatorID.siteLinksBroken
@@ -28,6 +32,7 @@ public enum SiteLinksBroken {
             if var existing = merged[link.url] {
                 existing.referrers = Array(Set(existing.referrers + link.referrers))
                 existing.onHomepage = existing.onHomepage || link.onHomepage
+                existing.referrerCount = [existing.referrerCount, link.referrerCount].compactMap { $0 }.max()
                 merged[link.url] = existing
             } else {
                 merged[link.url] = link
@@ -40,7 +45,9 @@ public enum SiteLinksBroken {
             let linkKind = linkKind(link)
             let failure = link.error ?? link.status.map { "HTTP \($0)" } ?? "无法访问"
             let place = link.onHomepage ? "首页" : (page.map { "页面 \($0) " } ?? "")
-            let others = referrers.count > 1 ? "；共\(referrers.count)个页面引用" : ""
+            // The crawler keeps a few referrers and counts them all.
+            let referrerCount = max(link.referrerCount ?? 0, referrers.count)
+            let others = referrerCount > 1 ? "；共\(referrerCount)个页面引用" : ""
             return Finding(
                 target: site, indicator: indicator, level: indicators.level(indicator), url: page,
                 detail: [
@@ -48,7 +55,7 @@ public enum SiteLinksBroken {
                     "error": SiteCheckSupport.json(link.error), "onHomepage": .bool(link.onHomepage),
                     "kind": .string(link.kind.rawValue), "external": .bool(link.external), "linkKind": .string(linkKind),
                     "referrers": .array(referrers.prefix(SiteCheckSupport.detailListLimit).map(JSONValue.string)),
-                    "referrerCount": .number(Double(referrers.count)),
+                    "referrerCount": .number(Double(referrerCount)),
                 ],
                 evidence: "\(place)中的\(chineseName(linkKind)) \(link.url) 无法访问（\(failure)）\(others)",
                 locationKey: link.url)
