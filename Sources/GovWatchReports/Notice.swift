@@ -146,8 +146,27 @@ public struct Overview: Sendable, Codable, Equatable {
     public var vetoedAccounts = 0
     /// Sites whose homepage could not be read (未能完成检查), for a person to look at.
     public var incompleteSites = 0
+    /// Portals given bonus points (加分), by site code.
+    public var bonusSites: [BonusScore] = []
 
     public init() {}
+}
+
+/// A portal's bonus (加分): base score, bonus, total.
+public struct BonusScore: Sendable, Codable, Equatable {
+    public var name: String
+    public var code: String
+    public var score: Double
+    public var bonus: Double
+    public var total: Double
+
+    public init(name: String, code: String, score: Double, bonus: Double, total: Double) {
+        self.name = name
+        self.code = code
+        self.score = score
+        self.bonus = bonus
+        self.total = total
+    }
 }
 
 /// A count of one problem type.
@@ -310,7 +329,10 @@ public struct ProblemTarget: Sendable, Codable, Equatable {
     /// Site category (市级部门网站) or platform (微信).
     public var kind: String
     public var unit: String
+    /// The base score.
     public var score: Double
+    /// 加分 (portals only); 0 when none.
+    public var bonus: Double = 0
     public var passed: Bool
     /// The homepage could not be read: not a full judgement (未能完成检查).
     public var incomplete: Bool = false

@@ -164,6 +164,11 @@ public struct NoticeBuilder: Sendable {
                 overview.sites.add(passed: card.passed)
                 if !card.vetoes.isEmpty { overview.vetoedSites += 1 }
                 if card.incomplete { overview.incompleteSites += 1 }
+                if card.bonus > 0 {
+                    overview.bonusSites.append(BonusScore(
+                        name: registry.name(of: card.target), code: card.target.code, score: card.score, bonus: card.bonus,
+                        total: card.total))
+                }
                 byCategory[registry.category(ofSite: card.target), default: Tally()].add(passed: card.passed)
             case .account:
                 overview.accounts.add(passed: card.passed)
@@ -420,7 +425,8 @@ public struct NoticeBuilder: Sendable {
                     kind: kind == .site
                         ? registry.category(ofSite: card.target).chineseName
                         : registry.platform(ofAccount: card.target).chineseName,
-                    unit: registry.unit(of: card.target), score: card.score, passed: card.passed, incomplete: card.incomplete,
+                    unit: registry.unit(of: card.target), score: card.score, bonus: card.bonus, passed: card.passed,
+                    incomplete: card.incomplete,
                     vetoes: card.vetoes.map { ProblemCatalog.type(of: $0).name }, problems: parts.joined(separator: "；"))
             }
             .sorted { ($0.passed ? 1 : 0, $0.score, $0.code) < ($1.passed ? 1 : 0, $1.score, $1.code) }

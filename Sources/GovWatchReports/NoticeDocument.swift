@@ -119,7 +119,7 @@ public enum NoticeDocument {
             let rows = list.enumerated().map { index, target -> [String] in
                 var row = [String(index + 1), target.name]
                 if withCodes { row.append(target.code) }
-                row += [target.kind, target.unit, Formatting.score(target.score), (target.passed ? "合格" : "不合格") + (target.incomplete ? "（未能完成检查）" : ""), target.problems]
+                row += [target.kind, target.unit, Formatting.score(target.score) + (target.bonus > 0 ? "（加分\(Formatting.score(target.bonus))）" : ""), (target.passed ? "合格" : "不合格") + (target.incomplete ? "（未能完成检查）" : ""), target.problems]
                 return row
             }
             var widths = [1.0, 2.3]
@@ -201,6 +201,12 @@ public enum NoticeDocument {
                 text += "本次共检查全市政府网站\(o.sites.inspected)个，其中\(parts)；合格\(o.sites.passed)个，合格率\(o.sites.percent)。"
                 if o.incompleteSites > 0 {
                     text += "其中\(o.incompleteSites)个网站首页在检查期间未能读取，未能完成检查（已列入附件，需人工核查）。"
+                }
+                if !o.bonusSites.isEmpty {
+                    let bonuses = o.bonusSites.map {
+                        "\($0.name)得分\(Formatting.score($0.score))分、加分\(Formatting.score($0.bonus))分、总分\(Formatting.score($0.total))分"
+                    }
+                    text += "\(o.bonusSites.count)个政府门户网站得分超过加分准入分数，进入加分评分：\(bonuses.joined(separator: "；"))。"
                 }
             } else {
                 text += "本次未检查政府网站。"

@@ -195,7 +195,7 @@ extension Store {
             return SiteRecord(
                 code: site.code, name: site.name, url: site.url, kind: SiteKind(rawValue: site.kind) ?? .department,
                 unit: unit?.name ?? "", parent: unit?.parentID.flatMap { units[$0]?.name }, icp: site.icp,
-                police: site.police)
+                police: site.police, aliases: site.aliases.map { $0.split(separator: " ").map(String.init) } ?? [])
         }
     }
 
@@ -231,7 +231,7 @@ extension Store {
                     name: account.name, unit: units[account.unitID]?.name ?? "", main: account.isMain,
                     status: AccountStatus(rawValue: account.status) ?? .active, feed: account.feed,
                     closureFiled: account.closureFiled.flatMap(ChinaTime.parseDay), downloadURL: account.downloadURL,
-                    interaction: account.interaction)
+                    interaction: account.interaction, closedOn: account.closedOn.flatMap(ChinaTime.parseDay))
             }
             .sorted { ($0.platform.rawValue, $0.id) < ($1.platform.rawValue, $1.id) }
     }
@@ -336,9 +336,11 @@ extension Sequence {
 extension SiteRow {
     func assign(_ r: SiteRecord, unitID: Int) {
         (code, name, url, kind, self.unitID, icp, police) = (r.code, r.name, r.url, r.kind.rawValue, unitID, r.icp, r.police)
+        aliases = r.aliases.isEmpty ? nil : r.aliases.joined(separator: " ")
     }
     func matches(_ r: SiteRecord, unitID: Int) -> Bool {
         (code, name, url, kind, self.unitID) == (r.code, r.name, r.url, r.kind.rawValue, unitID) && (icp, police) == (r.icp, r.police)
+            && aliases == (r.aliases.isEmpty ? nil : r.aliases.joined(separator: " "))
     }
 }
 
@@ -357,11 +359,12 @@ extension AccountRow {
     func assign(_ r: AccountRecord, unitID: Int) {
         (platform, accountID, name, self.unitID, isMain, status) = (r.platform.rawValue, r.id, r.name, unitID, r.main, r.status.rawValue)
         (feed, closureFiled, downloadURL, interaction) = (r.feed, r.closureFiled?.description, r.downloadURL, r.interaction)
+        closedOn = r.closedOn?.description
     }
     func matches(_ r: AccountRecord, unitID: Int) -> Bool {
         (platform, accountID, name, self.unitID, isMain, status) == (r.platform.rawValue, r.id, r.name, unitID, r.main, r.status.rawValue)
             && (feed, closureFiled, downloadURL) == (r.feed, r.closureFiled?.description, r.downloadURL)
-            && interaction == r.interaction
+            && interaction == r.interaction && closedOn == r.closedOn?.description
     }
 }
 

@@ -18,6 +18,7 @@ struct GovWatchCommand: AsyncParsableCommand {
             ProbeCommand.self,
             FindingsCommand.self,
             ScorecardCommand.self,
+            BonusCommand.self,
             ReportCommand.self,
             ScanCommand.self,
             ExtractCommand.self,

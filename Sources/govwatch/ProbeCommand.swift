@@ -20,13 +20,25 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "HTTP 代理，如 http://127.0.0.1:8080")
     var proxy: String?
 
+    @Option(help: "指标文件（JSON），其 site.unreachable 的 timeoutSeconds 为监测超时；默认为当前使用的指标")
+    var indicators: String?
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
+        let fileSet: IndicatorSet?
+        do {
+            fileSet = try indicators.map { try IndicatorSet.load(contentsOf: URL(fileURLWithPath: $0)) }
+        } catch {
+            throw reportFailure("\(error)")
+        }
         let results = try await withHTTPClient(proxy: proxy) { client in
             try await withStore(global) { store in
+                // `--indicators` wins over the set stored with `govwatch indicators set`.
+                let set: IndicatorSet
+                if let fileSet { set = fileSet } else { set = try await store.indicatorSet() }
                 do {
-                    return try await ProbeRound.run(codes: all ? [] : sites, store: store, http: client.http)
+                    return try await ProbeRound.run(codes: all ? [] : sites, store: store, http: client.http, indicators: set)
                 } catch let error as ProbeRound.UnknownSites {
                     throw reportFailure(error.description)
                 }

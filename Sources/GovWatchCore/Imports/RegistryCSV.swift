@@ -18,7 +18,8 @@ public enum RegistryCSV {
                 SiteRecord(
                     code: code, name: try row.required("name"), url: url,
                     kind: try row.vocabulary("kind", SiteKind.self)!, unit: try row.required("unit"),
-                    parent: row.optional("parent"), icp: row.optional("icp"), police: row.optional("police"))
+                    parent: row.optional("parent"), icp: row.optional("icp"), police: row.optional("police"),
+                    aliases: try row.domains("aliases"))
             )
         }
     }
@@ -49,7 +50,8 @@ public enum RegistryCSV {
                     main: try row.boolean("main") ?? false,
                     status: try row.vocabulary("status", AccountStatus.self, required: false) ?? .active,
                     feed: try row.url("feed"), closureFiled: try row.day("closure_filed"),
-                    downloadURL: try row.url("download_url"), interaction: try row.boolean("interaction"))
+                    downloadURL: try row.url("download_url"), interaction: try row.boolean("interaction"),
+                    closedOn: try row.day("closed_on"))
             )
         }
     }
@@ -119,7 +121,9 @@ public enum RegistryCSV {
     // MARK: Writing (what `list --format csv` prints; re-imports unchanged)
 
     public static func render(sites: [SiteRecord]) -> String {
-        render(.sites, sites.map { [$0.code, $0.name, $0.url, $0.kind.rawValue, $0.unit, $0.parent ?? "", $0.icp ?? "", $0.police ?? ""] })
+        render(.sites, sites.map {
+            [$0.code, $0.name, $0.url, $0.kind.rawValue, $0.unit, $0.parent ?? "", $0.icp ?? "", $0.police ?? "", $0.aliases.joined(separator: " ")]
+        })
     }
 
     public static func render(columns: [ColumnRecord]) -> String {
@@ -133,6 +137,7 @@ public enum RegistryCSV {
             [
                 $0.platform.rawValue, $0.id, $0.name, $0.unit, $0.main ? "1" : "0", $0.status.rawValue, $0.feed ?? "",
                 $0.closureFiled?.description ?? "", $0.downloadURL ?? "", $0.interaction.map { $0 ? "1" : "0" } ?? "",
+                $0.closedOn?.description ?? "",
             ]
         })
     }
@@ -269,6 +274,20 @@ struct ImportRow {
         guard let value = optional(column) else { return nil }
         guard let number = Int(value), number > 0 else { throw error(column, "“\(value)”不是正整数") }
         return number
+    }
+
+    /// Domain names separated by spaces, `;`, `；` or `、`, each a host or a URL; kept in
+    /// ASCII form (a Chinese domain such as `鸿溪市人民政府.政务` as its `xn--` form).
+    func domains(_ column: String) throws(ImportError) -> [String] {
+        guard let value = optional(column) else { return [] }
+        var hosts: [String] = []
+        for entry in value.split(whereSeparator: { $0.isWhitespace || ";；、".contains($0) }) {
+            guard let host = GovernmentDomain.asciiHost(String(entry)) else {
+                throw error(column, "“\(entry)”不是有效的域名")
+            }
+            if !hosts.contains(host) { hosts.append(host) }
+        }
+        return hosts
     }
 
     func day(_ column: String) throws(ImportError) -> CalendarDate? {

@@ -20,7 +20,7 @@ extension RegistryFile {
                 .init("code", "网站标识码", required: true), .init("name", "网站名称", required: true),
                 .init("url", "首页网址", required: true), .init("kind", "网站类型", required: true),
                 .init("unit", "主办单位", required: true), .init("parent", "上级单位"),
-                .init("icp", "ICP备案号"), .init("police", "公安备案号"),
+                .init("icp", "ICP备案号"), .init("police", "公安备案号"), .init("aliases", "其他域名"),
             ]
         case .columns:
             [
@@ -34,7 +34,7 @@ extension RegistryFile {
                 .init("name", "账号名称", required: true), .init("unit", "主办单位", required: true),
                 .init("main", "是否主账号"), .init("status", "状态"), .init("feed", "数据源"),
                 .init("closure_filed", "停用备案日期"), .init("download_url", "下载地址"),
-                .init("interaction", "互动功能"),
+                .init("interaction", "互动功能"), .init("closed_on", "停用注销日期"),
             ]
         case .posts:
             [

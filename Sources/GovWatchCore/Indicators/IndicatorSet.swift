@@ -49,6 +49,13 @@ public struct IndicatorSet: Sendable, Codable, Equatable {
         rule(indicator).thresholds?[name] ?? fallback
     }
 
+    /// `site.unreachable`'s `timeoutSeconds` (15): an availability probe whose homepage has
+    /// not loaded completely within it fails (国办秘函〔2019〕19号: 超过（含）15秒仍打不开).
+    public var probeTimeoutSeconds: Double {
+        let seconds = threshold(.siteUnreachable, "timeoutSeconds", default: 15)
+        return seconds > 0 ? seconds : 15
+    }
+
     /// The set shipped with GovWatch.
     public static let national2019: IndicatorSet = {
         let url = Bundle.module.url(forResource: "national-2019", withExtension: "json", subdirectory: "Data/indicators")!

@@ -12,10 +12,14 @@ public struct SiteRecord: Hashable, Sendable, Codable {
     public var parent: String?
     public var icp: String?
     public var police: String?
+    /// Other domains registered for the site besides its homepage URL's host (ASCII form,
+    /// `xn--` for Chinese ones): the several-domains rule of `site.domain.noncompliant`
+    /// checks whether each serves the site. (An added column, `aliases` / 其他域名.)
+    public var aliases: [String]
 
     public init(
         code: String, name: String, url: String, kind: SiteKind, unit: String,
-        parent: String? = nil, icp: String? = nil, police: String? = nil
+        parent: String? = nil, icp: String? = nil, police: String? = nil, aliases: [String] = []
     ) {
         self.code = code
         self.name = name
@@ -25,6 +29,7 @@ public struct SiteRecord: Hashable, Sendable, Codable {
         self.parent = parent
         self.icp = icp
         self.police = police
+        self.aliases = aliases
     }
 }
 
@@ -58,16 +63,20 @@ public struct AccountRecord: Hashable, Sendable, Codable {
     public var status: AccountStatus
     /// RSS 2.0 / Atom / JSON Feed URL with the account's posts.
     public var feed: String?
+    /// The day the stop or closure was filed (备案) with the supervising office.
     public var closureFiled: CalendarDate?
     public var downloadURL: String?
     /// Whether the inspector found an effective interaction function; nil when not recorded.
     /// (An added column, `interaction` / 互动功能, beyond the spec's list.)
     public var interaction: Bool?
+    /// The day the account or app was stopped or closed: the filing deadline of
+    /// `account.closure.unfiled` runs from it. (An added column, `closed_on` / 停用注销日期.)
+    public var closedOn: CalendarDate?
 
     public init(
         platform: Platform, id: String, name: String, unit: String, main: Bool = false,
         status: AccountStatus = .active, feed: String? = nil, closureFiled: CalendarDate? = nil,
-        downloadURL: String? = nil, interaction: Bool? = nil
+        downloadURL: String? = nil, interaction: Bool? = nil, closedOn: CalendarDate? = nil
     ) {
         self.platform = platform
         self.id = id
@@ -79,6 +88,7 @@ public struct AccountRecord: Hashable, Sendable, Codable {
         self.closureFiled = closureFiled
         self.downloadURL = downloadURL
         self.interaction = interaction
+        self.closedOn = closedOn
     }
 }
 

@@ -1,6 +1,8 @@
 import Foundation
 import GovWatchCore
+import GovWatchPage
 import GovWatchStore
+import Synchronization
 
 /// The production `SiteEvidenceSource`: crawls each site with `WebsiteCrawler`, keeping the
 /// crawl state in the store under `runCode/siteCode`, so an interrupted inspection that is
@@ -10,6 +12,9 @@ public final class CrawlingSiteEvidenceSource: SiteEvidenceSource {
     public let store: Store
     public let crawler: WebsiteCrawler
     private let progress: (@Sendable (CrawlProgress) -> Void)?
+    /// The registry's sites, read once per run: every department site needs its
+    /// government's portal (`SiteEvidence.governmentDomain`).
+    private let registry = Mutex<(run: String, sites: [SiteRecord])?>(nil)
 
     /// - Parameters:
     ///   - configuration: crawl limits and manners (its `proxy` is used for every request).
@@ -59,6 +64,40 @@ public final class CrawlingSiteEvidenceSource: SiteEvidenceSource {
         if !result.discoveredColumns.isEmpty {
             try await store.recordDiscoveredColumns(result.discoveredColumns, siteCode: site.code)
         }
-        return result.evidence
+        var evidence = result.evidence
+        if evidence.governmentDomain == nil, site.kind == .department {
+            evidence.governmentDomain = GovernmentDomain.governmentDomain(of: site, registry: try await registrySites(runCode))
+        }
+        if evidence.alternateHosts.isEmpty, !site.aliases.isEmpty {
+            evidence.alternateHosts = try await servingAliases(of: site)
+        }
+        return evidence
+    }
+
+    private func registrySites(_ runCode: String) async throws -> [SiteRecord] {
+        if let cached = registry.withLock({ $0 }), cached.run == runCode { return cached.sites }
+        let sites = try await store.sites()
+        registry.withLock { $0 = (runCode, sites) }
+        return sites
+    }
+
+    /// The registered other domains of `site` that serve it: their homepage answers 2xx on
+    /// a host other than the site's own (a redirect to the main host is how an old domain
+    /// should be kept, and is not a second domain). One GET each, through the crawler's
+    /// fetch policy; a domain that does not answer serves nothing.
+    func servingAliases(of site: SiteRecord) async throws -> [String] {
+        guard let main = GovernmentDomain.asciiHost(site.url) else { return [] }
+        let scheme = site.url.lowercased().hasPrefix("https://") ? "https" : "http"
+        var serving: [String] = []
+        for alias in site.aliases where !GovernmentDomain.sameDomain(alias, main) {
+            guard let url = NormalizedURL("\(scheme)://\(alias)/") else { continue }
+            guard case .success(let response) = try await crawler.fetcher.get(url, bodyLimit: 64 << 10),
+                (200..<300).contains(response.status),
+                let final = GovernmentDomain.asciiHost(response.finalURL.description),
+                !GovernmentDomain.sameDomain(final, main)
+            else { continue }
+            serving.append(alias)
+        }
+        return serving
     }
 }

@@ -46,7 +46,9 @@ public struct StandardJobExecutor: JobExecutor {
         switch kind {
         case .probe:
             let codes = job.parameter.map { [$0] } ?? []
-            let results = try await ProbeRound.run(codes: codes, store: store, http: http, concurrency: 1, now: { now })
+            let (indicators, _) = try await ruleSet()
+            let results = try await ProbeRound.run(
+                codes: codes, store: store, http: http, indicators: indicators, concurrency: 1, now: { now })
             return results.map { "\($0.site.code) \($0.probe.ok ? "可访问" : "无法访问")" }.joined(separator: "；")
         case .feeds:
             let accounts = try await store.accounts().filter { $0.status == .active }
