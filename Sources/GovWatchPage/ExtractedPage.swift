@@ -20,6 +20,17 @@ public struct ExtractedPage: Sendable, Hashable, Codable {
     public var text: String
     /// The character encoding the page was read in; not part of the JSON.
     public var charset: String?
+    /// Entries of a list that prints no dates (filled only when the page has no dated
+    /// items and no publish date of its own; see `ListItemFinder.undatedEntries`).
+    public var undatedItems: [ListEntry] = []
+    /// Why the page could not really be read — `challenge` (a bot challenge / WAF page) or
+    /// `javascript` (content drawn by a script from a source not found) — nil when it was
+    /// read. Of a challenge page nothing else is read.
+    public var unreadable: String?
+    /// Data endpoints the page's scripts load its list from (see `PageReadability`).
+    public var dataSources: [String] = []
+    /// The site search the page offers (see `SearchFinder`).
+    public var search: [String] = []
 
     /// Makes a page record.
     public init(
@@ -37,7 +48,7 @@ public struct ExtractedPage: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case url, title, published, identity, listItems, links, text
+        case url, title, published, identity, listItems, links, text, undatedItems, unreadable, dataSources, search
     }
 
     public init(from decoder: any Decoder) throws {
@@ -57,6 +68,10 @@ public struct ExtractedPage: Sendable, Hashable, Codable {
         links = try container.decode([PageLink].self, forKey: .links)
         text = try container.decode(String.self, forKey: .text)
         charset = nil
+        undatedItems = try container.decodeIfPresent([ListEntry].self, forKey: .undatedItems) ?? []
+        unreadable = try container.decodeIfPresent(String.self, forKey: .unreadable)
+        dataSources = try container.decodeIfPresent([String].self, forKey: .dataSources) ?? []
+        search = try container.decodeIfPresent([String].self, forKey: .search) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -69,11 +84,16 @@ public struct ExtractedPage: Sendable, Hashable, Codable {
         try container.encode(listItems, forKey: .listItems)
         try container.encode(links, forKey: .links)
         try container.encode(text, forKey: .text)
+        try container.encode(undatedItems, forKey: .undatedItems)
+        try container.encode(unreadable, forKey: .unreadable)
+        try container.encode(dataSources, forKey: .dataSources)
+        try container.encode(search, forKey: .search)
     }
 
     /// The Extract JSON of the spec, UTF-8, with the keys in the spec's order (`url`,
-    /// `title`, `published`, `identity`, `listItems`, `links`, `text`), nulls written out
-    /// and slashes and Chinese left unescaped.
+    /// `title`, `published`, `identity`, `listItems`, `links`, `text`), then what was added
+    /// since (`undatedItems`, `unreadable`, `dataSources`, `search`; links carry `hiding`),
+    /// nulls written out and slashes and Chinese left unescaped.
     ///
     /// Written by hand rather than with `JSONEncoder`, whose key order is unspecified on
     /// Linux. Pretty output puts one list item or link per line.
@@ -97,9 +117,19 @@ public struct ExtractedPage: Sendable, Hashable, Codable {
         json.key("links")
         json.array(links.map { link in
             [("url", JSONWriter.quoted(link.url)), ("text", JSONWriter.quoted(link.text)),
-             ("kind", JSONWriter.quoted(link.kind.rawValue)), ("hidden", link.hidden ? "true" : "false")]
+             ("kind", JSONWriter.quoted(link.kind.rawValue)), ("hidden", link.hidden ? "true" : "false"),
+             ("hiding", JSONWriter.quoted(link.hiding))]
         })
         json.key("text"); json.string(text)
+        json.key("undatedItems")
+        json.array(undatedItems.map { item in
+            [("title", JSONWriter.quoted(item.title)), ("url", JSONWriter.quoted(item.url))]
+        })
+        json.key("unreadable"); json.string(unreadable)
+        json.key("dataSources")
+        json.stringArray(dataSources)
+        json.key("search")
+        json.stringArray(search)
         json.endObject()
         return Data(json.output.utf8)
     }
@@ -155,6 +185,11 @@ struct JSONWriter {
         output += pretty ? "\n  ]" : "]"
     }
 
+    /// An array of strings on one line.
+    mutating func stringArray(_ values: [String]) {
+        output += "[" + values.map { JSONWriter.quoted($0) }.joined(separator: pretty ? ", " : ",") + "]"
+    }
+
     static func inline(_ members: [(String, String)], pretty: Bool) -> String {
         let separator = pretty ? ", " : ","
         let colon = pretty ? ": " : ":"
@@ -208,6 +243,21 @@ public struct ListItem: Sendable, Hashable, Codable {
     }
 }
 
+/// One entry of a list that prints no dates (a column whose dates are only on the
+/// articles' own pages).
+public struct ListEntry: Sendable, Hashable, Codable {
+    /// The entry's title.
+    public var title: String
+    /// Where the entry links to.
+    public var url: String
+
+    /// Makes a list entry.
+    public init(title: String, url: String) {
+        self.title = title
+        self.url = url
+    }
+}
+
 /// One reference from the page to another resource.
 public struct PageLink: Sendable, Hashable, Codable {
     /// What the reference loads.
@@ -233,14 +283,31 @@ public struct PageLink: Sendable, Hashable, Codable {
     public var text: String
     /// What the reference loads.
     public var kind: Kind
-    /// Whether the element or an ancestor is hidden by inline markup (see `InlineStyle`).
+    /// Whether the element or an ancestor is hidden by inline markup or a rule of the
+    /// page's `<style>` (see `InlineStyle`, `StyleSheetHiding`).
     public var hidden: Bool
+    /// How it is hidden (see `HTMLElement.hiding`); nil when visible.
+    public var hiding: String?
 
     /// Makes a link record.
-    public init(url: String, text: String, kind: Kind, hidden: Bool) {
+    public init(url: String, text: String, kind: Kind, hidden: Bool, hiding: String? = nil) {
         self.url = url
         self.text = text
         self.kind = kind
         self.hidden = hidden
+        self.hiding = hidden ? hiding : nil
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case url, text, kind, hidden, hiding
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        url = try container.decode(String.self, forKey: .url)
+        text = try container.decode(String.self, forKey: .text)
+        kind = try container.decode(Kind.self, forKey: .kind)
+        hidden = try container.decode(Bool.self, forKey: .hidden)
+        hiding = try container.decodeIfPresent(String.self, forKey: .hiding)
     }
 }

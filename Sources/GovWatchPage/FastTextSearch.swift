@@ -64,6 +64,16 @@ extension StringProtocol {
 
 /// Byte-level exact search.
 enum UTF8Search {
+    /// Whether `needle` occurs in `bytes[range]`.
+    static func contains(_ needle: [UInt8], in bytes: [UInt8], range: Range<Int>) -> Bool {
+        guard range.count >= needle.count else { return false }
+        return bytes.withUnsafeBufferPointer { all in
+            needle.withUnsafeBufferPointer { pattern in
+                firstOffset(of: pattern, in: UnsafeBufferPointer(rebasing: all[range])) != nil
+            }
+        }
+    }
+
     /// The byte offset of the first occurrence of `needle` in `haystack`.
     ///
     /// Scans with `memchr` for the needle's last continuation byte rather than its first

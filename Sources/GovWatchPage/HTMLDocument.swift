@@ -202,19 +202,48 @@ struct HTMLNameTable {
 /// The immutable node array shared by a document and the element handles into it.
 final class HTMLStorage: Sendable {
     let nodes: [HTMLNodeRecord]
-    /// Per node: hidden by its own markup or an ancestor's (see `InlineStyle`).
+    /// Per node: hidden by its own markup or an ancestor's (see `InlineStyle` and
+    /// `StyleSheetHiding`).
     let hidden: [Bool]
+    /// Per node: the element whose markup hides it (itself or an ancestor), -1 when visible.
+    let hidingOrigin: [Int32]
+    /// The hiding rules of the page's `<style>` blocks.
+    let styleSheet: StyleSheetHiding
 
     init(nodes: [HTMLNodeRecord]) {
         self.nodes = nodes
+        let styleSheet = StyleSheetHiding(nodes: nodes)
         // Parents precede their children in the array, so one forward pass suffices.
         var hidden = [Bool](repeating: false, count: nodes.count)
+        var origin = [Int32](repeating: -1, count: nodes.count)
         for index in nodes.indices {
             let parent = nodes[index].parent
-            hidden[index] = (parent >= 0 && hidden[parent])
-                || (nodes[index].isElement && InlineStyle.hides(attributes: nodes[index].attributes))
+            if parent >= 0 && hidden[parent] {
+                hidden[index] = true
+                origin[index] = origin[parent]
+            } else if nodes[index].isElement
+                && (InlineStyle.hides(attributes: nodes[index].attributes)
+                    || styleSheet.hiding(name: nodes[index].name, attributes: nodes[index].attributes) != nil)
+            {
+                hidden[index] = true
+                origin[index] = Int32(index)
+            }
         }
         self.hidden = hidden
+        self.hidingOrigin = origin
+        self.styleSheet = styleSheet
+    }
+
+    /// How node `index` is hidden: its own markup (`display:none`, `off-screen`,
+    /// `display:none, class .hide in <style>` …) or `hidden-parent, …` with the hiding
+    /// ancestor's; nil when it is visible.
+    func hiding(_ index: Int) -> String? {
+        let origin = Int(hidingOrigin[index])
+        guard origin >= 0 else { return nil }
+        let node = nodes[origin]
+        let own = InlineStyle.hiding(attributes: node.attributes)
+            ?? styleSheet.hiding(name: node.name, attributes: node.attributes) ?? "hidden"
+        return origin == index ? own : "hidden-parent <\(node.name)>, " + own
     }
 
     static func parse(_ html: String) -> HTMLStorage {

@@ -63,7 +63,8 @@ struct LinkCollector {
             default:
                 text = (element["title"] ?? "").collapsingWhitespace()
             }
-            result.append(PageLink(url: url, text: text, kind: kind, hidden: element.isHidden))
+            let hidden = element.isHidden
+            result.append(PageLink(url: url, text: text, kind: kind, hidden: hidden, hiding: hidden ? element.hiding : nil))
         }
         return result
     }

@@ -30,13 +30,16 @@ struct ListItemFinder {
         let nodes = storage.nodes
         let collector = LinkCollector(document: document, base: base)
         let digits = DigitIndex(nodes)
+        let headings = referenceDay == nil ? [] : Self.yearHeadings(nodes, notAfter: referenceDay!.year)
         var seen: Set<String> = []
         var result: [ListItem] = []
         for link in document.elements(named: "a") {
             guard !link.isHidden, let href = link["href"] else { continue }
             let linkText = LinkCollector.linkText(link, storage: storage)
             guard !linkText.isEmpty, !Self.navigationTexts.contains(linkText) else { continue }
-            guard let (date, title) = dateOfEntry(for: link, href: href, linkText: linkText, nodes: nodes, storage: storage, digits: digits)
+            let year = Self.headingYear(before: link.index, in: headings, nodes: nodes)
+            guard let (date, title) = dateOfEntry(
+                for: link, href: href, linkText: linkText, nodes: nodes, storage: storage, digits: digits, headingYear: year)
             else { continue }
             // Resolved only for dated entries: resolving every link of the page (the
             // LinkCollector does that too) was most of this finder's time.
@@ -44,6 +47,83 @@ struct ListItemFinder {
             let key = url + "\u{1F}" + date.description
             guard seen.insert(key).inserted else { continue }
             result.append(ListItem(title: title, url: url, date: date))
+        }
+        return result
+    }
+
+    /// Text nodes that are a year alone (`2021年`, `2021`): the headings of lists grouped by
+    /// year whose entries print only month and day (`[03-25]`). Years after `notAfter`
+    /// are not headings of a list read on that day.
+    static func yearHeadings(_ nodes: [HTMLNodeRecord], notAfter: Int) -> [(node: Int, year: Int)] {
+        var result: [(node: Int, year: Int)] = []
+        for (index, node) in nodes.enumerated() where !node.isElement && node.text.utf8.count <= 40 {
+            let trimmed = node.text.collapsingWhitespace()
+            var bytes = Array(trimmed.utf8)
+            if bytes.count == 7, UTF8Text.matches(bytes, at: 4, UTF8Text.year) { bytes.removeLast(3) }
+            guard bytes.count == 4, bytes.allSatisfy(DateScanner.isDigit) else { continue }
+            // A bare number is a heading only in a heading element (not a copyright year or a counter).
+            if trimmed.utf8.count == 4 {
+                let parent = node.parent
+                guard parent >= 0, ["h1", "h2", "h3", "h4", "h5", "h6", "dt", "th", "strong", "b", "caption", "legend"]
+                    .contains(nodes[parent].name) else { continue }
+            }
+            let year = bytes.reduce(0) { $0 * 10 + Int($1 - 48) }
+            if (1990...notAfter).contains(year) { result.append((index, year)) }
+        }
+        return result
+    }
+
+    /// The year of the last heading before node `index`, when the heading stands in the
+    /// same list: the element the heading element stands in also holds the node.
+    static func headingYear(before index: Int, in headings: [(node: Int, year: Int)], nodes: [HTMLNodeRecord]) -> Int? {
+        guard !headings.isEmpty else { return nil }
+        var low = 0, high = headings.count
+        while low < high {
+            let middle = (low + high) / 2
+            if headings[middle].node < index { low = middle + 1 } else { high = middle }
+        }
+        guard low > 0 else { return nil }
+        let heading = headings[low - 1]
+        // The heading element (through inline wrappers), then the container it heads.
+        var element = nodes[heading.node].parent
+        while element >= 0, ["span", "strong", "b", "em", "font", "i"].contains(nodes[element].name) { element = nodes[element].parent }
+        guard element >= 0 else { return nil }
+        let container = nodes[element].parent
+        guard container >= 0, !["body", "html"].contains(nodes[container].name), nodes[container].end > index else { return nil }
+        return heading.year
+    }
+
+    /// Words of a page that says it has nothing to show.
+    static var placeholderMarkers: [String] { PlaceholderWords.markers }
+
+    /// Class or id words of page furniture whose links are not list entries.
+    static let furniture = ["nav", "menu", "header", "footer", "crumb", "position", "location", "yqlj", "friend", "pager", "paging", "search", "share"]
+
+    /// Entries of a list that shows no dates: titled links (at least 8 characters) in list
+    /// items or table cells of the main content — not in navigation, header, footer, pager
+    /// or link blocks — pointing to other pages of the page's own host.
+    func undatedEntries(page: NormalizedURL) -> [ListEntry] {
+        var result: [ListEntry] = []
+        var seen: Set<String> = []
+        let resolver = base ?? page
+        for anchor in document.elements(named: "a") {
+            guard let href = anchor["href"], let target = resolver.resolve(href), target.authority == page.authority,
+                target != page, !anchor.isHidden
+            else { continue }
+            let text = (anchor["title"].flatMap { $0.count > anchor.normalizedText.count ? $0 : nil } ?? anchor.normalizedText)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            guard text.count >= 8, !LinkWords.isNextPage(text), !LinkWords.isMore(text),
+                !Self.placeholderMarkers.contains(where: { text.contains($0) })
+            else { continue }
+            let ancestors = anchor.ancestors
+            guard ancestors.contains(where: { $0.name == "li" || $0.name == "td" || $0.name == "dd" }) else { continue }
+            let inFurniture = ancestors.contains { element in
+                let words = ((element["class"] ?? "") + " " + (element["id"] ?? "")).lowercased()
+                return element.name == "nav" || element.name == "header" || element.name == "footer"
+                    || Self.furniture.contains { words.contains($0) }
+            }
+            guard !inFurniture, seen.insert(target.description).inserted else { continue }
+            result.append(ListEntry(title: text, url: target.description))
         }
         return result
     }
@@ -82,7 +162,8 @@ struct ListItemFinder {
     }
 
     private func dateOfEntry(for link: HTMLElement, href: String, linkText: String,
-                             nodes: [HTMLNodeRecord], storage: HTMLStorage, digits: DigitIndex) -> (CalendarDate, String)? {
+                             nodes: [HTMLNodeRecord], storage: HTMLStorage, digits: DigitIndex,
+                             headingYear: Int?) -> (CalendarDate, String)? {
         let linkRange = link.index..<nodes[link.index].end
         let linkHasDigit = digits.hasDigit(in: linkRange)
         var ancestor = nodes[link.index].parent
@@ -93,7 +174,7 @@ struct ListItemFinder {
             // The text outside the link: no digit there, no date (skips building the text).
             if digits.hasDigit(in: (ancestor + 1)..<linkRange.lowerBound) || digits.hasDigit(in: linkRange.upperBound..<node.end) {
                 let text = storage.subtreeText(ancestor, excluding: linkRange, limit: 1024)
-                if let date = lastDate(in: text) { return (date, entryTitle(link, linkText: linkText)) }
+                if let date = lastDate(in: text, headingYear: headingYear) { return (date, entryTitle(link, linkText: linkText)) }
             }
             ancestor = node.parent
             level += 1
@@ -104,7 +185,7 @@ struct ListItemFinder {
         for child in link.descendants where child.name != "a" {
             guard digits.hasDigit(in: (child.index + 1)..<nodes[child.index].end) else { continue }
             let text = storage.subtreeText(child.index, limit: 64)
-            if let date = wholeDate(Array(text.utf8)) {
+            if let date = wholeDate(Array(text.utf8), headingYear: headingYear) {
                 let remainder = storage.subtreeText(link.index, excluding: child.index..<nodes[child.index].end, limit: 2048)
                 return (date, remainder.isEmpty ? entryTitle(link, linkText: linkText) : remainder)
             }
@@ -148,7 +229,7 @@ struct ListItemFinder {
 
     /// The last full date in the text, else the last month-day date completed with the
     /// reference year.
-    private func lastDate(in text: String) -> CalendarDate? {
+    private func lastDate(in text: String, headingYear: Int?) -> CalendarDate? {
         // UTF-8 bytes, not scalars (see `DateScanner`); every date starts with a digit.
         let bytes = Array(text.utf8)
         guard let firstDigit = UTF8Text.firstDigit(bytes, from: 0, to: bytes.count) else { return nil }
@@ -157,7 +238,7 @@ struct ListItemFinder {
         var index = firstDigit
         while let digit = UTF8Text.firstDigit(bytes, from: index, to: bytes.count) {
             if let (month, day, end) = DateScanner.monthDay(in: bytes, at: digit) {
-                if let completed = complete(month: month, day: day) { found = completed }
+                if let completed = complete(month: month, day: day, headingYear: headingYear) { found = completed }
                 index = end
             } else {
                 index = digit + 1
@@ -170,7 +251,7 @@ struct ListItemFinder {
     static let closingBrackets = [Array("】".utf8), Array("）".utf8)]
 
     /// A date that is the whole text (`2022-03-10`, `[03-10]`).
-    private func wholeDate(_ bytes: [UInt8]) -> CalendarDate? {
+    private func wholeDate(_ bytes: [UInt8], headingYear: Int?) -> CalendarDate? {
         // Strip `[【(（ ` before and `]】)） ` after.
         var start = 0, end = bytes.count
         while start < end {
@@ -197,14 +278,19 @@ struct ListItemFinder {
         let body = start == 0 && end == bytes.count ? bytes : Array(bytes[start..<end])
         if let match = DateScanner.fullDate(in: body, at: 0), match.range.upperBound == body.count { return match.date }
         if let (month, day, end) = DateScanner.monthDay(in: body, at: 0), end == body.count {
-            return complete(month: month, day: day)
+            return complete(month: month, day: day, headingYear: headingYear)
         }
         return nil
     }
 
-    /// Completes a month-day date with the latest year not after the reference day.
-    private func complete(month: Int, day: Int) -> CalendarDate? {
+    /// Completes a month-day date: with the year of the list's year heading when there is
+    /// one and that does not put the date after the reference day, else with the latest
+    /// year not after the reference day.
+    private func complete(month: Int, day: Int, headingYear: Int?) -> CalendarDate? {
         guard let referenceDay else { return nil }
+        if let headingYear, let dated = CalendarDate(year: headingYear, month: month, day: day), dated <= referenceDay {
+            return dated
+        }
         if let sameYear = CalendarDate(year: referenceDay.year, month: month, day: day), sameYear <= referenceDay {
             return sameYear
         }
@@ -212,4 +298,14 @@ struct ListItemFinder {
         // calendar only if valid; otherwise the item is left undated.
         return CalendarDate(year: referenceDay.year - 1, month: month, day: day)
     }
+}
+
+/// Words of a page that says it has nothing to show (暂无信息, 栏目建设中 …): link texts
+/// holding them are no list entries, and a page without entries that shows them is a
+/// placeholder.
+public enum PlaceholderWords {
+    public static let markers = [
+        "暂无信息", "暂无数据", "暂无内容", "暂无记录", "暂无相关信息", "暂无文章", "没有相关信息", "没有找到相关",
+        "正在整理", "敬请期待", "正在建设", "栏目建设中", "内容更新中",
+    ]
 }

@@ -104,7 +104,26 @@ public struct PageDateTime: Hashable, Comparable, Sendable, CustomStringConverti
 /// `Unicode.Scalar` arrays first was a large part of the finders' time. Digits and the
 /// ASCII separators are single bytes, and a multi-byte character (`年`, `：`) is matched by
 /// its whole byte sequence, which in valid UTF-8 can only start where a character starts.
-enum DateScanner {
+public enum DateScanner {
+    /// Every calendar day written in `text` as a full date (see the type), in order: the
+    /// dates of message lists and letters, and of everything else that is not a page's
+    /// own publish time.
+    public static func days(in text: String) -> [CalendarDate] {
+        fullDates(in: Array(text.utf8)).map(\.date)
+    }
+
+    /// The first of `days(in:)`.
+    public static func firstDay(in text: String) -> CalendarDate? {
+        let bytes = Array(text.utf8)
+        guard let digit = UTF8Text.firstDigit(bytes, from: 0, to: bytes.count) else { return days(in: text).first }
+        var index = digit
+        while let next = UTF8Text.firstDigit(bytes, from: index, to: bytes.count) {
+            if let match = fullDate(in: bytes, at: next) { return match.date }
+            index = next + 1
+        }
+        return nil
+    }
+
     struct Match {
         /// Byte offsets of the date (and time) in the scanned text.
         var range: Range<Int>
@@ -164,7 +183,8 @@ enum DateScanner {
 
     /// A full date starting exactly at `index`.
     static func fullDate(in bytes: [UInt8], at index: Int) -> Match? {
-        guard index < bytes.count, isDigit(bytes[index]) else { return nil }
+        guard index < bytes.count else { return nil }
+        guard isDigit(bytes[index]) else { return chineseNumeralDate(in: bytes, at: index) }
         if index > 0, isDigit(bytes[index - 1]) { return nil }
         guard let (year, afterYear) = number(bytes, at: index, minimum: 4, maximum: 4) else { return nil }
         var cursor = skipSpaces(bytes, from: afterYear)
@@ -241,9 +261,98 @@ enum DateScanner {
         return UTF8Text.matches(bytes, at: index, UTF8Text.fullwidthColon) ? index + 3 : nil
     }
 
+    /// The value of a Chinese numeral character (〇 零 ○ 一 … 九), nil for others.
+    static func chineseDigit(_ scalar: Unicode.Scalar) -> Int? {
+        switch scalar {
+        case "〇", "零", "○", "Ｏ", "◯": return 0
+        case "一": return 1
+        case "二": return 2
+        case "三": return 3
+        case "四": return 4
+        case "五": return 5
+        case "六": return 6
+        case "七": return 7
+        case "八": return 8
+        case "九": return 9
+        default: return nil
+        }
+    }
+
+    /// A date written in Chinese numerals, as official documents date themselves:
+    /// `二〇二二年三月二十五日`, `二○二一年十二月一日` (four digit characters for the year,
+    /// then month and day with 十).
+    static func chineseNumeralDate(in bytes: [UInt8], at index: Int) -> Match? {
+        guard index < bytes.count, bytes[index] >= 0xE2 else { return nil }
+        var cursor = index
+        func next() -> Unicode.Scalar? {
+            guard cursor < bytes.count else { return nil }
+            let (scalar, length) = UTF8Text.scalar(bytes, at: cursor)
+            cursor += length
+            return scalar
+        }
+        var year = 0
+        for _ in 0..<4 {
+            guard let scalar = next(), let digit = chineseDigit(scalar) else { return nil }
+            year = year * 10 + digit
+        }
+        guard next() == "年" else { return nil }
+        /// 一 … 九, 十, 十一 … 十九, 二十 … 三十一.
+        func number(until end: Unicode.Scalar) -> Int? {
+            var tens: Int?
+            var units: Int?
+            var seenTen = false
+            for _ in 0..<4 {
+                guard let scalar = next() else { return nil }
+                if scalar == end {
+                    if seenTen { return (tens ?? 1) * 10 + (units ?? 0) }
+                    return units
+                }
+                if scalar == "十" {
+                    guard !seenTen else { return nil }
+                    seenTen = true
+                    tens = units ?? 1
+                    units = nil
+                } else if let digit = chineseDigit(scalar), digit > 0 || seenTen == false {
+                    guard units == nil else { return nil }
+                    units = digit
+                } else {
+                    return nil
+                }
+            }
+            return nil
+        }
+        guard let month = number(until: "月") else { return nil }
+        let dayStart = cursor
+        var day = number(until: "日")
+        if day == nil {
+            cursor = dayStart
+            day = number(until: "号")
+        }
+        guard let day, let date = CalendarDate(year: year, month: month, day: day) else { return nil }
+        return Match(range: index..<cursor, date: date, time: nil)
+    }
+
     /// Every full date in `range`, in order.
     static func fullDates(in bytes: [UInt8], range: Range<Int>? = nil) -> [Match] {
         let range = range ?? 0..<bytes.count
+        var result = numeralDates(in: bytes, range: range)
+        if result.isEmpty, let first = range.first, UTF8Search.contains(UTF8Text.year, in: bytes, range: range) {
+            // Dates in Chinese numerals (no digit at all: the digit scan cannot find them).
+            var index = first
+            while index < range.upperBound {
+                if bytes[index] >= 0xE2, let match = chineseNumeralDate(in: bytes, at: index), match.range.upperBound <= range.upperBound {
+                    result.append(match)
+                    index = match.range.upperBound
+                } else {
+                    index += 1
+                }
+            }
+        }
+        return result
+    }
+
+    /// Every full date in `range` written with digits, in order.
+    private static func numeralDates(in bytes: [UInt8], range: Range<Int>) -> [Match] {
         var result: [Match] = []
         var index = range.lowerBound
         while index < range.upperBound {

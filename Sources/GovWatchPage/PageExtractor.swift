@@ -25,6 +25,9 @@ public struct PageExtractor: Sendable {
     ///   - url: the page's URL (the final one after redirects), used to resolve links.
     ///     When nil, a browser's `saved from url` comment is used if present.
     public func extract(bytes: some Collection<UInt8>, contentType: String? = nil, url: String?) -> ExtractedPage {
+        if let url, Self.isData(bytes: bytes, contentType: contentType), let list = extractDataList(bytes: bytes, url: url) {
+            return list
+        }
         let decoded = CharsetDetector.decode(bytes, contentType: contentType)
         var page = extract(html: decoded.text, url: url)
         page.charset = decoded.charset
@@ -50,34 +53,73 @@ public struct PageExtractor: Sendable {
         var reference: CalendarDate?
         if let asOf { reference = CalendarDate(asOf) } else { reference = published?.date }
         var items = ListItemFinder(document: document, base: base, referenceDay: reference).items()
-        if let records = PageExtractor.datastoreHTML(in: document) {
+        var datastore: HTMLDocument?
+        if let records = HanwebDatastore.recordsHTML(in: document) {
             let listed = HTMLDocument(html: records)
+            datastore = listed
             items += ListItemFinder(document: listed, base: base, referenceDay: reference).items()
             links += LinkCollector(document: listed, base: base).links()
         }
-        return ExtractedPage(
-            url: pageURL?.description ?? url, title: title, published: published, identity: identity,
-            listItems: items, links: links, text: full.string, charset: document.charset)
-    }
-
-    /// The records of Hanweb datastores (`<script type="text/xml"><datastore><recordset>
-    /// <record><![CDATA[<li>…</li>]]></record>…`): Hanweb's list script renders column lists
-    /// from them in the browser, so without reading them a Hanweb column looks empty.
-    static func datastoreHTML(in document: HTMLDocument) -> String? {
-        var html = ""
-        for script in document.elements(named: "script") where (script["type"] ?? "").lowercased().contains("xml") {
-            let raw = script.textContent
-            guard raw.contains("<record") else { continue }
-            var rest = raw[...]
-            while let open = rest.range(of: "<![CDATA["),
-                let close = rest.range(of: "]]>", range: open.upperBound..<rest.endIndex)
-            {
-                html += rest[open.upperBound..<close.lowerBound]
-                html += "\n"
-                rest = rest[close.upperBound...]
+        var undated: [ListEntry] = []
+        if items.isEmpty, published == nil, let pageURL {
+            // A list without dates still lists: such entries count as not updated.
+            if let datastore {
+                undated = ListItemFinder(document: datastore, base: base, referenceDay: reference).undatedEntries(page: pageURL)
+            }
+            if undated.isEmpty {
+                undated = ListItemFinder(document: document, base: base, referenceDay: reference).undatedEntries(page: pageURL)
             }
         }
-        return html.isEmpty ? nil : html
+        let readability = PageReadability.assess(
+            document: document, visibleText: plain.string, title: title, links: links,
+            listed: !items.isEmpty || !undated.isEmpty, published: published != nil, base: base)
+        if readability.unreadable == "challenge" {
+            // Nothing of a challenge page is the site's: no title, date, identity, list or search.
+            var page = ExtractedPage(
+                url: pageURL?.description ?? url, title: nil, published: nil, identity: SiteIdentity(),
+                listItems: [], links: [], text: "", charset: document.charset)
+            page.unreadable = readability.unreadable
+            return page
+        }
+        var page = ExtractedPage(
+            url: pageURL?.description ?? url, title: title, published: published, identity: identity,
+            listItems: items, links: links, text: full.string, charset: document.charset)
+        page.undatedItems = undated
+        page.unreadable = readability.unreadable
+        page.dataSources = readability.dataSources
+        if let base, let pageURL {
+            page.search = SearchFinder(document: document, base: base, page: pageURL, links: links).targets()
+        }
+        return page
+    }
+
+    /// Reads the list of a data endpoint's JSON (see `JSONListReader`): the page a column's
+    /// script loads its list from. Nil when the bytes are not such JSON.
+    public func extractDataList(bytes: some Collection<UInt8>, url: String) -> ExtractedPage? {
+        guard let list = JSONListReader.read(bytes, url: url) else { return nil }
+        var page = ExtractedPage(
+            url: NormalizedURL(url)?.description ?? url, title: nil, published: nil, identity: SiteIdentity(),
+            listItems: list.items, links: [], text: "", charset: "UTF-8")
+        page.undatedItems = list.undated
+        return page
+    }
+
+    /// Whether a response is a data endpoint's JSON (or JSONP) rather than a page.
+    public static func isData(bytes: some Collection<UInt8>, contentType: String?) -> Bool {
+        let type = contentType?.lowercased() ?? ""
+        if type.contains("html") { return false }
+        if type.contains("json") { return true }
+        guard type.isEmpty || type.hasPrefix("text/plain") || type.contains("javascript") || type.contains("octet-stream") else {
+            return false
+        }
+        let head = Array(bytes.prefix(256).drop { [0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) })
+        guard let first = head.first else { return false }
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return true }
+        // JSONP: `callback({…})`, a script identifier and a parenthesis.
+        let name = head.prefix { ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x24 || $0 == 0x2E }
+        guard !name.isEmpty, name.count + 1 < head.count, head[name.count] == UInt8(ascii: "(") else { return false }
+        let inner = head[name.count + 1]
+        return inner == UInt8(ascii: "{") || inner == UInt8(ascii: "[")
     }
 
     /// The URL links resolve against: `<base href>` (itself resolved against the page

@@ -67,6 +67,12 @@ extension HTMLDocument {
 extension HTMLElement {
     /// Whether the element is hidden by its own markup or an ancestor's (see `InlineStyle`).
     public var isHidden: Bool { storage.hidden[index] }
+
+    /// How the element is hidden, when it is: `display:none`, `visibility:hidden`,
+    /// `zero-size`, `off-screen`, `opacity:0`, `hidden` (the attribute), with
+    /// `, class .x in <style>` when a rule of the page's `<style>` does it, and prefixed
+    /// `hidden-parent <div>, ` when an ancestor is hidden.
+    public var hiding: String? { storage.hiding(index) }
 }
 
 /// Tags whose content is never shown as text.

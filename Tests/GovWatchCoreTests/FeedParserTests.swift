@@ -56,4 +56,41 @@ import Testing
         // An empty but valid feed is no error: it has no items.
         #expect((try? FeedParser.parse(Data("<rss version=\"2.0\"><channel></channel></rss>".utf8)))?.items.isEmpty == true)
     }
+
+    /// CoreFoundation's GB18030 (GBK's superset).
+    static let gbk = String.Encoding(rawValue: 0x8000_0632)
+
+    @Test("a GBK feed declared in its XML declaration, with pubDate as 2022-03-25 10:00:00")
+    func gbkFeed() throws {
+        let rss = """
+            <?xml version="1.0" encoding="gbk"?>
+            <rss version="2.0"><channel><title>鸿溪市人民政府</title>
+            <item><title>鸿溪市召开春季植树动员会</title><link>http://www.hongxi.gov.cn/xwdt/1.html</link>
+            <pubDate>2022-03-25 10:00:00</pubDate><description>会议要求全民植树。</description></item>
+            </channel></rss>
+            """
+        let data = try #require(rss.data(using: Self.gbk))
+        #expect(String(data: data, encoding: .utf8) == nil) // really GBK bytes
+        let (format, items) = try FeedParser.parse(data)
+        #expect(format == .rss)
+        #expect(items.first?.title == "鸿溪市召开春季植树动员会")
+        #expect(items.first?.content == "会议要求全民植树。")
+        #expect(items.first?.published.map(ChinaTime.iso8601) == "2022-03-25T10:00:00+08:00")
+        // Declared gb2312 in single quotes, but the bytes are UTF-8 (a template moved to UTF-8).
+        let migrated = rss.replacingOccurrences(of: "encoding=\"gbk\"", with: "encoding='gb2312'")
+        #expect(try FeedParser.parse(Data(migrated.utf8)).items.first?.title == "鸿溪市召开春季植树动员会")
+    }
+
+    @Test("an Atom entry with only <updated>")
+    func atomUpdatedOnly() throws {
+        let atom = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>鸿溪发布</title>
+            <entry><id>urn:hx:1</id><title>鸿溪市发布暴雨预警</title><link href="http://www.hongxi.gov.cn/xwdt/2.html"/>
+            <updated>2022-03-25T02:00:00Z</updated><summary>请注意防范。</summary></entry></feed>
+            """
+        let (_, items) = try FeedParser.parse(Data(atom.utf8))
+        #expect(items.first?.published.map(ChinaTime.iso8601) == "2022-03-25T10:00:00+08:00")
+        #expect(items.first?.link == "http://www.hongxi.gov.cn/xwdt/2.html")
+    }
 }

@@ -143,3 +143,25 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension CharsetTests {
+    @Test("a charset declared only in the HTTP header")
+    func headerOnly() {
+        let page = Self.gbkPage(meta: nil)
+        let decoded = CharsetDetector.decode(page, contentType: "text/html; charset=GBK")
+        #expect(decoded.source == .httpHeader)
+        #expect(decoded.charset == "GB18030")
+        #expect(decoded.text.contains("鸿溪市人民政府"))
+        let extracted = PageExtractor().extract(bytes: page, contentType: "text/html;charset=gb2312", url: "http://www.hongxi.gov.cn/")
+        #expect(extracted.charset == "GB18030")
+        #expect(extracted.text.contains("鸿溪市人民政府"))
+    }
+
+    @Test("a GBK page whose <meta> says UTF-8 is read as GBK")
+    func metaSaysUTF8ButBytesAreGBK() {
+        let decoded = CharsetDetector.decode(Self.gbkPage(meta: "utf-8"))
+        #expect(decoded.charset == "GB18030")
+        #expect(decoded.text.contains("鸿溪市人民政府"))
+        #expect(!decoded.hadErrors)
+    }
+}

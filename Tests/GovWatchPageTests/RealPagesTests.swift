@@ -131,13 +131,18 @@ struct RealPagesTests {
     func jsonShape(_ expected: RealPageExpectation) throws {
         let page = try RealPages.extract(expected.file)
         let object = try #require(try JSONSerialization.jsonObject(with: page.jsonData()) as? [String: Any])
-        #expect(Set(object.keys) == ["url", "title", "published", "identity", "listItems", "links", "text"])
+        // The spec's keys, then the ones added since (undated entries, readability, data sources, search).
+        #expect(Set(object.keys) == [
+            "url", "title", "published", "identity", "listItems", "links", "text", "undatedItems", "unreadable", "dataSources",
+            "search",
+        ])
         let identity = try #require(object["identity"] as? [String: Any])
         #expect(Set(identity.keys) == ["siteCode", "icp", "police", "sponsor", "partyGovBadge"])
         #expect(identity["partyGovBadge"] as? Bool == expected.badge)
         if expected.published == nil { #expect(object["published"] is NSNull) }
         for link in try #require(object["links"] as? [[String: Any]]) {
-            #expect(Set(link.keys) == ["url", "text", "kind", "hidden"])
+            #expect(Set(link.keys) == ["url", "text", "kind", "hidden", "hiding"])
+            #expect((link["hidden"] as? Bool == true) == (link["hiding"] is String))
             #expect(PageLink.Kind(rawValue: link["kind"] as? String ?? "") != nil)
         }
         // Round trip through Codable.

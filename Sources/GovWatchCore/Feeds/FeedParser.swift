@@ -44,7 +44,7 @@ public enum FeedParser {
         }
         guard !data.isEmpty else { throw FeedError(reason: "数据源内容为空") }
         let delegate = XMLFeedDelegate()
-        let parser = XMLParser(data: escapingBareAmpersands(data))
+        let parser = XMLParser(data: escapingBareAmpersands(utf8XML(data)))
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
@@ -57,6 +57,43 @@ public enum FeedParser {
             throw FeedError(reason: "数据源格式错误（XML 在第 \(parser.lineNumber) 行无法解析或不完整）")
         }
         return (format, delegate.items)
+    }
+
+    /// CoreFoundation's GB18030, a superset of GBK and GB2312.
+    static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
+
+    /// The feed as UTF-8 XML. Feeds of Chinese sites declare `encoding="gbk"` (or gb2312)
+    /// in the XML declaration, which the XML parser does not read everywhere: such a feed
+    /// is decoded as GB18030 here and its declaration rewritten to UTF-8. A feed declared
+    /// GBK whose bytes are valid UTF-8 with Chinese in them (a template migrated to UTF-8)
+    /// is read as UTF-8.
+    static func utf8XML(_ data: Data) -> Data {
+        let head = String(decoding: data.prefix(200), as: UTF8.self)
+        guard head.hasPrefix("<?xml") || head.dropFirst().hasPrefix("<?xml"), let close = head.range(of: "?>") else { return data }
+        let declaration = head[..<close.upperBound].lowercased()
+        let chinese = ["gb2312", "gbk", "gb18030", "x-gbk", "cp936"].contains { declaration.contains("\"\($0)\"") || declaration.contains("'\($0)'") }
+        guard chinese else { return data }
+        if String(data: data, encoding: .utf8) != nil, data.contains(where: { $0 >= 0x80 }) { return rewritingDeclaration(data) }
+        guard let text = String(data: data, encoding: gb18030) else { return data }
+        return rewritingDeclaration(Data(text.utf8))
+    }
+
+    /// The document with its XML declaration's `encoding` set to UTF-8.
+    private static func rewritingDeclaration(_ data: Data) -> Data {
+        guard let end = data.prefix(200).firstRange(of: Data("?>".utf8)) else { return data }
+        let declaration = String(decoding: data[..<end.upperBound], as: UTF8.self)
+        guard let encoding = declaration.range(of: "encoding", options: .caseInsensitive) else { return data }
+        var rewritten = String(declaration[..<encoding.lowerBound]) + "encoding=\"UTF-8\""
+        let rest = declaration[encoding.upperBound...]
+        // Skip `= "label"` (either quote).
+        if let quote = rest.firstIndex(where: { $0 == "\"" || $0 == "'" }),
+            let closing = rest[rest.index(after: quote)...].firstIndex(of: rest[quote])
+        {
+            rewritten += rest[rest.index(after: closing)...]
+        } else {
+            return data
+        }
+        return Data(rewritten.utf8) + data[end.upperBound...]
     }
 
     /// Feeds in the wild put raw `&` in URLs (`?a=1&b=2`), which strict XML rejects; a

@@ -13,28 +13,22 @@ package struct PageAnalyzer: Sendable {
     package init(asOf: Date) { self.asOf = asOf }
 
     /// Words of a page that says it has nothing to show.
-    static let placeholderMarkers = [
-        "暂无信息", "暂无数据", "暂无内容", "暂无记录", "暂无相关信息", "暂无文章", "没有相关信息", "没有找到相关",
-        "正在整理", "敬请期待", "正在建设", "栏目建设中", "内容更新中",
-    ]
+    static var placeholderMarkers: [String] { PlaceholderWords.markers }
 
     package func analyze(body: [UInt8], contentType: String?, url: NormalizedURL) -> PageRecord {
         let document = HTMLDocument(bytes: body, contentType: contentType)
-        var page = PageExtractor(asOf: asOf).extract(document: document, url: url.description)
+        let page = PageExtractor(asOf: asOf).extract(document: document, url: url.description)
         var record = PageRecord()
+        if let unreadable = page.unreadable, unreadable == UnreadablePart.Reason.challenge.rawValue {
+            // A bot challenge: nothing of it is the site's page.
+            record.unreadable = unreadable
+            return record
+        }
+        record.unreadable = page.unreadable
         record.title = page.title
         record.published = page.published?.date
         record.identity = page.identity
         record.items = page.listItems.map { DatedItem(title: $0.title, url: $0.url, date: $0.date) }
-        if record.items.isEmpty, let records = Self.datastoreRecords(document) {
-            // Hanweb columns ship their list as CDATA records inside <script type="text/xml">.
-            let list = PageExtractor(asOf: asOf).extract(html: "<html><body><ul>" + records + "</ul></body></html>", url: url.description)
-            record.items = list.listItems.map { DatedItem(title: $0.title, url: $0.url, date: $0.date) }
-            if record.items.isEmpty { record.items = Self.undatedItems(HTMLDocument(html: "<ul>" + records + "</ul>"), page: url) }
-            for link in list.links where NormalizedURL.isValid(link.url) {
-                page.links.append(link)
-            }
-        }
         record.text = page.text
         record.columnName = document.metaContent("ColumnName")
 
@@ -50,7 +44,7 @@ package struct PageAnalyzer: Sendable {
             guard seen.insert(link.url + (link.hidden ? "\u{1}" : "")).inserted else {
                 continue
             }
-            record.links.append(PageRecord.Link(u: link.url, k: kind.rawValue, h: link.hidden ? true : nil, t: text))
+            record.links.append(PageRecord.Link(u: link.url, k: kind.rawValue, h: link.hidden ? true : nil, t: text, hh: link.hiding))
             guard kind == .page, !link.hidden, link.url != url.description, let text else { continue }
             if Self.isNextPage(text) {
                 record.nextPages.append(link.url)
@@ -58,7 +52,15 @@ package struct PageAnalyzer: Sendable {
                 record.moreLinks.append(link.url)
             }
         }
-        record.search = Self.searchTargets(document, base: url)
+        // A list drawn by a script from a data endpoint: the endpoint is read like the
+        // list's next page (the crawler fetches it as a page; `analyzeData` reads it).
+        for source in page.dataSources where NormalizedURL.isValid(source) {
+            if seen.insert(source).inserted {
+                record.links.append(PageRecord.Link(u: source, k: LinkEvidence.Kind.page.rawValue, h: nil, t: "列表数据接口"))
+            }
+            if !record.nextPages.contains(source) { record.nextPages.append(source) }
+        }
+        record.search = page.search
         for target in record.search where seen.insert(target).inserted {
             record.links.append(PageRecord.Link(u: target, k: LinkEvidence.Kind.page.rawValue, h: nil, t: "站内搜索"))
         }
@@ -68,149 +70,48 @@ package struct PageAnalyzer: Sendable {
         record.letter = consultation.letter(inText: page.text, words: words)
         if record.items.isEmpty, record.messages.isEmpty {
             record.placeholder = words.hasPlaceholder
-            if record.published == nil {
-                // A list without dates still lists: such items count as not updated.
-                record.items = Self.undatedItems(document, page: url)
-            }
+            // A list without dates still lists: such items count as not updated.
+            record.items = page.undatedItems.map { DatedItem(title: $0.title, url: $0.url, date: nil) }
         }
         return record
     }
 
-    /// The HTML of Hanweb `<datastore>` records (`<record><![CDATA[<li>…</li>]]></record>`), joined.
-    static func datastoreRecords(_ document: HTMLDocument) -> String? {
-        var joined = ""
-        for script in document.elements(named: "script") {
-            let text = script.textContent
-            guard text.utf8Contains("<datastore") || text.utf8Contains("<record") else { continue }
-            var rest = Substring(text)
-            while let open = rest.range(of: "<![CDATA[") {
-                guard let close = rest[open.upperBound...].range(of: "]]>") else { break }
-                joined += rest[open.upperBound..<close.lowerBound]
-                rest = rest[close.upperBound...]
-            }
+    /// The record of a data endpoint a column's script loads its list from (JSON or JSONP):
+    /// its entries as the column's items; `javascript` unreadable when no list is in it.
+    package func analyzeData(body: [UInt8], url: NormalizedURL) -> PageRecord {
+        var record = PageRecord()
+        guard let page = PageExtractor(asOf: asOf).extractDataList(bytes: body, url: url.description) else {
+            record.unreadable = UnreadablePart.Reason.javascript.rawValue
+            return record
         }
-        return joined.isEmpty ? nil : joined
+        record.items = page.listItems.map { DatedItem(title: $0.title, url: $0.url, date: $0.date) }
+            + page.undatedItems.map { DatedItem(title: $0.title, url: $0.url, date: nil) }
+        var seen: Set<String> = [url.description]
+        for item in record.items where seen.insert(item.url).inserted && NormalizedURL.isValid(item.url) {
+            record.links.append(PageRecord.Link(u: item.url, k: LinkEvidence.Kind.page.rawValue, h: nil, t: String(item.title.prefix(60))))
+        }
+        return record
     }
 
-    /// Class or id words of page furniture whose links are not list entries.
-    static let furniture = ["nav", "menu", "header", "footer", "crumb", "position", "location", "yqlj", "friend", "pager", "paging", "search", "share"]
-
-    /// Entries of a list that shows no dates: titled links in list items or table cells of
-    /// the main content, pointing to other pages of the same host.
-    static func undatedItems(_ document: HTMLDocument, page: NormalizedURL) -> [DatedItem] {
-        var result: [DatedItem] = []
-        var seen: Set<String> = []
-        for anchor in document.elements(named: "a") {
-            guard let href = anchor["href"], let target = page.resolve(href), target.authority == page.authority,
-                target != page, !anchor.isHidden
-            else { continue }
-            let text = (anchor["title"].flatMap { $0.count > anchor.normalizedText.count ? $0 : nil } ?? anchor.normalizedText)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            guard text.count >= 8, !isNextPage(text), !isMore(text), !placeholderMarkers.contains(where: { text.contains($0) })
-            else { continue }
-            let ancestors = anchor.ancestors
-            guard ancestors.contains(where: { $0.name == "li" || $0.name == "td" || $0.name == "dd" }) else { continue }
-            let inFurniture = ancestors.contains { element in
-                let words = ((element["class"] ?? "") + " " + (element["id"] ?? "")).lowercased()
-                return element.name == "nav" || element.name == "header" || element.name == "footer"
-                    || furniture.contains { words.contains($0) }
-            }
-            guard !inFurniture, seen.insert(target.description).inserted else { continue }
-            result.append(DatedItem(title: text, url: target.description, date: nil))
-        }
-        return result
+    /// Whether a response body is a data endpoint's JSON rather than a page.
+    package static func isData(body: [UInt8], contentType: String?) -> Bool {
+        PageExtractor.isData(bytes: body, contentType: contentType)
     }
 
     /// "下一页", "下页", "后页", "›", "»", ">" (and numbered pages "2", "3" … of a pager).
-    static func isNextPage(_ text: String) -> Bool {
-        let trimmed = trimmedWhitespace(text)
-        if let plain = PlainText(trimmed) {
-            return plain.isOneOf(nextPageTexts) || plain.hasPrefix(nextPagePrefix) || plain.isPageNumber
-        }
-        return isNextPageGeneral(trimmed)
-    }
+    static func isNextPage(_ text: String) -> Bool { LinkWords.isNextPage(text) }
 
-    static let nextPageTexts = ["下一页", "下页", "后一页", "后页", "下一页>", "下一页>>", ">", "›", "»", "Next", "next", "下一頁"]
-    static let nextPagePrefix = "下一页"
+    /// `isNextPage` on `String`s and `Character`s (the reference the byte-level test must agree with).
+    static func isNextPageGeneral(_ trimmed: String) -> Bool { LinkWords.isNextPageGeneral(trimmed) }
 
-    /// `isNextPage` on `String`s and `Character`s (the reference the byte-level test must
-    /// agree with, and the answer for text that is not `PlainText`).
-    static func isNextPageGeneral(_ trimmed: String) -> Bool {
-        if nextPageTexts.contains(trimmed) {
-            return true
-        }
-        if trimmed.hasPrefix(nextPagePrefix) { return true }
-        // Page numbers: short digit runs (a pager lists "1 2 3 … 10").
-        return trimmed.count <= 3 && !trimmed.isEmpty && trimmed.allSatisfy(\.isASCII) && trimmed.allSatisfy(\.isNumber)
-            && trimmed != "1"
-    }
-
-    /// `text.trimmingCharacters(in: .whitespacesAndNewlines)`, without the trip through
-    /// NSString when the text neither starts nor ends with a space (link texts, already
-    /// collapsed, seldom do; every link's text is looked at).
-    static func trimmedWhitespace(_ text: String) -> String {
-        func plain(_ scalar: Unicode.Scalar?) -> Bool {
-            // No whitespace or newline character is above U+3000.
-            guard let value = scalar?.value else { return true }
-            return (value > 0x20 && value < 0x7F) || value > 0x3000
-        }
-        if plain(text.unicodeScalars.first), plain(text.unicodeScalars.last) { return text }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    /// `text.trimmingCharacters(in: .whitespacesAndNewlines)`, fast for the usual link text.
+    static func trimmedWhitespace(_ text: String) -> String { LinkWords.trimmedWhitespace(text) }
 
     /// "更多", "更多>>", "查看更多", "more".
-    static func isMore(_ text: String) -> Bool {
-        let trimmed = trimmedWhitespace(text)
-        if let plain = PlainText(trimmed) {
-            // Lower-casing plain text keeps "更多"/"查看更多" at the start or not, and gives
-            // an ASCII word only from an ASCII one.
-            return plain.hasPrefix("更多") || plain.hasPrefix("查看更多")
-                || (plain.isASCII && plain.isOneOfIgnoringASCIICase(moreTexts))
-        }
-        return isMoreGeneral(trimmed)
-    }
+    static func isMore(_ text: String) -> Bool { LinkWords.isMore(text) }
 
-    static let moreTexts = ["more", "more>>", "more+", ">>", "+more"]
-
-    /// `isMore` on `String`s (the reference, and the answer for text that is not `PlainText`).
-    static func isMoreGeneral(_ trimmed: String) -> Bool {
-        let lowered = trimmed.lowercased()
-        return lowered.hasPrefix("更多") || lowered.hasPrefix("查看更多") || moreTexts.contains(lowered)
-    }
-
-    /// The GET targets of search forms (a text field named like a query), with a sample
-    /// query (政府), and links labelled 搜索/检索.
-    static func searchTargets(_ document: HTMLDocument, base: NormalizedURL) -> [String] {
-        var targets: [String] = []
-        for form in document.elements(named: "form") {
-            let method = (form["method"] ?? "get").lowercased()
-            guard method == "get" || method.isEmpty else { continue }
-            let inputs = Array(form.descendants(named: "input"))
-            let field = inputs.first { input in
-                let type = (input["type"] ?? "text").lowercased()
-                return (type == "text" || type == "search") && input["name"].map { !$0.isEmpty } == true
-            }
-            guard let field, let name = field["name"] else { continue }
-            let hint = (form.normalizedText + " " + inputs.compactMap { $0["value"] ?? $0["placeholder"] }.joined(separator: " ")
-                + " " + (form["action"] ?? "") + " " + name + " " + (form["class"] ?? "") + " " + (form["id"] ?? "")).lowercased()
-            let looksLikeSearch = ["搜索", "检索", "查询", "search", "keyword", "searchword", "query", "关键字", "关键词"]
-                .contains { hint.contains($0) } || name == "q" || name == "wd"
-            guard looksLikeSearch else { continue }
-            let action = form["action"].map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-            guard let target = action.isEmpty ? base : base.resolve(action) else { continue }
-            var components = URLComponents(string: target.description)
-            var items = components?.queryItems ?? []
-            for input in inputs where (input["type"] ?? "").lowercased() == "hidden" {
-                if let hiddenName = input["name"], !hiddenName.isEmpty { items.append(URLQueryItem(name: hiddenName, value: input["value"] ?? "")) }
-            }
-            items.append(URLQueryItem(name: name, value: "政府"))
-            components?.queryItems = items
-            if let string = components?.string, let normalized = NormalizedURL(string) {
-                targets.append(normalized.description)
-            }
-        }
-        return targets
-    }
+    /// `isMore` on `String`s (the reference the byte-level test must agree with).
+    static func isMoreGeneral(_ trimmed: String) -> Bool { LinkWords.isMoreGeneral(trimmed) }
 }
 
 /// Reads consultation columns the way CMSs print them: a table with a header row naming
@@ -332,46 +233,6 @@ struct ConsultationListParser {
         }
         return nil
     }
-}
-
-/// Finds calendar days written as 2022-03-10, 2022/3/10, 2022.03.10 or 2022年3月10日.
-enum DateScanner {
-    static func days(in text: String) -> [CalendarDate] {
-        var result: [CalendarDate] = []
-        let scalars = Array(text.unicodeScalars)
-        var index = 0
-        func number(_ start: Int, maxDigits: Int) -> (Int, Int)? {
-            var value = 0, end = start
-            while end < scalars.count, end - start < maxDigits, let digit = scalars[end].properties.numericType == .decimal ? Int(String(scalars[end])) : nil {
-                value = value * 10 + digit
-                end += 1
-            }
-            return end > start ? (value, end) : nil
-        }
-        while index < scalars.count {
-            guard scalars[index].isASCII, ("0"..."9").contains(scalars[index]),
-                index == 0 || !("0"..."9").contains(scalars[index - 1])
-            else {
-                index += 1
-                continue
-            }
-            guard let (year, afterYear) = number(index, maxDigits: 4), afterYear - index == 4, afterYear < scalars.count,
-                ["-", "/", ".", "年"].contains(scalars[afterYear]),
-                let (month, afterMonth) = number(afterYear + 1, maxDigits: 2), afterMonth < scalars.count,
-                ["-", "/", ".", "月"].contains(scalars[afterMonth]),
-                let (day, afterDay) = number(afterMonth + 1, maxDigits: 2),
-                (1990...2100).contains(year), let date = CalendarDate(year: year, month: month, day: day)
-            else {
-                index += 1
-                continue
-            }
-            result.append(date)
-            index = afterDay
-        }
-        return result
-    }
-
-    static func firstDay(in text: String) -> CalendarDate? { days(in: text).first }
 }
 
 /// The category of a column guessed from its name, for an administrator to confirm.
@@ -508,58 +369,5 @@ struct NeedleSet: Sendable {
                 }
             }
         }
-    }
-}
-
-/// A text whose every scalar is one after which a `Character` ends and which Unicode
-/// normalisation leaves alone: below U+0300 (ASCII, Latin-1, Latin Extended), CJK symbols,
-/// kana, Hangul compatibility jamo and CJK ideographs (U+3000–U+9FFF, without the
-/// combining tone and voicing marks U+302A–U+302F, U+3099–U+309A) and the full-width
-/// ASCII forms (U+FF01–U+FF60) — nearly every link text of a Chinese government site.
-/// For such text, `String`'s `==` and `hasPrefix` (which compare `Character`s up to
-/// canonical equivalence) give the same answers as comparing bytes.
-struct PlainText {
-    let text: String
-    let isASCII: Bool
-
-    init?(_ text: String) {
-        var isASCII = true
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            if value < 0x80 { continue }
-            isASCII = false
-            if value < 0x300 { continue }
-            if value >= 0x3000 && value <= 0x9FFF && !(0x302A...0x302F).contains(value) && value != 0x3099 && value != 0x309A {
-                continue
-            }
-            if value >= 0xFF01 && value <= 0xFF60 { continue }
-            return nil
-        }
-        self.text = text
-        self.isASCII = isASCII
-    }
-
-    /// `words.contains(text)`.
-    func isOneOf(_ words: [String]) -> Bool {
-        words.contains { $0.utf8.elementsEqual(text.utf8) }
-    }
-
-    /// `words.contains(text.lowercased())` for ASCII text and lower-case ASCII words.
-    func isOneOfIgnoringASCIICase(_ words: [String]) -> Bool {
-        words.contains { word in
-            word.utf8.elementsEqual(text.utf8.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 })
-        }
-    }
-
-    /// `text.hasPrefix(prefix)` for a prefix that is itself plain: the bytes match, and no
-    /// scalar of plain text joins the character before it.
-    func hasPrefix(_ prefix: String) -> Bool {
-        text.utf8.starts(with: prefix.utf8)
-    }
-
-    /// A pager's page number: one to three ASCII digits, other than "1".
-    var isPageNumber: Bool {
-        let utf8 = text.utf8
-        return !utf8.isEmpty && utf8.count <= 3 && utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && !utf8.elementsEqual("1".utf8)
     }
 }

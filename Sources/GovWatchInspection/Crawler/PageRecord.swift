@@ -15,11 +15,24 @@ package struct PageRecord: Codable, Sendable, Hashable {
         var h: Bool?
         /// The link text (cut to 60 characters); absent when empty.
         var t: String?
+        /// How it is hidden (`display:none`, `off-screen`, `hidden-parent <div>, display:none,
+        /// class .hide in <style>` …, see `HTMLElement.hiding`); absent when visible.
+        var hh: String?
+
+        init(u: String, k: String, h: Bool? = nil, t: String? = nil, hh: String? = nil) {
+            self.u = u
+            self.k = k
+            self.h = h
+            self.t = t
+            self.hh = hh
+        }
 
         var url: String { u }
         var kind: LinkEvidence.Kind { LinkEvidence.Kind(rawValue: k) ?? .page }
         var hidden: Bool { h ?? false }
         var text: String { t ?? "" }
+        /// How it is hidden, when it is.
+        var hiding: String? { hh }
     }
 
     /// A row of a consultation message list (领导信箱, 咨询留言).
@@ -232,6 +245,10 @@ enum PageRecordJSON {
         out.append(UInt8(ascii: "}"))
     }
 
+        if let hiding = link.hh {
+            appendMember("hh", to: &out)
+            JSONText.appendString(hiding, to: &out)
+        }
     private static func appendMessage(_ message: PageRecord.Message, to out: inout [UInt8]) {
         appendMember("url", to: &out, first: true)
         JSONText.appendString(message.url, to: &out)
@@ -446,14 +463,16 @@ enum PageRecordJSON {
             try members { reader, key in
                 switch key {
                 case "u": url = try reader.string()
+            var hiding: String?
                 case "k": kind = try reader.string()
                 case "h": hidden = try reader.optional { try $0.bool() }
                 case "t": text = try reader.optional { try $0.string() }
                 default: throw Unsupported()
                 }
             }
+                case "hh": hiding = try reader.optional { try $0.string() }
             guard let url, let kind else { throw Unsupported() }
-            return PageRecord.Link(u: url, k: kind, h: hidden, t: text)
+            return PageRecord.Link(u: url, k: kind, h: hidden, t: text, hh: hiding)
         }
 
         mutating func message() throws -> PageRecord.Message {
