@@ -58,19 +58,20 @@ public enum PageFetchError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Fetches single URLs (`SimpleHTTP`: absolute-form requests through a forward proxy), redirects followed
-/// by hand (hop limit, loop detection, the chain recorded), connect / read /
-/// whole-request timeouts, and a cap on the body size (the rest is not downloaded).
-///
-/// The HTTP client comes from `InspectionHTTPClient` (User-Agent, proxy, decompression
-/// limits shared with the prober). Safe to use from many tasks at once.
+/// Fetches single URLs for `govwatch extract URL` as the crawler fetches a homepage, under
+/// the same `FetchPolicy`: the same request headers and User-Agent, redirects followed by
+/// hand (hop limit, loop detection, the chain recorded) and then redirect pages (meta
+/// refresh, `location.href=` in a tiny page), 429/503 retried after `Retry-After`, the
+/// same timeouts and decompression limits, and a cap on the body size (the rest is not
+/// downloaded). Requests go through `SimpleHTTP` (absolute-form requests through a forward
+/// proxy). Safe to use from many tasks at once.
 public final class PageFetcher: Sendable {
     /// Limits of one fetch.
     public struct Limits: Sendable {
         /// Redirects followed before giving up.
-        public var maximumRedirects = 10
+        public var maximumRedirects = FetchPolicy().maximumRedirects
         /// Time allowed for one request, body included.
-        public var requestTimeout: Duration = .seconds(30)
+        public var requestTimeout: Duration = FetchPolicy().responseTimeout
         /// Bytes of body kept; the rest is not downloaded.
         public var maximumBodyBytes = 10 * 1024 * 1024
 
@@ -93,8 +94,8 @@ public final class PageFetcher: Sendable {
     /// Starts its own client, through `proxy` (`http://HOST:PORT`) when given.
     ///
     /// - Throws: `InspectionHTTPClient.InvalidProxy` for a malformed proxy address.
-    public init(proxy: String?, limits: Limits = Limits()) throws {
-        self.http = try SimpleHTTP(client: InspectionHTTPClient.make(proxy: proxy), proxy: proxy)
+    public init(proxy: String?, limits: Limits = Limits(), policy: FetchPolicy = FetchPolicy()) throws {
+        self.http = try SimpleHTTP(client: InspectionHTTPClient.make(proxy: proxy, policy: policy), proxy: proxy, policy: policy)
         self.limits = limits
         self.ownsClient = true
     }
@@ -114,11 +115,13 @@ public final class PageFetcher: Sendable {
     public func fetch(_ url: NormalizedURL) async throws -> FetchedPage {
         let clock = ContinuousClock()
         let began = clock.now
+        let policy = http.policy
         var current = url
         var chain: [NormalizedURL] = []
         var visited: Set<NormalizedURL> = [url]
+        var redirectPages = 0
         while true {
-            let response = try await fetchOnce(current)
+            let response = try await fetchWithRetries(current)
             if (300...399).contains(response.status), response.status != 304 {
                 let location = response.header("Location")
                 guard let location, let next = current.resolve(location) else {
@@ -132,6 +135,16 @@ public final class PageFetcher: Sendable {
                 current = next
                 continue
             }
+            if response.status == 200, redirectPages < policy.maximumRedirectPageHops, !response.truncated,
+                let target = RedirectPage.target(bytes: response.body, contentType: response.contentType, url: current),
+                visited.insert(target).inserted
+            {
+                // The crawler reads the page a redirect page sends to: so does `extract`.
+                redirectPages += 1
+                chain.append(current)
+                current = target
+                continue
+            }
             var page = response
             page.redirects = chain
             page.elapsed = clock.now - began
@@ -139,10 +152,26 @@ public final class PageFetcher: Sendable {
         }
     }
 
+    /// `fetchOnce`, again after `Retry-After` (or the policy's backoff) while the server
+    /// answers 429/503 or 5xx, as many times as the policy retries.
+    private func fetchWithRetries(_ url: NormalizedURL) async throws -> FetchedPage {
+        let policy = http.policy
+        var attempt = 0
+        while true {
+            let response = try await fetchOnce(url)
+            guard FetchPolicy.classify(status: response.status).retryable, attempt < policy.maximumRetries else { return response }
+            var wait = policy.retryBackoff * (1 << attempt)
+            if let retryAfter = response.header("Retry-After").flatMap({ FetchPolicy.retryAfter($0) }) {
+                guard retryAfter <= policy.maximumRetryAfter else { return response }
+                wait = max(wait, retryAfter)
+            }
+            attempt += 1
+            try await Task.sleep(for: wait)
+        }
+    }
+
     private func fetchOnce(_ url: NormalizedURL) async throws -> FetchedPage {
-        var headers = HTTPHeaders()
-        headers.add(name: "Accept", value: "text/html,application/xhtml+xml,*/*;q=0.8")
-        headers.add(name: "Accept-Language", value: "zh-CN,zh;q=0.9")
+        let headers = http.policy.headers(compressed: false)
         let deadline = NIODeadline.now() + TimeAmount(limits.requestTimeout)
         do {
             let response = try await http.get(

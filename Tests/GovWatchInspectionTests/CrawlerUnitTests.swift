@@ -153,7 +153,7 @@ struct CrawlerUnitTests {
 
     @Test("Retry-After in seconds")
     func retryAfter() {
-        #expect(CrawlFetcher.retryAfter("3") == .seconds(3))
-        #expect(CrawlFetcher.retryAfter("soon") == nil)
+        #expect(FetchPolicy.retryAfter("3") == .seconds(3))
+        #expect(FetchPolicy.retryAfter("soon") == nil)
     }
 }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GovWatchCore
+import GovWatchPage
 import NIOCore
 import NIOHTTP1
 
@@ -9,30 +10,46 @@ import NIOHTTP1
 /// A probe fails per `site.unreachable`: no complete response within the timeout (15 s by
 /// default), a 5xx answer, or a connection or DNS error. 4xx answers other than 403/429
 /// (a firewall or rate limiter in front of a live server) also fail: the homepage did not
-/// load. Redirects are followed up to 5 hops; the body is read up to 2 MB.
+/// load. Statuses and transport errors are judged by `FetchPolicy`, as the crawler judges
+/// them; redirects and redirect pages (meta refresh, `location.href=`) are followed as the
+/// crawler follows them, up to the policy's hops; the body is read up to 2 MB. A probe is
+/// one visitor's view: it is not retried.
 public struct Prober: Sendable {
     public var http: SimpleHTTP
     public var timeout: TimeAmount
     public var maxBodyBytes = 2 << 20
-    public var maxRedirects = 5
 
     public init(http: SimpleHTTP, timeout: TimeAmount = .seconds(15)) {
         self.http = http
         self.timeout = timeout
     }
 
+    /// Whether a homepage answering `status` (after redirects) is up: it loaded, or a live
+    /// server refused or throttled us (403, 429). 503 is a 5xx, which the rule counts as down.
+    public static func answers(status: Int) -> Bool {
+        switch FetchPolicy.classify(status: status) {
+        case .loaded, .notModified, .redirect, .forbidden: true
+        case .rateLimited: status == 429
+        case .notFound, .clientError, .serverError: false
+        }
+    }
+
     /// Probes `url`; never throws: every failure is a failed probe with its reason in Chinese.
     public func probe(siteCode: String, url: String, at: Date) async -> Probe {
         let started = ContinuousClock.now
         let deadline = NIODeadline.now() + timeout
+        let policy = http.policy
         var current = url
         var visited: Set<String> = []
+        var redirectPages = 0
         do {
-            for _ in 0...maxRedirects {
+            for _ in 0...(policy.maximumRedirects + policy.maximumRedirectPageHops) {
                 visited.insert(current)
-                let response = try await http.get(current, deadline: deadline, maxBytes: maxBodyBytes, truncateOverLimit: true)
+                let response = try await http.get(
+                    current, headers: policy.headers(compressed: false), deadline: deadline, maxBytes: maxBodyBytes,
+                    truncateOverLimit: true)
                 let status = response.status
-                if (300..<400).contains(status), let location = response.headers.first(name: "Location"),
+                if FetchPolicy.classify(status: status) == .redirect, let location = response.headers.first(name: "Location"),
                     let next = URL(string: location, relativeTo: URL(string: current))?.absoluteString
                 {
                     if visited.contains(next) {
@@ -41,12 +58,23 @@ public struct Prober: Sendable {
                     current = next
                     continue
                 }
-                let ok = status < 400 || status == 403 || status == 429
+                if status == 200, redirectPages < policy.maximumRedirectPageHops, !response.truncated,
+                    let here = NormalizedURL(current),
+                    let target = RedirectPage.target(
+                        bytes: [UInt8](response.body), contentType: response.headers.first(name: "Content-Type"), url: here),
+                    !visited.contains(target.description)
+                {
+                    // A redirect page in front of the real homepage: the visitor lands there.
+                    redirectPages += 1
+                    current = target.description
+                    continue
+                }
+                let ok = Self.answers(status: status)
                 return Probe(
                     siteCode: siteCode, at: at, ok: ok, status: status, latencyMilliseconds: milliseconds(since: started),
                     error: ok ? nil : "HTTP \(status)")
             }
-            return failed(siteCode, at, started, status: nil, error: "重定向次数超过\(maxRedirects)次")
+            return failed(siteCode, at, started, status: nil, error: "重定向次数超过\(policy.maximumRedirects)次")
         } catch {
             return failed(siteCode, at, started, status: nil, error: Self.describe(error))
         }
@@ -61,19 +89,8 @@ public struct Prober: Sendable {
         return Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
     }
 
-    /// A short Chinese reason for a transport error.
+    /// A short Chinese reason for a transport error, as the crawler words it (`FetchPolicy`).
     static func describe(_ error: any Error) -> String {
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .deadlineExceeded, .readTimeout: return "超时"
-            case .connectTimeout: return "连接超时"
-            case .remoteConnectionClosed: return "连接被关闭"
-            default: return "请求失败（\(error)）"
-            }
-        }
-        let text = String(describing: error)
-        if text.contains("connectionRefused") || text.contains("Connection refused") { return "连接被拒绝" }
-        if text.contains("DNS") || text.contains("resolve") { return "域名解析失败" }
-        return "请求失败（\(text.prefix(120))）"
+        (try? FetchPolicy.failure(error).reason) ?? "请求被取消"
     }
 }

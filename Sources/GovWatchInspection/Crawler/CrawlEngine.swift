@@ -19,6 +19,8 @@ actor CrawlLedger {
     private var seen: Set<UInt64> = []
     private var pagesAdmitted = 0
     private var checksAdmitted = 0
+    /// Pages of consultation channels on other hosts (`ChannelScope`).
+    private var channelPagesAdmitted = 0
     private var pendingResults: [CrawlURLEntry] = []
     private var pendingURLs: [CrawlURLEntry] = []
     private var flushTail: Task<Void, any Error>?
@@ -57,6 +59,8 @@ actor CrawlLedger {
                     pagesAdmitted += 1
                 case CrawlRole.attachment.rawValue, CrawlRole.check.rawValue:
                     checksAdmitted += 1
+                case CrawlRole.channel.rawValue:
+                    channelPagesAdmitted += 1
                 default:
                     break  // a spider trap, never fetched
                 }
@@ -78,8 +82,11 @@ actor CrawlLedger {
     /// Admits seeds (homepage, imported columns) as pages, whatever the limits say.
     func seed(_ urls: [(NormalizedURL, depth: Int)]) async throws {
         for (url, depth) in urls where seen.insert(FNV1a64.hash(url.description)).inserted {
+            // An imported column on another host (a 领导信箱 on the province's platform) is read
+            // as a channel: its list and letters, not the other host's whole site.
+            let role = depth == 0 || scopeBox.contains(url) ? CrawlRole.page : .channel
             pendingURLs.append(
-                CrawlURLEntry(url: url.description, depth: depth, role: CrawlRole.page.rawValue, kind: LinkEvidence.Kind.page.rawValue))
+                CrawlURLEntry(url: url.description, depth: depth, role: role.rawValue, kind: LinkEvidence.Kind.page.rawValue))
             trapGuard.record(url)
             pagesAdmitted += 1
             outstanding += 1
@@ -92,8 +99,9 @@ actor CrawlLedger {
         pendingResults.append(result)
         outstanding -= 1
         count(result)
+        let fromChannel = result.role == CrawlRole.channel.rawValue
         for link in links where !link.hidden {
-            admit(link, depth: result.depth + 1)
+            admit(link, depth: result.depth + 1, fromChannel: fromChannel)
         }
         if pendingResults.count >= configuration.commitBatchSize { try await flush() }
         reportIfDue()
@@ -111,14 +119,24 @@ actor CrawlLedger {
         if result.notModified { statistics.notModified += 1 }
     }
 
-    /// Decides what to do with a link found on a page at `depth - 1`.
-    private func admit(_ link: PageRecord.Link, depth: Int) {
+    /// Decides what to do with a link found on a page at `depth - 1` (a channel page when
+    /// `fromChannel`: what it links to is its own paging and letters, `ChannelScope.follow`).
+    private func admit(_ link: PageRecord.Link, depth: Int, fromChannel: Bool = false) {
         // Most links of a page were seen before (navigation, footer): their stored form is
         // already normalised, so its hash answers without parsing the URL again.
         guard !seen.contains(FNV1a64.hash(link.url)) else { return }
         guard let url = NormalizedURL(link.url) else { return }
         guard seen.insert(FNV1a64.hash(url.description)).inserted else { return }
         let kind = link.kind
+        if kind == .page, !scopeBox.contains(url), fromChannel || ChannelScope.isChannelLink(text: link.text),
+            channelPagesAdmitted < ChannelScope.maximumPages
+        {
+            // A consultation channel on another host: read as the site's channel, not crawled.
+            channelPagesAdmitted += 1
+            outstanding += 1
+            pendingURLs.append(CrawlURLEntry(url: url.description, depth: depth, role: CrawlRole.channel.rawValue, kind: kind.rawValue))
+            return
+        }
         var role = CrawlRole.check
         var skipReason: String?
         if scopeBox.contains(url) {
@@ -220,6 +238,8 @@ struct CrawlEngine: Sendable {
     let configuration: CrawlConfiguration
     let fetcher: CrawlFetcher
     let robots: RobotsCache
+    /// Each host's answer to a URL that cannot exist (soft 404s); nil when not looked for.
+    let notFound: NotFoundTemplates?
     let state: any CrawlStateStore
     let analyzer: PageAnalyzer
     /// Screens each page's and attachment's text as it is read (see `PageRecord.screen`).
@@ -310,16 +330,17 @@ struct CrawlEngine: Sendable {
             let outcome = try await fetcher.check(url)
             apply(outcome, to: &result)
             return (result, [])
-        case .page, .attachment:
+        case .page, .attachment, .channel:
             var previous: CrawlURLEntry?
             if configuration.conditionalRequests, role == .page, let stored = try await state.previous(url: entry.url),
                 stored.record != nil, stored.etag != nil || stored.lastModified != nil
             {
                 previous = stored
             }
-            let limit = role == .page ? configuration.maximumPageBytes : configuration.maximumAttachmentBytes
-            let outcome = try await fetcher.get(
+            let limit = role == .attachment ? configuration.maximumAttachmentBytes : configuration.maximumPageBytes
+            var outcome = try await fetcher.get(
                 url, bodyLimit: limit, validators: previous.map { ($0.etag, $0.lastModified) })
+            if entry.depth == 0, role == .page { outcome = try await followRedirectPages(outcome) }
             apply(outcome, to: &result)
             guard case .success(let response) = outcome else { return (result, []) }
             if response.status == 304, let previous {
@@ -336,20 +357,66 @@ struct CrawlEngine: Sendable {
             guard response.status == 200, !response.body.isEmpty else { return (result, []) }
             result.contentHash = FNV1a64.hex(response.body)
             // A page redirected off the site is someone else's page: checked, not read.
-            let finalOnSite = ledger.inScope(response.finalURL) || entry.depth == 0
+            let finalOnSite = ledger.inScope(response.finalURL) || entry.depth == 0 || role == .channel
             guard finalOnSite else { return (result, []) }
             var record: PageRecord?
             if Self.isHTML(response) {
                 record = analyzer.analyze(body: response.body, contentType: response.contentType, url: response.finalURL)
+            } else if role == .page, PageAnalyzer.isData(body: response.body, contentType: response.contentType) {
+                // A column's data endpoint (JSON a script draws the list from): its entries.
+                record = analyzer.analyzeData(body: response.body, url: response.finalURL)
             } else if configuration.extractAttachments, Self.isDocument(response) {
                 record = try await attachmentRecord(response)
             } else {
                 record = nil
             }
+            if let page = record, entry.depth > 0, role == .page, try await isSoft404(page, at: response.finalURL, ledger: ledger) {
+                // The site's own not-found page: a broken link, not a page to read.
+                result.error = Self.soft404
+                return (result, [])
+            }
             record?.screen(with: scanner)
             result.record = try record?.json()
+            if role == .channel { return (result, record.map(ChannelScope.follow) ?? []) }
             return (result, record?.links ?? [])
         }
+    }
+
+    /// The reason stored for a soft 404 (status 200).
+    static let soft404 = "页面不存在（软404）"
+
+    /// Whether a 200 page is the site's not-found page: its wording says so, or it is the
+    /// template its host answers for a URL that cannot exist.
+    private func isSoft404(_ page: PageRecord, at url: NormalizedURL, ledger: CrawlLedger) async throws -> Bool {
+        guard configuration.detectSoft404 else { return false }
+        let text = page.text ?? ""
+        // A long text is never a bare notice: spare the wording check its walk over it.
+        if NotFoundPage.isNotice(title: page.title, text: text.utf8.count <= 4_096 ? text : "") {
+            return true
+        }
+        guard let notFound, ledger.inScope(url), let template = await notFound.template(for: url) else { return false }
+        try Task.checkCancellation()
+        return template.matches(NotFoundPage.Fingerprint(title: page.title, text: text))
+    }
+
+    /// Follows a homepage that is only a redirect page (meta refresh, `location.href=` in a
+    /// tiny page) to the page it sends visitors to, a bounded number of hops, never in a
+    /// circle; the hops are kept as redirects.
+    func followRedirectPages(_ outcome: Result<CrawlResponse, CrawlFailure>) async throws -> Result<CrawlResponse, CrawlFailure> {
+        guard case .success(var response) = outcome else { return outcome }
+        var visited = Set(response.redirects + [response.finalURL])
+        for _ in 0..<configuration.fetch.maximumRedirectPageHops {
+            guard response.status == 200, Self.isHTML(response),
+                let target = RedirectPage.target(bytes: response.body, contentType: response.contentType, url: response.finalURL),
+                visited.insert(target).inserted
+            else { break }
+            let next = try await fetcher.get(target, bodyLimit: configuration.maximumPageBytes)
+            guard case .success(var landed) = next else { return next }
+            landed.redirects = response.redirects + [response.finalURL] + landed.redirects
+            visited.formUnion(landed.redirects)
+            response = landed
+        }
+        return .success(response)
     }
 
     private func apply(_ outcome: Result<CrawlResponse, CrawlFailure>, to result: inout CrawlURLEntry) {
@@ -359,7 +426,10 @@ struct CrawlEngine: Sendable {
             result.finalURL = response.finalURL.description
             result.etag = response.etag
             result.lastModified = response.lastModified
-            result.error = nil
+            // A host that kept throttling could not be read: said so, with its status, and
+            // never taken for a broken link (`LinkEvidence.isBroken`).
+            result.error =
+                FetchPolicy.classify(status: response.status) == .rateLimited ? FetchPolicy.reason(status: response.status) : nil
         case .failure(let failure):
             result.status = failure.status
             result.finalURL = failure.finalURL?.description

@@ -54,10 +54,15 @@ final class CrawlFetcher: Sendable {
     /// Every `http://` request, direct or through `--proxy`, and `https://` without a proxy
     /// (HTTPS through a proxy goes through `client`, which tunnels with `CONNECT`).
     private let transport: HTTP1Transport
+    /// User-Agent, Accept, Accept-Language, Accept-Encoding, as the fetch policy says.
+    private let headers: HTTPHeaders
 
     init(configuration: CrawlConfiguration, client: HTTPClient?) throws {
         self.configuration = configuration
-        self.gate = PolitenessGate(perHostLimit: configuration.perHostConcurrency, delay: configuration.perHostDelay)
+        self.headers = configuration.fetch.headers()
+        self.gate = PolitenessGate(
+            perHostLimit: configuration.perHostConcurrency, delay: configuration.perHostDelay,
+            autoThrottle: configuration.autoThrottle)
         self.inFlight = PolitenessGate(perHostLimit: configuration.concurrency, delay: .zero)
         self.transport = HTTP1Transport(
             route: try InspectionHTTPClient.route(configuration.proxy), connectTimeout: TimeAmount(configuration.connectTimeout),
@@ -172,6 +177,7 @@ final class CrawlFetcher: Sendable {
             }
             let outcome: Result<CrawlResponse, CrawlFailure>
             let retryAfter: Duration?
+            let began = ContinuousClock.now
             do {
                 (outcome, retryAfter) = try await once(url, method: method, bodyLimit: bodyLimit, validators: validators)
             } catch {
@@ -181,20 +187,30 @@ final class CrawlFetcher: Sendable {
             }
             inFlight.release(Self.everyHost)
             gate.release(host)
-            guard attempt < configuration.maximumRetries else { return outcome }
-            var wait = configuration.retryBackoff * (1 << attempt)
+            let latency = ContinuousClock.now - began
+            if case .success(let response) = outcome {
+                gate.observe(host, latency: latency, status: response.status)
+            } else {
+                gate.observe(host, latency: latency, status: nil)
+            }
+            var wait = configuration.retryBackoff * (1 << min(attempt, 16))
             switch outcome {
-            case .success(let response) where response.status == 429 || (500...599).contains(response.status):
+            case .success(let response) where FetchPolicy.classify(status: response.status).retryable:
                 if let retryAfter {
                     // A server asking for longer than we wait has answered: report what it said.
                     guard retryAfter <= configuration.maximumRetryAfter else { return outcome }
-                    wait = retryAfter
+                    wait = max(wait, retryAfter)
+                }
+                if FetchPolicy.classify(status: response.status) == .rateLimited {
+                    // The whole host is asked to slow down, not only this request.
+                    gate.pause(host, for: wait)
                 }
             case .failure(let failure) where failure.retryable:
                 break
             default:
                 return outcome
             }
+            guard attempt < configuration.maximumRetries else { return outcome }
             attempt += 1
             try await Task.sleep(for: wait)
         }
@@ -208,10 +224,7 @@ final class CrawlFetcher: Sendable {
         let began = clock.now
         var request = HTTPClientRequest(url: url.description)
         request.method = method == .head ? .HEAD : .GET
-        request.headers.add(name: "User-Agent", value: InspectionHTTPClient.userAgent)
-        request.headers.add(name: "Accept", value: "text/html,application/xhtml+xml,*/*;q=0.8")
-        request.headers.add(name: "Accept-Language", value: "zh-CN,zh;q=0.9")
-        request.headers.add(name: "Accept-Encoding", value: "gzip, deflate")
+        request.headers = headers
         if let validators {
             if let etag = validators.etag { request.headers.add(name: "If-None-Match", value: etag) }
             if let lastModified = validators.lastModified { request.headers.add(name: "If-Modified-Since", value: lastModified) }
@@ -231,7 +244,7 @@ final class CrawlFetcher: Sendable {
             status: status, finalURL: url, redirects: [], contentType: response.headers.first(name: "Content-Type"),
             etag: response.headers.first(name: "ETag"), lastModified: response.headers.first(name: "Last-Modified"), body: [])
         if (300...399).contains(status) { result.redirectLocation = response.headers.first(name: "Location") }
-        let retryAfter = response.headers.first(name: "Retry-After").flatMap(Self.retryAfter)
+        let retryAfter = response.headers.first(name: "Retry-After").flatMap { FetchPolicy.retryAfter($0) }
         // Bodies of HEAD, redirects, errors and checks are not needed: leaving them unread
         // closes the connection rather than downloading what nobody reads.
         guard method == .get, bodyLimit > 0, status == 200 || status == 203 else { return (.success(result), retryAfter) }
@@ -280,7 +293,7 @@ final class CrawlFetcher: Sendable {
                 etag: head.headers.first(name: "ETag"), lastModified: head.headers.first(name: "Last-Modified"),
                 body: exchange.body)
             if (300...399).contains(status) { result.redirectLocation = head.headers.first(name: "Location") }
-            return (.success(result), head.headers.first(name: "Retry-After").flatMap(Self.retryAfter))
+            return (.success(result), head.headers.first(name: "Retry-After").flatMap { FetchPolicy.retryAfter($0) })
         } catch let failure as HTTP1Transport.Failure {
             switch failure {
             case .firstByteTimeout:
@@ -322,78 +335,10 @@ final class CrawlFetcher: Sendable {
         return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 
-    /// `Retry-After` as seconds or an HTTP date.
-    static func retryAfter(_ value: String) -> Duration? {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Int(trimmed), seconds >= 0 { return .seconds(seconds) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: trimmed) else { return nil }
-        return .milliseconds(max(0, Int(date.timeIntervalSinceNow * 1000)))
-    }
-
     /// A transport error in words; rethrows cancellation (the crawl was stopped).
     static func failure(_ error: any Error, url: NormalizedURL) throws -> CrawlFailure {
-        if error is CancellationError { throw error }
-        func failed(_ reason: String, retry: Bool) -> CrawlFailure {
-            CrawlFailure(reason: reason, status: nil, finalURL: url, retryable: retry)
-        }
-        if error is HTTP1Transport.UnsupportedURL { return failed("网址无效", retry: false) }
-        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
-            return failed("证书或加密连接错误", retry: false)
-        }
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .cancelled:
-                if Task.isCancelled { throw CancellationError() }
-                return failed("请求被取消", retry: true)
-            case .connectTimeout: return failed("连接超时", retry: true)
-            case .deadlineExceeded, .readTimeout: return failed("超时", retry: true)
-            case .getConnectionFromPoolTimeout: return failed("连接超时", retry: true)
-            case .remoteConnectionClosed: return failed("连接被关闭", retry: true)
-            case .invalidURL, .emptyHost, .emptyScheme: return failed("网址无效", retry: false)
-            default: break
-            }
-        }
-        if let error = error as? ChannelError {
-            switch error {
-            case .ioOnClosedChannel, .eof, .outputClosed, .inputClosed, .alreadyClosed: return failed("连接被关闭", retry: true)
-            case .connectTimeout: return failed("连接超时", retry: true)
-            default: return failed("连接错误（\(error)）", retry: true)
-            }
-        }
-        if let error = error as? NIOHTTPDecompression.DecompressionError {
-            switch error {
-            case .limit: return failed("解压后超过上限（疑似压缩炸弹）", retry: false)
-            default: return failed("压缩数据损坏", retry: false)
-            }
-        }
-        if let error = error as? NIOConnectionError {
-            if error.connectionErrors.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
-                return failed("域名解析失败", retry: false)
-            }
-            let text = error.connectionErrors.map { String(describing: $0.error) }.joined(separator: " ")
-            if text.contains("ECONNREFUSED") || text.contains("refused") || text.contains("errno: 111") {
-                return failed("连接被拒绝", retry: true)
-            }
-            return failed("无法建立连接", retry: true)
-        }
-        if let error = error as? IOError {
-            switch error.errnoCode {
-            case ECONNREFUSED: return failed("连接被拒绝", retry: true)
-            case ECONNRESET: return failed("连接被重置", retry: true)
-            case ETIMEDOUT: return failed("连接超时", retry: true)
-            case EHOSTUNREACH, ENETUNREACH: return failed("网络不可达", retry: false)
-            default: return failed("网络错误（\(error.errnoCode)）", retry: true)
-            }
-        }
-        let text = String(describing: error)
-        if text.contains("NXDOMAIN") || text.contains("DNS") || text.contains("resolve") { return failed("域名解析失败", retry: false) }
-        if text.contains("refused") { return failed("连接被拒绝", retry: true) }
-        if text.contains("SSL") || text.contains("TLS") || text.contains("ertificate") { return failed("证书或加密连接错误", retry: false) }
-        return failed("请求失败（\(text.prefix(80))）", retry: false)
+        let failure = try FetchPolicy.failure(error)
+        return CrawlFailure(reason: failure.reason, status: nil, finalURL: url, retryable: failure.retryable)
     }
 }
 

@@ -5,7 +5,9 @@ import Foundation
 /// gate, with one key and no delay.
 ///
 /// Waiters are served first come, first served: a released slot is handed to the longest
-/// waiter. A host's delay can be raised (robots.txt `Crawl-delay`) while the crawl runs.
+/// waiter. A host's delay has a floor — the configured rate, raised by robots.txt
+/// `Crawl-delay` while the crawl runs — and above it follows the host's latency
+/// (`AutoThrottle`, fed by `observe`); a `Retry-After` pauses the host (`pause`).
 ///
 /// A lock rather than an actor: every request passes the gate twice, and a free slot (the
 /// usual case) is taken without suspending, so no request pays for two executor hops.
@@ -14,6 +16,8 @@ final class PolitenessGate: @unchecked Sendable {
         var active = 0
         var nextStart: ContinuousClock.Instant
         var delay: Duration
+        /// The least delay: the configured one, or robots.txt `Crawl-delay`.
+        var floor: Duration
         var waiters: [CheckedContinuation<Void, Never>] = []
         var firstWaiter = 0
 
@@ -32,21 +36,60 @@ final class PolitenessGate: @unchecked Sendable {
 
     private let perHostLimit: Int
     private let defaultDelay: Duration
+    private let throttle: AutoThrottle?
+    /// Told the host and the instant each request may start (tests check the spacing);
+    /// guarded by `lock`.
+    private var onStart: (@Sendable (String, ContinuousClock.Instant) -> Void)?
     private let clock = ContinuousClock()
     /// Guards `hosts`; never held across a suspension.
     private let lock = NSLock()
     private var hosts: [String: HostState] = [:]
 
-    init(perHostLimit: Int, delay: Duration) {
+    init(perHostLimit: Int, delay: Duration, autoThrottle: AutoThrottle? = nil) {
         self.perHostLimit = max(1, perHostLimit)
         self.defaultDelay = delay
+        self.throttle = autoThrottle?.enabled == true ? autoThrottle : nil
     }
 
-    /// Raises the delay between request starts for `host` (never lowers it below the default).
+    /// Calls `observer` with the host and the scheduled start of every request from now on.
+    func observeStarts(_ observer: @escaping @Sendable (String, ContinuousClock.Instant) -> Void) {
+        lock.withLock { onStart = observer }
+    }
+
+    private func fresh() -> HostState { HostState(nextStart: clock.now, delay: defaultDelay, floor: defaultDelay) }
+
+    /// Raises the least delay between request starts for `host` (robots.txt `Crawl-delay`;
+    /// never below the configured delay).
     func setDelay(_ delay: Duration, for host: String) {
         lock.withLock {
-            var state = hosts[host] ?? HostState(nextStart: clock.now, delay: defaultDelay)
-            state.delay = max(defaultDelay, delay)
+            var state = hosts[host] ?? fresh()
+            state.floor = max(defaultDelay, delay)
+            state.delay = max(state.delay, state.floor)
+            hosts[host] = state
+        }
+    }
+
+    /// The delay now in force for `host`.
+    func delay(for host: String) -> Duration {
+        lock.withLock { hosts[host]?.delay ?? defaultDelay }
+    }
+
+    /// Feeds AutoThrottle with one response of `host` (`status` nil: no answer).
+    func observe(_ host: String, latency: Duration, status: Int?) {
+        guard let throttle else { return }
+        lock.withLock {
+            var state = hosts[host] ?? fresh()
+            state.delay = throttle.nextDelay(current: state.delay, latency: latency, status: status, floor: state.floor)
+            hosts[host] = state
+        }
+    }
+
+    /// No request to `host` starts before `duration` from now (a `Retry-After`: the whole
+    /// host is asked to wait, not only the request that got it).
+    func pause(_ host: String, for duration: Duration) {
+        lock.withLock {
+            var state = hosts[host] ?? fresh()
+            state.nextStart = max(state.nextStart, clock.now + duration)
             hosts[host] = state
         }
     }
@@ -58,7 +101,7 @@ final class PolitenessGate: @unchecked Sendable {
             // missed; `release` hands its slot over directly (the slot count stays as it is).
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let tookSlot = lock.withLock { () -> Bool in
-                    var state = hosts[host] ?? HostState(nextStart: clock.now, delay: defaultDelay)
+                    var state = hosts[host] ?? fresh()
                     if state.active < perHostLimit {
                         state.active += 1
                         hosts[host] = state
@@ -75,11 +118,12 @@ final class PolitenessGate: @unchecked Sendable {
                 throw CancellationError()
             }
         }
-        let start = lock.withLock { () -> ContinuousClock.Instant in
+        let (start, observer) = lock.withLock { () -> (ContinuousClock.Instant, (@Sendable (String, ContinuousClock.Instant) -> Void)?) in
             let start = max(clock.now, hosts[host]!.nextStart)
             hosts[host]!.nextStart = start + hosts[host]!.delay
-            return start
+            return (start, onStart)
         }
+        observer?(host, start)
         if start > clock.now {
             do {
                 try await Task.sleep(until: start, clock: clock)
@@ -92,7 +136,7 @@ final class PolitenessGate: @unchecked Sendable {
 
     private func takeSlotIfFree(_ host: String) -> Bool {
         lock.withLock {
-            var state = hosts[host] ?? HostState(nextStart: clock.now, delay: defaultDelay)
+            var state = hosts[host] ?? fresh()
             guard state.active < perHostLimit, !state.hasWaiter else { return false }
             state.active += 1
             hosts[host] = state

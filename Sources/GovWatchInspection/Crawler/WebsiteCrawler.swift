@@ -99,13 +99,17 @@ public final class WebsiteCrawler: Sendable {
     ) async throws -> SiteCrawlResult {
         guard let homepage = NormalizedURL(site.url) else { throw InvalidHomepage(url: site.url) }
         let seeds = (columns + discoveredColumns).compactMap { NormalizedURL($0.url) }.filter { $0 != homepage }
+        let analyzer = PageAnalyzer(asOf: asOf)
         let engine = CrawlEngine(
             site: site, homepage: homepage, columnSeeds: seeds, configuration: configuration, fetcher: fetcher,
-            robots: RobotsCache(fetcher: fetcher), state: state, analyzer: PageAnalyzer(asOf: asOf),
+            robots: RobotsCache(fetcher: fetcher),
+            notFound: configuration.detectSoft404 ? NotFoundTemplates(fetcher: fetcher, analyzer: analyzer, homepage: homepage) : nil,
+            state: state, analyzer: analyzer,
             scanner: scanner ?? self.scanner, progress: progress)
         let (scope, statistics) = try await engine.run()
         let builder = SiteEvidenceBuilder(
-            site: site, asOf: asOf, columns: columns, knownDiscovered: discoveredColumns, homepage: homepage, scope: scope)
+            site: site, asOf: asOf, columns: columns, knownDiscovered: discoveredColumns, homepage: homepage, scope: scope,
+            pageLimit: configuration.maximumPages, depthLimit: configuration.maximumDepth)
         let (evidence, discovered) = try await builder.build(from: state)
         return SiteCrawlResult(evidence: evidence, discoveredColumns: discovered, statistics: statistics)
     }

@@ -7,8 +7,9 @@ import NIOPosix
 /// The HTTP client settings every GovWatch request shares: the User-Agent naming
 /// GovWatch, the optional forward proxy (`--proxy`), redirect and decompression limits.
 public enum InspectionHTTPClient {
-    /// Sent with every request so site operators can recognise the inspection.
-    public static let userAgent = "GovWatch/0.1 (政府网站与政务新媒体监管平台; +https://github.com/govwatch)"
+    /// Sent with requests that have no fetch policy of their own (the ticket webhook): the
+    /// policy's User-Agent without a contact.
+    public static let userAgent = FetchPolicy().userAgent
 
     public struct InvalidProxy: Error, CustomStringConvertible {
         public var value: String
@@ -34,13 +35,15 @@ public enum InspectionHTTPClient {
     ///
     /// Redirects are not followed by the client: callers follow them themselves so that
     /// loops and hop counts are reported as findings rather than thrown away.
-    public static func make(proxy: String?, connectTimeout: TimeAmount = .seconds(10)) throws -> HTTPClient {
+    public static func make(proxy: String?, connectTimeout: TimeAmount = .seconds(10), policy: FetchPolicy = FetchPolicy()) throws
+        -> HTTPClient
+    {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: connectTimeout, read: .seconds(30)),
+            timeout: .init(connect: connectTimeout, read: TimeAmount(policy.responseTimeout)),
             proxy: try self.proxy(proxy),
-            // Gzip bombs: never inflate more than 20× the compressed size.
-            decompression: .enabled(limit: .ratio(20)))
+            // Gzip bombs: never inflate more than the policy's ratio.
+            decompression: .enabled(limit: .ratio(policy.maximumDecompressionRatio)))
         configuration.httpVersion = .http1Only
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }

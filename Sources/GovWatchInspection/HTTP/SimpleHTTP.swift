@@ -14,6 +14,8 @@ import NIOHTTP1
 /// AsyncHTTPClient.
 public struct SimpleHTTP: Sendable {
     public let client: HTTPClient
+    /// The fetch policy (User-Agent, redirects, retries, status classes) of every caller.
+    public let policy: FetchPolicy
     let forward: HTTP1Transport?
 
     /// A GET's outcome; `truncated` when the body was cut at the caller's limit.
@@ -24,12 +26,17 @@ public struct SimpleHTTP: Sendable {
         public var truncated: Bool
     }
 
-    public init(client: HTTPClient, proxy: String?) throws {
+    public init(client: HTTPClient, proxy: String?, policy: FetchPolicy = FetchPolicy()) throws {
         self.client = client
+        var policy = policy
+        policy.proxy = proxy
+        self.policy = policy
         let route = try InspectionHTTPClient.route(proxy)
         if case .proxy = route {
             // One connection per request: a probe measures a fresh connection, as a visitor's.
-            forward = HTTP1Transport(route: route, connectTimeout: .seconds(10), decompressionRatio: 20, reusesConnections: false)
+            forward = HTTP1Transport(
+                route: route, connectTimeout: TimeAmount(policy.connectTimeout),
+                decompressionRatio: policy.maximumDecompressionRatio, reusesConnections: false)
         } else {
             forward = nil
         }
@@ -41,7 +48,7 @@ public struct SimpleHTTP: Sendable {
         _ url: String, headers: HTTPHeaders = [:], deadline: NIODeadline, maxBytes: Int, truncateOverLimit: Bool = false
     ) async throws -> Response {
         var headers = headers
-        if !headers.contains(name: "User-Agent") { headers.add(name: "User-Agent", value: InspectionHTTPClient.userAgent) }
+        if !headers.contains(name: "User-Agent") { headers.add(name: "User-Agent", value: policy.userAgent) }
         if let forward, url.lowercased().hasPrefix("http://") {
             // The head of a response cut at the limit: a truncated answer keeps its status.
             let answered = NIOLockedValueBox<HTTPResponseHead?>(nil)

@@ -103,13 +103,12 @@ public struct FeedPoller: Sendable {
         var lastModified: String?
     }
 
-    /// GET with validators; follows up to 5 redirects; refuses bodies over `maxBytes`.
+    /// GET with validators; follows redirects as the fetch policy says; refuses bodies over `maxBytes`.
     func fetch(_ url: String, etag: String?, lastModified: String?) async throws -> Fetched {
         let deadline = NIODeadline.now() + timeout
         var current = url
-        for _ in 0..<6 {
-            var headers = HTTPHeaders()
-            headers.add(name: "Accept", value: "application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, */*;q=0.5")
+        for _ in 0...http.policy.maximumRedirects {
+            var headers = http.policy.headers(accept: FetchPolicy.acceptFeeds, compressed: false)
             if let etag { headers.add(name: "If-None-Match", value: etag) }
             if let lastModified { headers.add(name: "If-Modified-Since", value: lastModified) }
             let response: SimpleHTTP.Response
@@ -119,14 +118,15 @@ public struct FeedPoller: Sendable {
                 throw FetchProblem(reason: "数据源过大（超过 \(error.limit / 1024) KB）")
             }
             let status = response.status
-            if status == 304 { return Fetched(body: nil, etag: etag, lastModified: lastModified) }
-            if (300..<400).contains(status), let location = response.headers.first(name: "Location"),
+            let verdict = FetchPolicy.classify(status: status)
+            if verdict == .notModified { return Fetched(body: nil, etag: etag, lastModified: lastModified) }
+            if verdict == .redirect, let location = response.headers.first(name: "Location"),
                 let next = URL(string: location, relativeTo: URL(string: current))?.absoluteString
             {
                 current = next
                 continue
             }
-            guard (200..<300).contains(status) else { throw FetchProblem(reason: "数据源返回 HTTP \(status)") }
+            guard verdict == .loaded else { throw FetchProblem(reason: "数据源返回 HTTP \(status)") }
             return Fetched(
                 body: response.body, etag: response.headers.first(name: "ETag"), lastModified: response.headers.first(name: "Last-Modified"))
         }
