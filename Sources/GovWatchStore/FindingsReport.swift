@@ -48,20 +48,24 @@ public enum FindingsReport {
                 ScorecardJSON(run: run.code, asOf: ChinaTime.iso8601(run.asOf), indicatorSet: run.indicatorSet, targets: scorecards))
         case "csv":
             return CSVTable.render(
-                header: ["run", "target_kind", "target_code", "target_name", "score", "vetoes", "passed"],
+                header: ["run", "target_kind", "target_code", "target_name", "score", "vetoes", "passed", "incomplete", "unconfirmed_columns", "bonus", "total"],
                 rows: scorecards.map {
                     [run.code, $0.target.kind.rawValue, $0.target.code, $0.target.name, formatScore($0.score),
-                     $0.vetoes.map(\.rawValue).joined(separator: " "), $0.passed ? "1" : "0"]
+                     $0.vetoes.map(\.rawValue).joined(separator: " "), $0.passed ? "1" : "0", $0.incomplete ? "1" : "0",
+                     String($0.unconfirmedColumns), formatScore($0.bonus), formatScore($0.total)]
                 })
         default:
             let passed = scorecards.filter(\.passed).count
+            let incomplete = scorecards.filter(\.incomplete).count
+            let unfinished = incomplete > 0 ? "，其中 \(incomplete) 个未能完成检查（首页未能读取，需人工核查）" : ""
             return TextTable.render(
-                header: ["对象", "标识", "得分", "结果", "单项否决"],
+                header: ["对象", "标识", "得分", "加分", "总分", "结果", "单项否决", "说明"],
                 rows: scorecards.map {
-                    [$0.target.name, $0.target.code, formatScore($0.score), $0.passed ? "合格" : "不合格",
-                     $0.vetoes.map(\.rawValue).joined(separator: "、")]
+                    [$0.target.name, $0.target.code, formatScore($0.score), $0.bonus > 0 ? formatScore($0.bonus) : "",
+                     formatScore($0.total), $0.verdict,
+                     $0.vetoes.map(\.rawValue).joined(separator: "、"), $0.notes.joined(separator: "；")]
                 },
-                footer: "检查批次 \(run.code)：共 \(scorecards.count) 个对象，合格 \(passed) 个，不合格 \(scorecards.count - passed) 个")
+                footer: "检查批次 \(run.code)：共 \(scorecards.count) 个对象，合格 \(passed) 个，不合格 \(scorecards.count - passed) 个\(unfinished)")
         }
     }
 

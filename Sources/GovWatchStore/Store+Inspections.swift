@@ -131,6 +131,8 @@ extension Store {
                 row.score = card.score
                 row.vetoes = card.vetoes.map(\.rawValue).joined(separator: ",")
                 row.passed = card.passed
+                row.incomplete = card.incomplete
+                row.unconfirmedColumns = card.unconfirmedColumns
                 try await row.save(on: db)
             }
         }
@@ -152,10 +154,11 @@ extension Store {
             Scorecard(
                 target: Target(kind: Target.Kind(rawValue: row.targetKind) ?? .site, code: row.targetCode, name: row.targetName),
                 score: row.score, vetoes: row.vetoes.split(separator: ",").map { IndicatorID(rawValue: String($0)) },
-                passed: row.passed)
+                passed: row.passed, incomplete: row.incomplete ?? false,
+                unconfirmedColumns: row.unconfirmedColumns ?? 0)
         }
         .sorted { (order[$0.target.kind.rawValue] ?? 9, $0.target.code) < (order[$1.target.kind.rawValue] ?? 9, $1.target.code) }
-        return (run.run, cards)
+        return (run.run, try await applyingBonuses(cards, runID: run.requireID(), runCode: run.code))
     }
 
     public func record(_ probe: Probe) async throws {

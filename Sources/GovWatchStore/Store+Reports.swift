@@ -98,11 +98,13 @@ extension Store {
             Scorecard(
                 target: Target(kind: Target.Kind(rawValue: row.targetKind) ?? .site, code: row.targetCode, name: row.targetName),
                 score: row.score, vetoes: row.vetoes.split(separator: ",").map { IndicatorID(rawValue: String($0)) },
-                passed: row.passed)
+                passed: row.passed, incomplete: row.incomplete ?? false,
+                unconfirmedColumns: row.unconfirmedColumns ?? 0)
         }
         .sorted { (kindOrder[$0.target.kind.rawValue] ?? 9, $0.target.code) < (kindOrder[$1.target.kind.rawValue] ?? 9, $1.target.code) }
         return PeriodResults(
-            runs: runRows.map(\.run), scorecards: cards, findings: findings,
+            runs: runRows.map(\.run),
+            scorecards: try await applyingBonuses(cards, runOfTarget: latest.mapValues(\.runID), runCodes: codes), findings: findings,
             runOfTarget: latest.mapValues { codes[$0.runID]! })
     }
 

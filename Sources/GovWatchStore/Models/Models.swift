@@ -29,6 +29,8 @@ public final class SiteRow: Model, @unchecked Sendable {
     @Field(key: "unit_id") public var unitID: Int
     @OptionalField(key: "icp") public var icp: String?
     @OptionalField(key: "police") public var police: String?
+    /// Other registered domains, space-separated (ASCII form).
+    @OptionalField(key: "aliases") public var aliases: String?
     public init() {}
 }
 
@@ -60,6 +62,8 @@ public final class AccountRow: Model, @unchecked Sendable {
     @OptionalField(key: "closure_filed") public var closureFiled: String?
     @OptionalField(key: "download_url") public var downloadURL: String?
     @OptionalField(key: "interaction") public var interaction: Bool?
+    /// `YYYY-MM-DD`: the day it was stopped or closed.
+    @OptionalField(key: "closed_on") public var closedOn: String?
     public init() {}
 }
 
@@ -136,6 +140,10 @@ public final class ScorecardRow: Model, @unchecked Sendable {
     /// Veto indicator ids, comma-separated.
     @Field(key: "vetoes") public var vetoes: String
     @Field(key: "passed") public var passed: Bool
+    /// The homepage could not be read (未能完成检查); null before this was recorded.
+    @OptionalField(key: "incomplete") public var incomplete: Bool?
+    /// Discovered columns awaiting confirmation, left out of the column vetoes; null before this was recorded.
+    @OptionalField(key: "unconfirmed_columns") public var unconfirmedColumns: Int?
     public init() {}
 }
 
