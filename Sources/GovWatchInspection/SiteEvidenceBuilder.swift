@@ -272,7 +272,7 @@ struct SiteEvidenceBuilder {
             let url = NormalizedURL(column.url)?.description ?? column.url
             importedURLs.insert(url)
             let read = try await columnItems(column, url: url, discovered: false, reader: reader)
-            try await noteUnreadable(column, url: url, reader: reader, state: state, into: &evidence)
+            try await noteUnreadable(column, url: url, listed: !read.evidence.items.isEmpty, reader: reader, state: state, into: &evidence)
             columnEvidence.append(read.evidence)
             assign(column.category, pages: read.pages, items: read.evidence.items, wanted: categorised, to: &categoryOfPage, overriding: true)
             if column.category == .consultation { consultationPages += read.messages }
@@ -319,7 +319,7 @@ struct SiteEvidenceBuilder {
         for column in (Array(known.values) + fresh).sorted(by: { $0.url < $1.url }) {
             let url = NormalizedURL(column.url)?.description ?? column.url
             let read = try await columnItems(column, url: url, discovered: true, reader: reader)
-            try await noteUnreadable(column, url: url, reader: reader, state: state, into: &evidence)
+            try await noteUnreadable(column, url: url, listed: !read.evidence.items.isEmpty, reader: reader, state: state, into: &evidence)
             columnEvidence.append(read.evidence)
             assign(column.category, pages: read.pages, items: read.evidence.items, wanted: categorised, to: &categoryOfPage, overriding: false)
             if column.category == .consultation { consultationPages += read.messages }
@@ -383,11 +383,26 @@ struct SiteEvidenceBuilder {
         return entry.error?.contains("robots") == true ? (.robots, nil) : nil
     }
 
-    /// Records a column whose list page could not be read, so that no check judges it.
+    /// The link text `PageAnalyzer` gives the data endpoint a script fills a list from.
+    static let dataSourceText = "列表数据接口"
+
+    /// Records a column whose list page could not be read, so that no check judges it: the
+    /// page itself was not read, or it is a script's shell whose data endpoint gave nothing
+    /// (`listed` false: no item was found on any of the column's pages).
     private func noteUnreadable(
-        _ column: ColumnRecord, url: String, reader: RowReader, state: any CrawlStateStore, into evidence: inout SiteEvidence
+        _ column: ColumnRecord, url: String, listed: Bool, reader: RowReader, state: any CrawlStateStore,
+        into evidence: inout SiteEvidence
     ) async throws {
-        guard let (reason, status) = try await unreadableReason(url, reader: reader, state: state, homepage: false) else { return }
+        var found = try await unreadableReason(url, reader: reader, state: state, homepage: false)
+        if found == nil, !listed, let entry = try await state.result(url: url), let record = PageRecord.decode(entry.record) {
+            let sources = record.links.filter { $0.text == Self.dataSourceText }.map(\.url)
+            var sourceRead = false
+            for source in sources where !sourceRead {
+                sourceRead = try await reader.row(source).map { $0.loaded && $0.record?.unreadable == nil } ?? false
+            }
+            if !sources.isEmpty, !sourceRead { found = (.javascript, entry.status) }
+        }
+        guard let (reason, status) = found else { return }
         let skipped = UnreadablePart.columnChecks + (column.category == .consultation ? [.siteInteractionNoChannel] : [])
         evidence.unreadable.append(UnreadablePart(
             reason: reason, url: column.url, skippedChecks: skipped, scope: .column, status: status, name: column.name))

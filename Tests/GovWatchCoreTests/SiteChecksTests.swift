@@ -33,6 +33,9 @@ import Testing
             url: F.homepageURL + "gone.html", kind: .page, external: false, status: 404, error: nil, referrers: [F.homepageURL],
             onHomepage: true))
         evidence.hiddenLinks.append(HiddenLinkEvidence(page: F.homepageURL, link: "http://www.hg8868-bet.com/", text: "在线体育"))
+        evidence.unreadable = [
+            UnreadablePart(reason: .pageLimit, url: F.homepageURL, skippedChecks: [.siteLinksBroken], scope: .crawl, count: 20),
+        ]
         evidence.site.url = "http://www.hxfgw.cn/"
         evidence.probes = (0..<140).map { index in
             Probe(siteCode: F.site.code, at: F.asOf.addingTimeInterval(-7 * 86_400 + Double(index) * 4_320), ok: index >= 10)
