@@ -208,8 +208,7 @@ import Testing
         #expect(run.stdout.contains("另有 2 个文件无法读取"))
     }
 
-    @Test func pdfPagesAreNamedInTheFileField() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext") else { return }
+    @Test(.requires(ToolAvailability.pdftotext)) func pdfPagesAreNamedInTheFileField() throws {
         let directory = try Self.scratch()
         let id = Self.validID("43012119791125153")
         // Two pages, ASCII text in Helvetica; offsets computed for the cross-reference table.

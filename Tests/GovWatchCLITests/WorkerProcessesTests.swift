@@ -8,7 +8,7 @@ import Testing
 /// lease expires and do the rest, and the run's findings equal those of a plain `inspect`.
 @Suite(.serialized) struct WorkerProcessesTests {
     @Test func workersShareAQueuedInspectionAndSurviveAKilledOne() async throws {
-        guard let database = try ScheduleProcessesTests.freshPostgresDatabase() else { return }
+        let database = try ScheduleProcessesTests.freshPostgresDatabase()
         let db = ["--db", database]
         let city = SampleCity.standard
         let server = try await FixtureServer.start(city: city)

@@ -3,8 +3,8 @@ import GovWatchCore
 import GovWatchDocuments
 import Testing
 
-/// pdftotext is installed by CI (`apt-get install poppler-utils`); without it PDF tests are skipped.
-private let hasPDFToText = ["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+/// pdftotext comes with poppler-utils (scripts/test.sh installs it); without it the PDF tests
+/// are skipped (failed in CI).
 
 @Suite("Document text extraction")
 struct DocumentTextExtractorTests {
@@ -55,7 +55,7 @@ struct DocumentTextExtractorTests {
         #expect(result.map(\.kind) == [.mobile])
     }
 
-    @Test(.enabled(if: hasPDFToText)) func pdfPagesAreSectionsNamedByPage() throws {
+    @Test(.requires(ToolAvailability.pdftotext)) func pdfPagesAreSectionsNamedByPage() throws {
         let id = "11010519781120036X"  // valid GB 11643 check character
         let data = DocumentFixtures.pdf(pages: [["Recruitment list", "No. 1 Name: Zhou ID: \(id)"], ["Contact: 13812345678"]])
         let sections = try extractor.extract(data: data, fileName: "list.pdf")
@@ -67,7 +67,7 @@ struct DocumentTextExtractorTests {
         #expect(hits.map(\.kind) == [.idCard])
     }
 
-    @Test(.enabled(if: hasPDFToText)) func brokenPDFIsAClearError() {
+    @Test(.requires(ToolAvailability.pdftotext)) func brokenPDFIsAClearError() {
         let data = Data("%PDF-1.4\nthis is not a pdf".utf8)
         #expect(throws: DocumentReadError.self) { try extractor.extract(data: data, fileName: "broken.pdf") }
     }

@@ -13,6 +13,12 @@ struct CrawlerResumeTests {
     static let city = SampleCity.standard
     static let code = "4390000006"
 
+    /// URLs of the session stored as done so far.
+    static func doneCount(_ store: Store, sessionKey: String) async throws -> Int {
+        guard let session = try await store.crawlSession(key: sessionKey) else { return 0 }
+        return try await store.crawlResults(session: session.id, afterID: 0, limit: 100_000).filter { $0.state == "done" }.count
+    }
+
     private func inputs() throws -> (SiteRecord, [ColumnRecord]) {
         let site = try #require(Self.city.sites.first { $0.code == Self.code })
         return (CrawlerTestSupport.siteRecord(site), CrawlerTestSupport.columnRecords(Self.city, site: Self.code))
@@ -25,7 +31,7 @@ struct CrawlerResumeTests {
             store = try await CrawlerTestSupport.temporaryStore().0
         } else {
             // The crawl state in PostgreSQL, as workers sharing one database keep it.
-            guard let (postgres, _) = try await SchedulerTests.freshStore("postgres") else { return }
+            let (postgres, _) = try await SchedulerTests.freshStore("postgres")
             store = postgres
         }
         let server = try await FixtureServer.start(city: Self.city)
@@ -37,20 +43,29 @@ struct CrawlerResumeTests {
         let full = try await crawler.crawl(site: site, columns: columns, asOf: Self.city.asOf, store: store, sessionKey: "full")
         try await crawler.shutdown()
 
-        // The same crawl, slowed down so it can be stopped part-way.
+        // The same crawl, stopped part-way at a known point whatever the machine's speed: the
+        // server answers half the requests of the full crawl and holds the next one; once
+        // answered pages are committed, the crawl is cancelled while it waits for that answer.
         var slow = configuration
         slow.perHostConcurrency = 1
-        slow.perHostDelay = .milliseconds(15)
         slow.commitBatchSize = 4
+        // A held request must not time out into a broken link before the cancel reaches it.
+        slow.firstByteTimeout = .seconds(600)
+        slow.responseTimeout = .seconds(600)
+        server.holdRequests(after: (full.statistics.pages + full.statistics.checks) / 2)
         let slowCrawler = try WebsiteCrawler(configuration: slow)
         let partial = Task {
             try await slowCrawler.crawl(site: site, columns: columns, asOf: Self.city.asOf, store: store, sessionKey: "resumed")
         }
-        try await Task.sleep(for: .milliseconds(900))
+        await server.waitForHeldRequest()
+        while try await Self.doneCount(store, sessionKey: "resumed") == 0 {
+            try await Task.sleep(for: .milliseconds(10))  // a batch of answered pages is being committed
+        }
         partial.cancel()
         let outcome = await partial.result
         #expect(throws: CancellationError.self) { try outcome.get() }
         try await slowCrawler.shutdown()
+        server.releaseHeldRequests()
 
         let session = try #require(try await store.crawlSession(key: "resumed"))
         #expect(!session.isFinished)

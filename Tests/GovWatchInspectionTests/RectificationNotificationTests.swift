@@ -16,6 +16,7 @@ final class FlakyReceiver {
     let port: Int
 
     init(failures: Int) throws {
+        try ToolAvailability.require(ToolAvailability.python3)
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("gw-hook-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let script = """

@@ -271,8 +271,8 @@ struct ExpectedFigures: Encodable {
 
 /// Runs `python3 -m pytest tests/python/test_report_files.py` on a folder of generated files.
 ///
-/// Skipped with a printed reason when python3, pytest, python-docx or openpyxl is missing
-/// outside CI; in CI (`CI` set) their absence is a failure.
+/// Skipped (reported by Swift Testing, with the reason) when python3, pytest, python-docx or
+/// openpyxl is missing outside CI; in CI (`CI` set) their absence is a failure.
 enum PythonCheck {
     static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -280,16 +280,7 @@ enum PythonCheck {
 
     static func run(folder: URL) throws {
         let script = repositoryRoot.appendingPathComponent("tests/python/test_report_files.py")
-        let probe = try shell(["python3", "-c", "import pytest, docx, openpyxl"])
-        guard probe.status == 0 else {
-            let reason = "python3 with pytest, python-docx and openpyxl is not available (pip install pytest python-docx openpyxl)"
-            if ProcessInfo.processInfo.environment["CI"] != nil {
-                Issue.record("required in CI: \(reason)")
-            } else {
-                print("SKIPPED Python check of the notice files: \(reason)")
-            }
-            return
-        }
+        try ToolAvailability.require(ToolAvailability.pythonReportModules)
         let result = try shell(
             ["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", script.path],
             environment: ["GOVWATCH_REPORT_DIR": folder.path])

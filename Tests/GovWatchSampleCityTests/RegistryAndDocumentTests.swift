@@ -80,7 +80,7 @@ struct RegistryAndDocumentTests {
         }
     }
 
-    @Test("PDF attachments are extractable by pdftotext", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext")))
+    @Test("PDF attachments are extractable by pdftotext", .requires(ToolAvailability.pdftotext))
     func pdfText() throws {
         let pdfs = city.servedURLs.filter { $0.hasSuffix(".pdf") }
         #expect(pdfs.count >= 2)
@@ -91,8 +91,8 @@ struct RegistryAndDocumentTests {
             let file = folder.appendingPathComponent("a.pdf")
             try city.body(of: url)!.write(to: file)
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-            process.arguments = [file.path, "-"]
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["pdftotext", file.path, "-"]
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = Pipe()

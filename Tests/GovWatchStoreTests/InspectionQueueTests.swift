@@ -9,7 +9,7 @@ import Testing
 @Suite struct InspectionQueueTests {
     @Test(arguments: TestDatabases.Backend.allCases)
     func tasksAreClaimedOnceAndFinishWaitsForTheRest(_ backend: TestDatabases.Backend) async throws {
-        guard let location = try TestDatabases.fresh(backend) else { return }
+        let location = try TestDatabases.fresh(backend)
         let first = try await Store.open(location)
         let second = try await Store.open(location)
         do {
@@ -72,7 +72,7 @@ import Testing
     /// and handed out 808 tasks twice in 14,000: `benchmarks/queue.sh`.)
     @Test(arguments: TestDatabases.Backend.allCases)
     func workersDrainingAQueueAtOnceClaimEachTaskOnce(_ backend: TestDatabases.Backend) async throws {
-        guard let location = try TestDatabases.fresh(backend) else { return }
+        let location = try TestDatabases.fresh(backend)
         let setup = try await Store.open(location)
         var workers: [Store] = []
         do {

@@ -160,7 +160,7 @@ import Testing
 
     @Test(arguments: TestDatabases.Backend.allCases)
     func migrationsRunOnceAndReopenKeepsData(_ backend: TestDatabases.Backend) async throws {
-        guard let location = try TestDatabases.fresh(backend) else { return }
+        let location = try TestDatabases.fresh(backend)
         let first = try await Store.open(location)
         _ = try await importSites(first, Self.sitesCSV)
         await first.close()
@@ -170,7 +170,10 @@ import Testing
     }
 
     @Test func sqliteRunsWithAWriteAheadLogAndWaitsForAnotherWriter() async throws {
-        guard case .sqlite(let path) = try TestDatabases.fresh(.sqlite) else { return }
+        guard case .sqlite(let path) = try TestDatabases.fresh(.sqlite) else {
+            Issue.record("a fresh SQLite database was expected")
+            return
+        }
         let store = try await Store.open(.sqlite(path: path))
         let sql = try #require(store.database as? any SQLDatabase)
         let rows = try await sql.raw("PRAGMA journal_mode").all()

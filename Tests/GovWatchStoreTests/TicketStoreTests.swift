@@ -145,7 +145,7 @@ import Testing
 
     @Test(arguments: TestDatabases.Backend.allCases)
     func twoStoresClaimAJobOnceAndMissedRunsCollapse(_ backend: TestDatabases.Backend) async throws {
-        guard let location = try TestDatabases.fresh(backend) else { return }
+        let location = try TestDatabases.fresh(backend)
         let first = try await Store.open(location)
         let second = try await Store.open(location)
         do {
