@@ -69,7 +69,8 @@ enum CrawlerTestSupport {
 }
 
 /// A small origin server for tests that need control the sample city does not give:
-/// robots.txt rules, request counting, validators. Pages are static: path → (status, headers, body).
+/// robots.txt rules, request counting, validators. Pages are static: path (or whole URL,
+/// when it is used as a forward proxy for several hosts) → (status, headers, body).
 final class TinySite: Sendable {
     struct Page: Sendable {
         var status = 200
@@ -145,7 +146,9 @@ final class TinySite: Sendable {
                 var path = head.uri
                 if path.hasPrefix("http://"), let url = URL(string: path) { path = url.path.isEmpty ? "/" : url.path + (url.query.map { "?" + $0 } ?? "") }
                 hits.withLockedValue { $0[path, default: 0] += 1 }
-                let page = pages.withLockedValue { $0[path] } ?? Page(status: 404, body: "<html><body>404</body></html>")
+                // As a forward proxy, a page stored under its whole URL (`http://host/path`)
+                // is one host's; a page stored under its path is every host's.
+                let page = pages.withLockedValue { $0[head.uri] ?? $0[path] } ?? Page(status: 404, body: "<html><body>404</body></html>")
                 let body = Array(page.body.utf8)
                 let etag = "\"\(body.count)-\(body.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xFFFFFF })\""
                 var headers = HTTPHeaders([("Content-Type", page.contentType), ("ETag", etag)] + page.headers)

@@ -33,6 +33,9 @@ final class FixtureHandler: ChannelInboundHandler {
         case .end:
             guard let head else { return }
             self.head = nil
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            let loop = context.eventLoop
+            guard router.state.admit(later: { loop.execute { bound.value.0.respond(to: head, context: bound.value.1) } }) else { return }
             respond(to: head, context: context)
         }
     }

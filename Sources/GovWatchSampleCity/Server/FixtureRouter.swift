@@ -13,12 +13,55 @@ enum FixtureReply {
     case delayed(Resource, delay: TimeAmount)
 }
 
-/// Mutable server state shared by all connections: the fixed-variant selection and the
-/// deterministic request counters of the flaky endpoints.
+/// Mutable server state shared by all connections: the fixed-variant selection, the
+/// deterministic request counters of the flaky endpoints, and the requests held back.
 final class FixtureState: @unchecked Sendable {
     private let lock = NSLock()
     private var fixed: Set<String> = []
     private var counters: [String: Int] = [:]
+    /// Requests still answered before the rest are held; nil: none held.
+    private var answeredBeforeHold: Int?
+    private var held: [@Sendable () -> Void] = []
+    private var holdWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Answers this request now (true), or parks `answer` until `releaseHeld()` (false).
+    func admit(later answer: @escaping @Sendable () -> Void) -> Bool {
+        let (now, waiters): (Bool, [CheckedContinuation<Void, Never>]) = lock.withLock {
+            guard let remaining = answeredBeforeHold else { return (true, []) }
+            if remaining > 0 {
+                answeredBeforeHold = remaining - 1
+                return (true, [])
+            }
+            held.append(answer)
+            defer { holdWaiters = [] }
+            return (false, holdWaiters)
+        }
+        for waiter in waiters { waiter.resume() }
+        return now
+    }
+
+    func hold(after count: Int) { lock.withLock { answeredBeforeHold = count } }
+
+    /// Returns once a request is held.
+    func waitForHeld() async {
+        await withCheckedContinuation { continuation in
+            let now = lock.withLock {
+                if held.isEmpty { holdWaiters.append(continuation) }
+                return !held.isEmpty
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    /// Stops holding and answers what was held.
+    func releaseHeld() {
+        let answers = lock.withLock {
+            answeredBeforeHold = nil
+            defer { held = [] }
+            return held
+        }
+        for answer in answers { answer() }
+    }
 
     var fixedURLs: Set<String> {
         get { lock.withLock { fixed } }

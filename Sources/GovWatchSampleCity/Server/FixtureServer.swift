@@ -96,6 +96,19 @@ public final class FixtureServer: Sendable {
 
     /// The URLs currently served in their fixed variant.
     public var fixedURLs: Set<String> { state.fixedURLs }
+
+    // MARK: Holding requests
+
+    /// Answers the next `count` requests, then holds every further one unanswered until
+    /// `releaseHeldRequests()`: a test stops a client at a known point, whatever the
+    /// machine's speed.
+    public func holdRequests(after count: Int) { state.hold(after: count) }
+
+    /// Returns once a request is being held.
+    public func waitForHeldRequest() async { await state.waitForHeld() }
+
+    /// Stops holding and answers the held requests.
+    public func releaseHeldRequests() { state.releaseHeld() }
 }
 
 /// Errors starting the fixture server.
