@@ -101,6 +101,9 @@ struct RealPagesTests {
         // An anti-bot challenge with an empty <title>.
         .init(file: "other-waf-challenge-www.lottery.gov.cn.html", title: nil,
               published: nil, siteCode: nil, icp: nil, police: nil, sponsor: nil, badge: false),
+        // A CMS not-found template (served with 200 it is a soft 404): nothing but the notice.
+        .init(file: "notfound-template-ahgkyy.my71.com-govinfo.html", title: "404 文件不存在",
+              published: nil, siteCode: nil, icp: nil, police: nil, sponsor: nil, badge: false),
         // A homepage keeps its whole <title>.
         .init(file: "portal-home-www.gov.cn.html", title: "中国政府网_中央人民政府门户网站",
               published: nil, siteCode: "bm01000001", icp: "京ICP备05070218号",
