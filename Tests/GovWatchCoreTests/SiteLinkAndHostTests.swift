@@ -209,7 +209,8 @@ import Testing
         #expect(findings[0].level == .deduction)
         #expect(findings[0].detail["host"] == "www.hg8868-bet.com")
         #expect(findings[0].detail["hidden"] == "display:none")
-        #expect(findings[0].evidence == "首页隐藏链接（display:none）“在线体育”指向政府网站域名之外的www.hg8868-bet.com")
+        #expect(findings[0].evidence == "首页隐藏链接（display:none隐藏）“在线体育”指向政府网站域名之外的www.hg8868-bet.com")
+        #expect(findings[1].evidence?.hasPrefix("页面隐藏链接（定位到屏幕之外）") == true)
         #expect(findings[1].detail["hidden"] == "off-screen")
     }
 
