@@ -202,10 +202,13 @@ struct HTMLNameTable {
 /// The immutable node array shared by a document and the element handles into it.
 final class HTMLStorage: Sendable {
     let nodes: [HTMLNodeRecord]
-    /// Per node: hidden by its own markup or an ancestor's (see `InlineStyle` and
-    /// `StyleSheetHiding`).
+    /// Per node: hidden by its own inline markup or an ancestor's (see `InlineStyle`): what
+    /// the visible text, lists and identity leave out.
     let hidden: [Bool]
-    /// Per node: the element whose markup hides it (itself or an ancestor), -1 when visible.
+    /// Per node: the element whose markup hides it — inline, or by a rule of the page's
+    /// `<style>` (see `StyleSheetHiding`) — itself or an ancestor; -1 when visible. What
+    /// links are judged by (dark links): `<style>` rules are read for links only, because
+    /// pages also hide whole blocks by a rule until a script shows them.
     let hidingOrigin: [Int32]
     /// The hiding rules of the page's `<style>` blocks.
     let styleSheet: StyleSheetHiding
@@ -218,14 +221,12 @@ final class HTMLStorage: Sendable {
         var origin = [Int32](repeating: -1, count: nodes.count)
         for index in nodes.indices {
             let parent = nodes[index].parent
-            if parent >= 0 && hidden[parent] {
-                hidden[index] = true
+            let node = nodes[index]
+            let inline = node.isElement && InlineStyle.hides(attributes: node.attributes)
+            hidden[index] = (parent >= 0 && hidden[parent]) || inline
+            if parent >= 0 && origin[parent] >= 0 {
                 origin[index] = origin[parent]
-            } else if nodes[index].isElement
-                && (InlineStyle.hides(attributes: nodes[index].attributes)
-                    || styleSheet.hiding(name: nodes[index].name, attributes: nodes[index].attributes) != nil)
-            {
-                hidden[index] = true
+            } else if inline || (node.isElement && styleSheet.hiding(name: node.name, attributes: node.attributes) != nil) {
                 origin[index] = Int32(index)
             }
         }
@@ -235,7 +236,7 @@ final class HTMLStorage: Sendable {
     }
 
     /// How node `index` is hidden: its own markup (`display:none`, `off-screen`,
-    /// `display:none, class .hide in <style>` …) or `hidden-parent, …` with the hiding
+    /// `display:none, class .hide in <style>` …) or `hidden-parent <div>, …` with the hiding
     /// ancestor's; nil when it is visible.
     func hiding(_ index: Int) -> String? {
         let origin = Int(hidingOrigin[index])

@@ -63,8 +63,16 @@ struct LinkCollector {
             default:
                 text = (element["title"] ?? "").collapsingWhitespace()
             }
-            let hidden = element.isHidden
-            result.append(PageLink(url: url, text: text, kind: kind, hidden: hidden, hiding: hidden ? element.hiding : nil))
+            var hiding = element.hiding
+            if hiding != nil, !element.isHidden,
+                normalized.map({ $0.host == base?.host || Self.isGovernmentHost($0.host) }) ?? true
+            {
+                // Hidden only by a <style> rule, to the site itself (relative references too) or
+                // the government domain: a
+                // drop-down menu or a tab a script shows, not a dark link — followed as before.
+                hiding = nil
+            }
+            result.append(PageLink(url: url, text: text, kind: kind, hidden: hiding != nil, hiding: hiding))
         }
         return result
     }
@@ -93,6 +101,11 @@ struct LinkCollector {
         if let base { return base.resolve(trimmed).map { ($0.description, $0) } }
         if let absolute = NormalizedURL(trimmed) { return (absolute.description, absolute) }
         return (trimmed, nil)
+    }
+
+    /// Hosts under `gov.cn` (and `政务` names).
+    static func isGovernmentHost(_ host: String) -> Bool {
+        host == "gov.cn" || host.hasSuffix(".gov.cn") || host.hasSuffix(".xn--zfr164b")
     }
 
     /// Whether `text` starts with the lower-case ASCII `prefix`, in any case.

@@ -149,7 +149,7 @@ public struct PageReadability: Sendable, Hashable {
             let lowered = literal.lowercased()
             let path = lowered.split(separator: "?", maxSplits: 1).first.map(String.init) ?? lowered
             guard !Self.assetExtensions.contains(where: { path.hasSuffix($0) }) else { continue }
-            let inCall = before.hasSuffix("url:") || before.hasSuffix("\"url\":") || before.hasSuffix("'url':")
+            let inCall = endsWithWord(before, "url:") || before.hasSuffix("\"url\":") || before.hasSuffix("'url':")
                 || before.hasSuffix("getjson(") || before.hasSuffix("$.get(") || before.hasSuffix("$.post(")
                 || before.hasSuffix("fetch(") || before.hasSuffix("axios.get(") || before.hasSuffix("ajax(")
                 || (before.hasSuffix(",") && before.contains(".open("))
@@ -162,6 +162,13 @@ public struct PageReadability: Sendable, Hashable {
             if seen.insert(resolved.description).inserted { result.append(resolved.description) }
         }
         return result
+    }
+
+    /// Whether `code` ends with `word` not joined to a longer name (`url:`, not `advUrl:`).
+    static func endsWithWord(_ code: String, _ word: String) -> Bool {
+        guard code.hasSuffix(word) else { return false }
+        let before = code.dropLast(word.count).last
+        return before.map { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "$") } ?? true
     }
 
     static let assetExtensions = [".js", ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".woff", ".ttf", ".mp4", ".swf"]

@@ -92,6 +92,7 @@ struct StyleSheetHiding: Sendable {
             }
         }
         guard !classes.isEmpty || id != nil else { return nil }
+        let inline = attributes.first { $0.name == "style" }?.value.lowercased() ?? ""
         var keys = classes.map { "." + $0 }
         if let id { keys.append("#" + id) }
         for key in keys {
@@ -99,12 +100,37 @@ struct StyleSheetHiding: Sendable {
                 if let tag = rule.tag, tag != name { continue }
                 if let ruleID = rule.id, ruleID != id { continue }
                 guard rule.classes.allSatisfy({ wanted in classes.contains { $0 == wanted } }) else { continue }
+                // The element's own style attribute wins over the rule (a script showed it).
+                if Self.overridden(rule.hiding, byInlineStyle: inline) { continue }
                 let what = rule.classes.isEmpty && rule.id != nil ? "id" : "class"
                 return "\(rule.hiding), \(what) \(rule.selector) in <style>"
             }
         }
         return nil
     }
+
+    /// The properties whose inline value overrides a rule's way of hiding.
+    static func overridden(_ hiding: String, byInlineStyle style: String) -> Bool {
+        guard !style.isEmpty else { return false }
+        let properties: [String]
+        switch hiding {
+        case "display:none": properties = ["display"]
+        case "visibility:hidden": properties = ["visibility"]
+        case "zero-size": properties = ["height", "width", "font-size"]
+        case "opacity:0": properties = ["opacity"]
+        default: properties = ["position", "left", "top", "margin", "text-indent"]
+        }
+        let declared = style.split(separator: ";").compactMap { $0.split(separator: ":").first?.trimmingCharacters(in: .whitespaces) }
+        return declared.contains { name in properties.contains { name.hasPrefix($0) } }
+    }
+
+    /// Class names of page structure that templates hide by a rule until a script shows
+    /// them (Angular's `ng-cloak`, a `.content, .footer {display:none}` shown on load):
+    /// not where dark links hide.
+    static let revealedByScript: Set<String> = [
+        "content", "footer", "header", "main", "container", "wrapper", "wrap", "body", "page", "ng-cloak", "x-ng-cloak",
+        "ng-hide", "loading",
+    ]
 
     /// A simple selector (`.a`, `.a.b`, `#x`, `div.a`, `a#x`), nil for anything else.
     static func rule(_ selector: String, hiding: String) -> Rule? {
@@ -138,6 +164,7 @@ struct StyleSheetHiding: Sendable {
             }
         }
         guard flush(), !classes.isEmpty || id != nil else { return nil }
+        if classes.count == 1, id == nil, revealedByScript.contains(classes[0].lowercased()) { return nil }
         return Rule(tag: tag, classes: classes, id: id, hiding: hiding, selector: selector)
     }
 

@@ -65,13 +65,15 @@ extension HTMLDocument {
 }
 
 extension HTMLElement {
-    /// Whether the element is hidden by its own markup or an ancestor's (see `InlineStyle`).
+    /// Whether the element is hidden by its own inline markup or an ancestor's (see
+    /// `InlineStyle`); `hiding` also reads the page's `<style>` rules.
     public var isHidden: Bool { storage.hidden[index] }
 
-    /// How the element is hidden, when it is: `display:none`, `visibility:hidden`,
-    /// `zero-size`, `off-screen`, `opacity:0`, `hidden` (the attribute), with
-    /// `, class .x in <style>` when a rule of the page's `<style>` does it, and prefixed
-    /// `hidden-parent <div>, ` when an ancestor is hidden.
+    /// How the element is hidden from a reader, when it is — by inline markup (see
+    /// `isHidden`) or by a rule of the page's `<style>`: `display:none`,
+    /// `visibility:hidden`, `zero-size`, `off-screen`, `opacity:0`, `hidden` (the
+    /// attribute), with `, class .x in <style>` when a rule does it, and prefixed
+    /// `hidden-parent <div>, ` when an ancestor is hidden. What dark links are judged by.
     public var hiding: String? { storage.hiding(index) }
 }
 

@@ -26,7 +26,7 @@ struct SearchFinderTests {
 
     @Test("Hanweb jrobotfront GET form with its hidden fields")
     func hanwebGetForm() throws {
-        let page = try RealPages.extract("article-fgw.zj.gov.cn-hanweb.html")
+        let page = try RealPages.extract("article-fgw.zj.gov.cn-hanweb.html", url: "http://fgw.zj.gov.cn/art/2016/11/22/art_1621004_30332664.html")
         let target = try #require(page.search.first)
         #expect(target.hasPrefix("http://search.zj.gov.cn/jrobotfront/search.do?websiteid=330000002000000&pg=&p=1&tpl=492"))
         #expect(target.hasSuffix("&q=%E6%94%BF%E5%BA%9C"))
@@ -34,7 +34,7 @@ struct SearchFinderTests {
 
     @Test("a nameless text box whose script fills a hidden searchWord field (gzns.gov.cn)")
     func hiddenQueryField() throws {
-        let page = try RealPages.extract("article-www.gzns.gov.cn.html")
+        let page = try RealPages.extract("article-www.gzns.gov.cn.html", url: "http://www.gzns.gov.cn/zwgk/zcfg/201710/t20171013_1.html")
         #expect(page.search.first == "http://www.gzns.gov.cn/search/search.html?searchWord=%E6%94%BF%E5%BA%9C")
     }
 
