@@ -97,16 +97,32 @@ struct ExtractCommand: AsyncParsableCommand {
         lines.append("主办单位：\(page.identity.sponsor ?? none)")
         lines.append("党政机关网站标识：\(page.identity.partyGovBadge ? "有" : "无")")
         lines.append("")
+        if let unreadable = page.unreadable {
+            let reason = unreadable == "challenge" ? "反爬虫验证页（WAF 挑战页），页面内容未能读取" : "内容由脚本加载，未找到数据来源，列表未能读取"
+            lines.append("无法读取：\(reason)")
+        }
+        for source in page.dataSources {
+            lines.append("列表数据接口：\(source)")
+        }
+        lines.append("站内搜索：\(page.search.isEmpty ? none : page.search.joined(separator: "  "))")
+        lines.append("")
         lines.append("日期列表（\(page.listItems.count) 条）：")
         for item in page.listItems {
             lines.append("  \(item.date)  \(item.title)  \(item.url)")
+        }
+        if !page.undatedItems.isEmpty {
+            lines.append("无日期列表（\(page.undatedItems.count) 条）：")
+            for item in page.undatedItems {
+                lines.append("  \(item.title)  \(item.url)")
+            }
         }
         let hidden = page.links.filter(\.hidden).count
         lines.append("")
         lines.append("链接（\(page.links.count) 个，其中隐藏 \(hidden) 个）：")
         for link in page.links {
             let text = link.text.isEmpty ? "" : " \(link.text)"
-            lines.append("  [\(kindName(link.kind))]\(link.hidden ? "[隐藏]" : "")\(text) → \(link.url)")
+            let hidden = link.hidden ? "[隐藏" + (link.hiding.map { "：\($0)" } ?? "") + "]" : ""
+            lines.append("  [\(kindName(link.kind))]\(hidden)\(text) → \(link.url)")
         }
         lines.append("")
         let preview = page.text.count > 500 ? String(page.text.prefix(500)) + "……" : page.text
