@@ -226,6 +226,10 @@ public struct Problems: Sendable, Codable, Equatable {
     public var staleAccounts: [NamedCount] = []
     /// 僵尸账号 (account.zombie).
     public var zombieAccounts: [NamedCount] = []
+    /// The periods `account.stale` and `account.zombie` were judged by (the indicator set's
+    /// `days`), as the findings record them.
+    public var staleAccountDays = 14
+    public var zombieAccountDays = 90
     /// 停用注销未备案: per account, what is wrong in `items`.
     public var closuresUnfiled: [NamedCount] = []
     /// Every other problem type found on sites, then on accounts, then of units, with the

@@ -277,10 +277,20 @@ public struct NoticeBuilder: Sendable {
         .sorted { ($1.count, $0.name) < ($0.count, $1.name) }
         problems.staleAccounts = accountEntries(by[.accountStale] ?? [], registry: registry)
         problems.zombieAccounts = accountEntries(by[.accountZombie] ?? [], registry: registry)
+        if let days = (by[.accountStale] ?? []).compactMap({ $0.detail["days"]?.numberValue }).max() {
+            problems.staleAccountDays = Int(days)
+        }
+        if let days = (by[.accountZombie] ?? []).compactMap({ $0.detail["days"]?.numberValue }).max() {
+            problems.zombieAccountDays = Int(days)
+        }
         problems.closuresUnfiled = (by[.accountClosureUnfiled] ?? []).map { finding in
             let status = finding.detail["status"]?.stringValue == "closed" ? "已注销" : "已停用"
+            let unfiled = finding.detail["closureFiled"] == nil || finding.detail["closureFiled"] == .null
             var what: [String] = []
-            if finding.detail["closureFiled"] == nil || finding.detail["closureFiled"] == .null {
+            if let late = finding.detail["daysLate"]?.numberValue {
+                // Judged against the filing deadline (`filingDays` after the stop date).
+                what.append(unfiled ? "\(status)超过备案期限\(Int(late))天仍未备案" : "\(status)后逾期\(Int(late))天才备案")
+            } else if unfiled {
                 what.append("\(status)未备案")
             }
             if finding.detail["downloadable"] == .bool(true) {

@@ -390,16 +390,16 @@ public enum NoticeDocument {
                         let last = entry.items.first.map { "最后更新于\($0)" } ?? "未发现发布信息"
                         return "“\(entry.name)”（\(entry.note.map { "\($0)，" } ?? "")\(last)）"
                     }
-                    text += "\(p.staleAccounts.count)个账号超过2周未更新：\(NoticeWording.list(list, limit: 10))。"
+                    text += "\(p.staleAccounts.count)个账号超过\(Formatting.period(days: p.staleAccountDays))未更新：\(NoticeWording.list(list, limit: 10))。"
                 }
                 let staleNames = Set(p.staleAccounts.map(\.name))
                 let zombieAlsoStale = p.zombieAccounts.filter { staleNames.contains($0.name) }
                 let zombieOnly = p.zombieAccounts.filter { !staleNames.contains($0.name) }
                 if !zombieAlsoStale.isEmpty {
-                    text += "其中，\(NoticeWording.quoted(zombieAlsoStale.map(\.name)))超过3个月未更新，已成为“僵尸账号”。"
+                    text += "其中，\(NoticeWording.quoted(zombieAlsoStale.map(\.name)))超过\(Formatting.period(days: p.zombieAccountDays))未更新，已成为“僵尸账号”。"
                 }
                 if !zombieOnly.isEmpty {
-                    text += "另有\(zombieOnly.map(accountLabel).joined(separator: "、"))超过3个月未更新，已成为“僵尸账号”。"
+                    text += "另有\(zombieOnly.map(accountLabel).joined(separator: "、"))超过\(Formatting.period(days: p.zombieAccountDays))未更新，已成为“僵尸账号”。"
                 }
                 items.append(("更新不及时。", text))
             }

@@ -137,6 +137,18 @@ public struct CommendationRule: Sendable, Codable, Equatable {
 
 /// Numbers as the notice prints them.
 public enum Formatting {
+    /// A period of an indicator as a notice says it: `2周` (14 days), `3个月` (90), `6个月`
+    /// (183), `1年` (365), otherwise `20天`.
+    public static func period(days: Int) -> String {
+        switch days {
+        case 7, 14, 21, 28: "\(days / 7)周"
+        case 30, 60, 90, 120, 150, 180: "\(days / 30)个月"
+        case 183: "6个月"
+        case 365, 366: "1年"
+        default: "\(days)天"
+        }
+    }
+
     /// A score: `87.5`, `90`.
     public static func score(_ value: Double) -> String {
         value.rounded() == value ? String(Int(value)) : String(format: "%.1f", value)

@@ -276,6 +276,15 @@ enum CustomIndicatorFile {
         }
     }
 
+    @Test func theColumnVetoSaysThePeriodsOfTheSet() throws {
+        #expect(SiteColumnsStaleVeto.periods(.national2019) == "动态要闻类栏目（2周）及一级通知公告、政策文件类栏目（6个月）")
+        let set = try CustomIndicatorFile.load {
+            $0.indicators["site.column.stale"]?.thresholds?["newsDays"] = 7
+            $0.indicators["site.column.stale"]?.thresholds?["noticeDays"] = 90
+        }
+        #expect(SiteColumnsStaleVeto.periods(set) == "动态要闻类栏目（1周）及一级通知公告类栏目（90天）、一级政策文件类栏目（6个月）")
+    }
+
     @Test func thePassMarkIsRead() throws {
         let findings = (1...20).map { finding(.siteLinksBroken, "\($0)") }
         #expect(Scorer(indicators: .national2019).score(site, findings: findings).passed)

@@ -37,9 +37,26 @@ public enum SiteColumnsStaleVeto {
                 "count": .number(Double(stale.count)), "threshold": .number(Double(threshold)),
                 "columns": .array(stale.map(SiteColumnsStaleVeto.summary)),
             ],
-            evidence: "动态要闻类栏目（2周）及一级通知公告、政策文件类栏目（6个月）中有\(stale.count)个未按期更新"
+            evidence: "\(periods(indicators))中有\(stale.count)个未按期更新"
                 + "（达到\(threshold)个即单项否决）：\(SiteCheckSupport.list(stale.map(\.column.name)))",
             locationKey: "columns")
+    }
+
+    /// The columns the veto counts, with the periods of the indicator set: `动态要闻类栏目（2周）及
+    /// 一级通知公告、政策文件类栏目（6个月）` by default.
+    static func periods(_ indicators: IndicatorSet) -> String {
+        func days(_ key: String, _ fallback: Double) -> String {
+            let value = Int(indicators.threshold(SiteColumnStale.indicator, key, default: fallback))
+            switch value {
+            case 7, 14, 21, 28: return "\(value / 7)周"
+            case 183: return "6个月"
+            case 365: return "12个月"
+            default: return "\(value)天"
+            }
+        }
+        let news = days("newsDays", 14), notice = days("noticeDays", 183), policy = days("policyDays", 183)
+        let topLevel = notice == policy ? "一级通知公告、政策文件类栏目（\(notice)）" : "一级通知公告类栏目（\(notice)）、一级政策文件类栏目（\(policy)）"
+        return "动态要闻类栏目（\(news)）及\(topLevel)"
     }
 
     /// A stale column as listed in a veto's detail.
