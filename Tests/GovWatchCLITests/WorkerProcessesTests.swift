@@ -7,7 +7,7 @@ import Testing
 /// worker is killed (SIGKILL) in the middle of a site, two others take its task over once its
 /// lease expires and do the rest, and the run's findings equal those of a plain `inspect`.
 @Suite(.serialized) struct WorkerProcessesTests {
-    @Test func workersShareAQueuedInspectionAndSurviveAKilledOne() async throws {
+    @Test(.requires(ToolAvailability.postgres)) func workersShareAQueuedInspectionAndSurviveAKilledOne() async throws {
         let database = try ScheduleProcessesTests.freshPostgresDatabase()
         let db = ["--db", database]
         let city = SampleCity.standard

@@ -24,8 +24,18 @@ struct CrawlerResumeTests {
         return (CrawlerTestSupport.siteRecord(site), CrawlerTestSupport.columnRecords(Self.city, site: Self.code))
     }
 
-    @Test("a crawl cancelled mid-way resumes from the store to the same evidence, without duplicates", arguments: ["sqlite", "postgres"])
-    func resumeAfterCancellation(_ backend: String) async throws {
+    @Test("a crawl cancelled mid-way resumes from the store to the same evidence, without duplicates (SQLite)")
+    func resumeAfterCancellation() async throws {
+        try await resumeAfterCancellation(on: "sqlite")
+    }
+
+    @Test("a crawl cancelled mid-way resumes from the store to the same evidence, without duplicates (PostgreSQL)",
+        .requires(ToolAvailability.postgres))
+    func resumeAfterCancellationOnPostgreSQL() async throws {
+        try await resumeAfterCancellation(on: "postgres")
+    }
+
+    private func resumeAfterCancellation(on backend: String) async throws {
         let store: Store
         if backend == "sqlite" {
             store = try await CrawlerTestSupport.temporaryStore().0

@@ -8,7 +8,8 @@ import GovWatchStore
 import Synchronization
 import Testing
 
-/// A webhook receiver on loopback (Python's http.server, started by the test) that answers
+/// A webhook receiver on loopback (Python's http.server, started by the test; the tests using
+/// it carry `.requires(ToolAvailability.python3)`) that answers
 /// 500 to the first `failures` requests and 200 afterwards, and writes each body to a folder.
 final class FlakyReceiver {
     let process = Process()
@@ -89,7 +90,7 @@ final class FlakyReceiver {
         return (store, applied)
     }
 
-    @Test func webhookRetriesWithBackoffAndDeliversEachEventAsJSON() async throws {
+    @Test(.requires(ToolAvailability.python3)) func webhookRetriesWithBackoffAndDeliversEachEventAsJSON() async throws {
         let receiver = try FlakyReceiver(failures: 2)
         defer { receiver.stop() }
         let (store, applied) = try await storeWithTickets()
@@ -112,7 +113,7 @@ final class FlakyReceiver {
         await store.close()
     }
 
-    @Test func aReceiverThatKeepsFailingIsRecordedAndDoesNotStopTheRest() async throws {
+    @Test(.requires(ToolAvailability.python3)) func aReceiverThatKeepsFailingIsRecordedAndDoesNotStopTheRest() async throws {
         let receiver = try FlakyReceiver(failures: 1_000)
         defer { receiver.stop() }
         let (store, applied) = try await storeWithTickets()
@@ -128,7 +129,7 @@ final class FlakyReceiver {
         await store.close()
     }
 
-    @Test func recordedFailuresAreResentOnceTheReceiverIsBack() async throws {
+    @Test(.requires(ToolAvailability.python3)) func recordedFailuresAreResentOnceTheReceiverIsBack() async throws {
         let down = try FlakyReceiver(failures: 1_000)
         defer { down.stop() }
         let (store, applied) = try await storeWithTickets()
@@ -157,7 +158,7 @@ final class FlakyReceiver {
         await store.close()
     }
 
-    @Test func dailyDigestPerUnitIsWrittenAndPosted() async throws {
+    @Test(.requires(ToolAvailability.python3)) func dailyDigestPerUnitIsWrittenAndPosted() async throws {
         let receiver = try FlakyReceiver(failures: 0)
         defer { receiver.stop() }
         let (store, _) = try await storeWithTickets()

@@ -221,7 +221,7 @@ import Testing
     }
 
     /// Writes the four files and runs the Python check on them (python-docx, openpyxl).
-    @Test func filesPassThePythonCheck() async throws {
+    @Test(.requires(ToolAvailability.pythonReportModules)) func filesPassThePythonCheck() async throws {
         let notice = try await Self.inspected.value.notice
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gw-notice-files-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -271,8 +271,9 @@ struct ExpectedFigures: Encodable {
 
 /// Runs `python3 -m pytest tests/python/test_report_files.py` on a folder of generated files.
 ///
-/// Skipped (reported by Swift Testing, with the reason) when python3, pytest, python-docx or
-/// openpyxl is missing outside CI; in CI (`CI` set) their absence is a failure.
+/// The test carries `.requires(ToolAvailability.pythonReportModules)`: skipped (reported by
+/// Swift Testing, with the reason) when python3, pytest, python-docx or openpyxl is missing
+/// outside CI; in CI (`CI` set) their absence is a failure.
 enum PythonCheck {
     static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -19,7 +19,7 @@ import Testing
 
         """
 
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func bonusIsStoredPerRunAndAppliedWhenScorecardsAreRead(_ backend: TestDatabases.Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             _ = try await RegistryImporter.importFile(.sites, data: Data(Self.sites.utf8), file: "sites.csv", into: store)
@@ -65,7 +65,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func otherDomainsAndTheStopDateRoundTrip(_ backend: TestDatabases.Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             _ = try await RegistryImporter.importFile(.sites, data: Data(Self.sites.utf8), file: "sites.csv", into: store)

@@ -7,7 +7,7 @@ import Testing
 /// each task goes to one worker, a dead worker's task is taken over when its lease expires,
 /// a failing task is tried again up to its limit, and a run's `finish` waits for the rest.
 @Suite struct InspectionQueueTests {
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func tasksAreClaimedOnceAndFinishWaitsForTheRest(_ backend: TestDatabases.Backend) async throws {
         let location = try TestDatabases.fresh(backend)
         let first = try await Store.open(location)
@@ -70,7 +70,7 @@ import Testing
     /// every task is handed out exactly once. (On PostgreSQL a claim whose condition sat in a
     /// subquery was not re-checked against a row another worker had just claimed or finished,
     /// and handed out 808 tasks twice in 14,000: `benchmarks/queue.sh`.)
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func workersDrainingAQueueAtOnceClaimEachTaskOnce(_ backend: TestDatabases.Backend) async throws {
         let location = try TestDatabases.fresh(backend)
         let setup = try await Store.open(location)
@@ -105,7 +105,7 @@ import Testing
     }
 
     /// A task run again (its worker died after storing) stores nothing twice.
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func aTargetRecordedTwiceKeepsOneCopyOfEachFindingAndScorecard(_ backend: TestDatabases.Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             let t0 = ChinaTime.parseMoment("2022-04-01T10:00:00")!
@@ -129,7 +129,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func aTaskThatKeepsFailingIsDoneWithItsErrorAfterThreeAttempts(_ backend: TestDatabases.Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             let t0 = ChinaTime.parseMoment("2022-04-01T10:00:00")!

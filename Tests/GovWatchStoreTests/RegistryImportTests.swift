@@ -21,7 +21,7 @@ import Testing
         try await RegistryImporter.importFile(.sites, data: Self.data(text), file: file, into: store)
     }
 
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func importsSitesCreatesUnitsAndListsThem(_ backend: TestDatabases.Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             let summary = try await importSites(store, Self.sitesCSV)
@@ -38,7 +38,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func reimportOfListedCSVChangesNothing(_ backend: TestDatabases.Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             _ = try await importSites(store, Self.sitesCSV)
@@ -49,7 +49,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func upsertUpdatesByCode(_ backend: TestDatabases.Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             _ = try await importSites(store, Self.sitesCSV)
@@ -62,7 +62,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func badRowRejectsWholeFileAndChangesNothing(_ backend: TestDatabases.Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             _ = try await importSites(store, Self.sitesCSV)
@@ -90,7 +90,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func columnsAccountsPostsAndPeopleRoundTrip(_ backend: TestDatabases.Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             _ = try await importSites(store, Self.sitesCSV)
@@ -147,7 +147,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func importsGBKFileWithChineseHeaders(_ backend: TestDatabases.Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             let gbk = Self.sitesCSV.data(using: TextDecoding.gb18030)!
@@ -158,7 +158,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func migrationsRunOnceAndReopenKeepsData(_ backend: TestDatabases.Backend) async throws {
         let location = try TestDatabases.fresh(backend)
         let first = try await Store.open(location)

@@ -10,8 +10,12 @@ enum TestDatabases {
         var testDescription: String { rawValue }
     }
 
-    /// A fresh, empty database of `backend`. Without the PostgreSQL server of `scripts/test.sh`
-    /// the PostgreSQL case is skipped (failed in CI); the SQLite case always runs.
+    /// The backends a store test runs on: SQLite always; PostgreSQL when its server is there,
+    /// and always in CI (where its absence fails the test). Locally without it, the PostgreSQL
+    /// cases are left out and `PostgreSQLStoreTests` is reported skipped with the reason.
+    static var backends: [Backend] { ToolAvailability.postgres == nil || ToolAvailability.inCI ? Backend.allCases : [.sqlite] }
+
+    /// A fresh, empty database of `backend` (PostgreSQL on the server of `scripts/test.sh`).
     static func fresh(_ backend: Backend) throws -> DatabaseLocation {
         switch backend {
         case .sqlite:
@@ -53,5 +57,14 @@ enum TestDatabases {
             throw error
         }
         await store.close()
+    }
+}
+
+/// Says, through Swift Testing, whether the store tests also ran on PostgreSQL: skipped with
+/// the reason when its server is not there (failed in CI), else it checks the server answers.
+@Suite struct PostgreSQLStoreTests {
+    @Test(.requires(ToolAvailability.postgres)) func theServerOfTheTestScriptAnswers() throws {
+        let base = try #require(ProcessInfo.processInfo.environment["GOVWATCH_TEST_POSTGRES_URL"])
+        try TestDatabases.runPSQL(try #require(URLComponents(string: base)), "SELECT 1")
     }
 }

@@ -39,7 +39,7 @@ import Testing
         try await store.applyInspection(findings: findings, run: run, asOf: asOf, scope: scope, policy: RectificationPolicy(), now: now)
     }
 
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func sameProblemIsOneTicketOfTheRunningUnit(_ backend: TestDatabases.Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             try await registered(store)
@@ -71,7 +71,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func transitionsAreLoggedAndRefusalsChangeNothing(_ backend: TestDatabases.Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             try await registered(store)
@@ -119,7 +119,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func reinspectionClosesAndReopensInTheStore(_ backend: TestDatabases.Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             try await registered(store)
@@ -143,7 +143,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabases.Backend.allCases)
+    @Test(arguments: TestDatabases.backends)
     func twoStoresClaimAJobOnceAndMissedRunsCollapse(_ backend: TestDatabases.Backend) async throws {
         let location = try TestDatabases.fresh(backend)
         let first = try await Store.open(location)
