@@ -1,26 +1,26 @@
 #!/usr/bin/env bash
-# Crawl benchmark (issue 4): one generated government site (crawl/generate_site.py: TRS-style
-# column lists with dated items, articles, ~11 links a page, HTML only) served by nginx on
-# loopback, crawled in one run, one tool after the other, by
-#   - GovWatch's crawler (release), driven by crawl/Sources/GovWatchCrawlBench with the same
-#     concurrency for the site as the peers (per-host limit = concurrency, no delay),
-#     keeping its state in SQLite as `govwatch inspect` does, and again in memory;
-#   - `govwatch inspect` itself (release CLI: crawl + checks + scoring, with the product's
-#     polite per-host defaults, which the CLI cannot change: 4 per host, 20 ms apart);
-#   - wget --spider -r (one connection: wget cannot crawl concurrently);
-#   - Scrapy runspider (CONCURRENT_REQUESTS = CONCURRENT_REQUESTS_PER_DOMAIN = concurrency);
-#   - LinkChecker (threads = concurrency, maxrequestspersecond=100000; nginx sends the
-#     `LinkChecker` header that lifts its built-in per-host throttle, and a bounded extra
-#     run against a server without the header shows what that throttle costs).
-# Pages/s = pages fetched / process wall time; peak RSS from /usr/bin/time -v. GovWatch's
-# crawler and wget run REPEAT times (default 3), interleaved, after one unmeasured warm-up
-# crawl each; the median run counts. At the
-# larger sizes only GovWatch's crawler (and wget, which is quick) runs, for the memory
-# check, unless PEERS_AT_LARGE=1. Then perf profiles the GovWatch crawl of the first size.
+# Crawl benchmark (issues 4 and 13): one generated government site (crawl/generate_site.py:
+# TRS-style column lists with dated items, articles, ~11 links a page, HTML only) served by
+# nginx on loopback, inspected or crawled in one run, one tool after the other, by
+#   - `govwatch inspect` itself (release CLI): the whole inspection — crawl, every check,
+#     scoring, findings stored in SQLite — at the peers' settings: --concurrency N,
+#     --per-host-connections N, no per-host delay (--per-host-rate 1000000), --no-autothrottle;
+#   - wget --spider -r (one connection: wget cannot crawl concurrently), the link-only
+#     spider the inspection is held to (target: the full inspection ≥ 1× wget's pages/s);
+#   - Scrapy runspider and LinkChecker at the same concurrency, when installed (LinkChecker
+#     with maxrequestspersecond=100000; nginx sends the `LinkChecker` header that lifts its
+#     built-in per-host throttle);
+#   - with LIBRARY=1, GovWatch's crawler library alone (crawl/Sources/GovWatchCrawlBench,
+#     state in SQLite and in memory), the page analysis alone and a perf profile (these need
+#     the drivers' package, a second release build of 15–25 minutes).
+# Pages/s = pages fetched / process wall time; peak RSS from /usr/bin/time -v. `govwatch
+# inspect` and wget run REPEAT times (default 3) at the first size, interleaved, after one
+# unmeasured warm-up each; the median run counts. At the larger sizes they run once each, for
+# the memory check (peak RSS of the inspection from the first size to the last).
 # Writes benchmarks/results/crawl.md (raw lines in benchmarks/results/crawl-raw.txt).
 #
 #   bash benchmarks/crawl.sh [SIZE...]             # default: 10000 100000
-#   CONCURRENCY=16 TIMEOUT=1800 PEERS_AT_LARGE=0 CLI=1 PROFILE=1 PORT=18089 REPEAT=3 bash benchmarks/crawl.sh
+#   CONCURRENCY=16 TIMEOUT=1800 PEERS_AT_LARGE=0 LIBRARY=0 PROFILE=1 PORT=18089 REPEAT=3 bash benchmarks/crawl.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -31,20 +31,25 @@ tmo=${TIMEOUT:-1800}
 port=${PORT:-18089}
 peers_large=${PEERS_AT_LARGE:-0}
 repeat=${REPEAT:-3}
-cli=${CLI:-1}
+library=${LIBRARY:-0}
 profile=${PROFILE:-1}
-for tool in nginx wget scrapy linkchecker /usr/bin/time sqlite3 python3 curl; do
+for tool in nginx wget /usr/bin/time sqlite3 python3 curl; do
   command -v "$tool" >/dev/null || {
-    echo "crawl.sh: $tool is missing (apt-get install -y nginx wget linkchecker time sqlite3 curl; pip install scrapy)" >&2; exit 2; }
+    echo "crawl.sh: $tool is missing (apt-get install -y nginx-light wget time sqlite3 curl)" >&2; exit 2; }
 done
+have() { command -v "$1" >/dev/null; }
+have scrapy || echo "crawl.sh: scrapy not installed (pip install scrapy): Scrapy is left out" >&2
+have linkchecker || echo "crawl.sh: linkchecker not installed (apt-get install -y linkchecker): LinkChecker is left out" >&2
 
 echo "crawl.sh: building (release)…" >&2
 timeout 3600 swift build -c release --scratch-path .build-release --product govwatch >/dev/null
 gw=$(swift build -c release --scratch-path .build-release --show-bin-path)/govwatch
-(cd benchmarks/crawl && timeout 3600 swift build -c release --product GovWatchCrawlBench >/dev/null)
-bench=$(cd benchmarks/crawl && swift build -c release --show-bin-path)/GovWatchCrawlBench
-(cd benchmarks/crawl && timeout 3600 swift build -c release --product GovWatchAnalyzeBench >/dev/null)
-analyze=$(cd benchmarks/crawl && swift build -c release --show-bin-path)/GovWatchAnalyzeBench
+if [ "$library" = 1 ]; then
+  (cd benchmarks/crawl && timeout 3600 swift build -c release --product GovWatchCrawlBench >/dev/null)
+  bench=$(cd benchmarks/crawl && swift build -c release --show-bin-path)/GovWatchCrawlBench
+  (cd benchmarks/crawl && timeout 3600 swift build -c release --product GovWatchAnalyzeBench >/dev/null)
+  analyze=$(cd benchmarks/crawl && swift build -c release --show-bin-path)/GovWatchAnalyzeBench
+fi
 
 work=$(mktemp -d /tmp/govwatch-bench-crawl.XXXXXX)
 nginx_pid=""
@@ -103,54 +108,67 @@ for size in "${sizes[@]}"; do
   url="http://127.0.0.1:$port/"
   max=$((size * 2))
 
-  # One unmeasured crawl by each first: the site's files in the page cache, nginx warm, the
-  # build's disk writes settled — the first run after a build was up to 20% slower.
-  sync
-  rm -f "$work/warm.sqlite"*
-  "$bench" --url "$url" --concurrency "$conc" --per-host "$conc" --delay-ms 0 --max-pages "$max" \
-    --db "sqlite://$work/warm.sqlite" >/dev/null 2>&1 || true
-  rm -rf "$work/wget"; mkdir -p "$work/wget"
-  (cd "$work/wget" && wget --spider -r -l inf -nd -np --delete-after -nv "$url" >/dev/null 2>&1) || true
-  rm -f "$work/warm.sqlite"*
-  # GovWatch and the fastest peer (wget) run REPEAT times, interleaved, and are reported by
-  # their median: a single run of a few seconds on a shared 2-core machine varies by ±10%.
-  for run in $(seq "$repeat"); do
-    rm -f "$work/crawl.sqlite"*
-    measure "$size" "GovWatch crawler, state in SQLite" "concurrency $conc, per host $conc, delay 0, robots on" \
-      'grep -o "pages=[0-9]*" "$out" | cut -d= -f2' -- \
-      "$bench" --url "$url" --concurrency "$conc" --per-host "$conc" --delay-ms 0 --max-pages "$max" --db "sqlite://$work/crawl.sqlite"
-    measure "$size" "GovWatch crawler, state in memory" "concurrency $conc, per host $conc, delay 0, robots on" \
-      'grep -o "pages=[0-9]*" "$out" | cut -d= -f2' -- \
-      "$bench" --url "$url" --concurrency "$conc" --per-host "$conc" --delay-ms 0 --max-pages "$max" --db memory
+  inspect_settings="--concurrency $conc --per-host-connections $conc --per-host-rate 1000000 --no-autothrottle"
+  # inspect SIZE: one `govwatch inspect` of the site into a fresh database, measured.
+  inspect() {
+    db="$work/inspect.sqlite"; rm -f "$db"*
+    printf 'code,name,url,kind,unit\n5100000099,鸿溪市人民政府门户网站,%s,portal,鸿溪市人民政府办公室\n' "$url" >"$work/sites.csv"
+    "$gw" import sites "$work/sites.csv" --db "sqlite://$db" >/dev/null
+    # shellcheck disable=SC2086
+    measure "$size" "govwatch inspect (crawl + every check + findings stored)" "$inspect_settings" \
+      "sqlite3 '$db' \"select count(*) from crawl_urls where role = 'page' and state != 'queued'\"" -- \
+      "$gw" inspect --site 5100000099 --max-pages "$max" $inspect_settings --as-of 2023-01-01 --db "sqlite://$db"
+    sqlite3 "$db" "select count(*) from findings" >"$work/findings.$size.txt" 2>/dev/null || true
+  }
+  wget_run() {
     rm -rf "$work/wget"; mkdir -p "$work/wget"
     measure "$size" "wget --spider -r" "one connection (wget has no concurrency)" \
       'awk "/^Downloaded:/ {print \$2 - 1}" "$out"' -- \
       sh -c "cd '$work/wget' && wget --spider -r -l inf -nd -np --delete-after -nv '$url'"
+  }
+
+  # One unmeasured run of each first: the site's files in the page cache, nginx warm, the
+  # build's disk writes settled — the first run after a build was up to 20% slower.
+  sync
+  rm -f "$work/warm.sqlite"*
+  printf 'code,name,url,kind,unit\n5100000099,鸿溪市人民政府门户网站,%s,portal,鸿溪市人民政府办公室\n' "$url" >"$work/warm.csv"
+  "$gw" import sites "$work/warm.csv" --db "sqlite://$work/warm.sqlite" >/dev/null
+  # shellcheck disable=SC2086
+  timeout "$tmo" "$gw" inspect --site 5100000099 --max-pages "$max" $inspect_settings --as-of 2023-01-01 \
+    --db "sqlite://$work/warm.sqlite" >/dev/null 2>&1 || true
+  rm -rf "$work/wget"; mkdir -p "$work/wget"
+  (cd "$work/wget" && wget --spider -r -l inf -nd -np --delete-after -nv "$url" >/dev/null 2>&1) || true
+  rm -f "$work/warm.sqlite"*
+  # At the first size, `govwatch inspect` and wget run REPEAT times, interleaved, and are
+  # reported by their median: one run of a few seconds on a shared 2-core machine varies by ±10%.
+  runs=1
+  [ "$first" = 1 ] && runs=$repeat
+  for run in $(seq "$runs"); do
+    inspect
+    wget_run
+    if [ "$library" = 1 ]; then
+      rm -f "$work/crawl.sqlite"*
+      measure "$size" "GovWatch crawler library, state in SQLite" "concurrency $conc, per host $conc, delay 0, robots on" \
+        'grep -o "pages=[0-9]*" "$out" | cut -d= -f2' -- \
+        "$bench" --url "$url" --concurrency "$conc" --per-host "$conc" --delay-ms 0 --max-pages "$max" --db "sqlite://$work/crawl.sqlite"
+      measure "$size" "GovWatch crawler library, state in memory" "concurrency $conc, per host $conc, delay 0, robots on" \
+        'grep -o "pages=[0-9]*" "$out" | cut -d= -f2' -- \
+        "$bench" --url "$url" --concurrency "$conc" --per-host "$conc" --delay-ms 0 --max-pages "$max" --db memory
+    fi
   done
   if [ "$first" = 1 ] || [ "$peers_large" = 1 ]; then
-    if [ "$cli" = 1 ]; then
-      db="$work/inspect.sqlite"; rm -f "$db"*
-      printf 'code,name,url,kind,unit\n5100000099,鸿溪市人民政府门户网站,%s,portal,鸿溪市人民政府办公室\n' "$url" >"$work/sites.csv"
-      "$gw" import sites "$work/sites.csv" --db "sqlite://$db" >/dev/null
-      measure "$size" "govwatch inspect (CLI, crawl + checks)" "--concurrency $conc; per host 4, 20 ms apart (defaults, no flag)" \
-        "sqlite3 '$db' \"select count(*) from crawl_urls where role = 'page' and state != 'queued'\"" -- \
-        "$gw" inspect --site 5100000099 --max-pages "$max" --concurrency "$conc" --as-of 2023-01-01 --db "sqlite://$db"
+    if have scrapy; then
+      measure "$size" "Scrapy runspider" "CONCURRENT_REQUESTS=$conc, PER_DOMAIN=$conc, DOWNLOAD_DELAY=0, robots on" \
+        'grep -o "pages=[0-9]*" "$out" | cut -d= -f2' -- \
+        scrapy runspider benchmarks/crawl/scrapy_spider.py -a "start=$url" -s CONCURRENT_REQUESTS="$conc" \
+          -s CONCURRENT_REQUESTS_PER_DOMAIN="$conc" -s DOWNLOAD_DELAY=0 -s ROBOTSTXT_OBEY=True -s LOG_LEVEL=WARNING \
+          -s TELNETCONSOLE_ENABLED=False
     fi
-    measure "$size" "Scrapy runspider" "CONCURRENT_REQUESTS=$conc, PER_DOMAIN=$conc, DOWNLOAD_DELAY=0, robots on" \
-      'grep -o "pages=[0-9]*" "$out" | cut -d= -f2' -- \
-      scrapy runspider benchmarks/crawl/scrapy_spider.py -a "start=$url" -s CONCURRENT_REQUESTS="$conc" \
-        -s CONCURRENT_REQUESTS_PER_DOMAIN="$conc" -s DOWNLOAD_DELAY=0 -s ROBOTSTXT_OBEY=True -s LOG_LEVEL=WARNING \
-        -s TELNETCONSOLE_ENABLED=False
-    sed "s/^threads=.*/threads=$conc/" benchmarks/crawl/linkcheckerrc >"$work/linkcheckerrc"
-    measure "$size" "LinkChecker" "threads=$conc, maxrequestspersecond=100000, robots on, server sends LinkChecker header" \
-      'grep -o "in [0-9]* URLs checked" "$out" | grep -o "[0-9]*"' -- \
-      linkchecker -f "$work/linkcheckerrc" --no-status "$url"
-    if [ "$first" = 1 ]; then
-      # The same LinkChecker settings against a server without the header, stopped after 30 s.
-      sed "s/^timeout=30/timeout=30\nmaxrunseconds=30/" "$work/linkcheckerrc" >"$work/linkcheckerrc-noheader"
-      measure "$size" "LinkChecker, no LinkChecker header (30 s)" "as above; its default throttle: 0.1–0.6 s between requests to a host" \
+    if have linkchecker; then
+      sed "s/^threads=.*/threads=$conc/" benchmarks/crawl/linkcheckerrc >"$work/linkcheckerrc"
+      measure "$size" "LinkChecker" "threads=$conc, maxrequestspersecond=100000, robots on, server sends LinkChecker header" \
         'grep -o "in [0-9]* URLs checked" "$out" | grep -o "[0-9]*"' -- \
-        linkchecker -f "$work/linkcheckerrc-noheader" --no-status "http://127.0.0.1:$((port + 1))/"
+        linkchecker -f "$work/linkcheckerrc" --no-status "$url"
     fi
   fi
   first=0
@@ -158,11 +176,14 @@ done
 
 # Page analysis alone (no network, one thread) on the first size's pages: the crawler's
 # per-page CPU for parsing, extraction, the content screen and the record.
-"$analyze" --site "/tmp/govwatch-bench-site-${sizes[0]}" --rounds 3 >"$work/analyze.txt" 2>&1 || true
+: >"$work/analyze.txt"
+if [ "$library" = 1 ]; then
+  "$analyze" --site "/tmp/govwatch-bench-site-${sizes[0]}" --rounds 3 >"$work/analyze.txt" 2>&1 || true
+fi
 
 # Where GovWatch's time goes: perf over a crawl of the first size (state in SQLite).
 perf_txt=""
-if [ "$profile" = 1 ] && command -v perf >/dev/null; then
+if [ "$library" = 1 ] && [ "$profile" = 1 ] && command -v perf >/dev/null; then
   start_nginx "/tmp/govwatch-bench-site-${sizes[0]}"
   rm -f "$work/perf.sqlite"*
   echo "crawl.sh: profiling…" >&2
@@ -187,7 +208,7 @@ rows = [l.rstrip("\n").split("\t") for l in open(raw) if l.strip()]
 mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
 model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-print("# Crawl benchmark\n")
+print("# Crawl benchmark: the whole inspection against a link-only spider\n")
 print(f"Reproduce: `bash benchmarks/crawl.sh {sizes}` (CONCURRENCY={conc}; release builds; every run bounded by "
       f"`timeout {tmo}`). Raw lines: `benchmarks/results/crawl-raw.txt`.\n")
 print(f"Machine: {os.cpu_count()} cores ({model}), {mem:.0f} GiB memory; {datetime.date.today()}, "
@@ -211,36 +232,37 @@ for (size, tool), rs in runs.items():
     walls[(size, tool)] = [r[2] for r in rs]
     by_size.setdefault(size, []).append((tool, settings, pages, secs, rss, rc))
 peers = ("wget --spider -r", "Scrapy runspider", "LinkChecker")
+inspect = "govwatch inspect (crawl + every check + findings stored)"
 verdicts = []
 for size, entries in by_size.items():
     rate = {t: (p / s if s > 0 else 0) for t, _, p, s, _, _ in entries}
-    peer_rates = {t: r for t, r in rate.items() if t in peers}
-    fastest = max(peer_rates, key=peer_rates.get) if peer_rates else None
+    wget = rate.get("wget --spider -r", 0)
     print(f"## {int(size):,}-page site\n")
-    print("| tool | settings | pages | wall s (median) | runs: wall s | pages/s | × fastest peer | peak RSS MiB | exit |")
+    print("| tool | settings | pages | wall s (median) | runs: wall s | pages/s | × wget --spider -r | peak RSS MiB | exit |")
     print("|---|---|---|---|---|---|---|---|---|")
     for tool, settings, pages, secs, rss, rc in entries:
-        ratio = f"{rate[tool] / peer_rates[fastest]:.2f}" if fastest and peer_rates[fastest] > 0 else "–"
+        ratio = f"{rate[tool] / wget:.2f}" if wget > 0 else "–"
         each = ", ".join(f"{w:.2f}" for w in walls[(size, tool)])
         print(f"| {tool} | {settings} | {pages:,} | {secs:.2f} | {each} | {rate[tool]:.0f} | {ratio} | {rss:.0f} | {rc} |")
-    if fastest:
-        print(f"\nFastest peer: {fastest} ({peer_rates[fastest]:.0f} pages/s).\n")
-        gw = rate.get("GovWatch crawler, state in SQLite", 0)
-        verdicts.append(f"- Throughput at {int(size):,} pages, GovWatch crawler (state in SQLite) vs {fastest}: "
-                        f"{gw / peer_rates[fastest]:.2f}× — target ≥ 2×: **{'met' if gw >= 2 * peer_rates[fastest] else 'missed'}**.")
-        mem_gw = rate.get("GovWatch crawler, state in memory", 0)
-        verdicts.append(f"- The same with the state in memory: {mem_gw / peer_rates[fastest]:.2f}×.")
-    else:
-        print()
+    findings = os.path.join(os.path.dirname(raw), f"findings.{size}.txt")
+    if os.path.exists(findings) and open(findings).read().strip():
+        print(f"\nFindings stored by the inspection: {open(findings).read().strip()}.")
+    print()
+    if wget > 0 and inspect in rate:
+        r = rate[inspect] / wget
+        verdicts.append(f"- Throughput at {int(size):,} pages, the whole `govwatch inspect` vs wget --spider -r: "
+                        f"{r:.2f}× ({rate[inspect]:.0f} vs {wget:.0f} pages/s) — target ≥ 1×: **{'met' if r >= 1 else 'missed'}**.")
 rss_of = {(s, t): r for s, es in by_size.items() for t, _, _, _, r, _ in es}
 sz = list(by_size)
 if len(sz) >= 2:
-    for tool in ("GovWatch crawler, state in SQLite", "GovWatch crawler, state in memory"):
-        a, b = rss_of.get((sz[0], tool)), rss_of.get((sz[-1], tool))
-        if a and b:
-            verdicts.append(f"- Memory, {tool}: peak RSS {a:.0f} MiB at {int(sz[0]):,} pages, {b:.0f} MiB at "
-                            f"{int(sz[-1]):,} ({b / a:.2f}×) — target ≤ 2×: **{'met' if b <= 2 * a else 'missed'}**.")
-print("## Targets (issue 4)\n")
+    for tool in (inspect, "wget --spider -r", "GovWatch crawler library, state in SQLite", "GovWatch crawler library, state in memory"):
+        points = [(s, rss_of[(s, tool)]) for s in sz if (s, tool) in rss_of]
+        if len(points) >= 2:
+            (s0, a), (s1, b) = points[0], points[-1]
+            line = ", ".join(f"{m:.0f} MiB at {int(s):,}" for s, m in points)
+            target = f" — target: flat (≤ 1.5×): **{'met' if b <= 1.5 * a else 'missed'}**" if tool == inspect else ""
+            verdicts.append(f"- Peak RSS, {tool}: {line} pages ({b / a:.2f}× from {int(s0):,} to {int(s1):,}){target}.")
+print("## Targets (issues 4 and 13)\n")
 print("\n".join(verdicts))
 if os.path.exists(analyze) and os.path.getsize(analyze) > 0:
     print(f"\n## Page analysis alone (GovWatchAnalyzeBench, {int(sz[0]):,}-page site, one thread, no network)\n")

@@ -78,6 +78,10 @@ struct DemoCommand: AsyncParsableCommand {
         var configuration = CrawlConfiguration()
         configuration.proxy = proxy
         configuration.maximumPages = maxPages
+        // The sample city is served on loopback by this process: no web team to spare, so no
+        // pause between requests (AutoThrottle still follows its hosts' latency).
+        configuration.perHostDelay = .zero
+        configuration.perHostConcurrency = 4
         let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: configuration)
         let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http))
         let outcome: InspectionOutcome
