@@ -32,6 +32,7 @@ public struct PageReadability: Sendable, Hashable {
     static let challengeSignatures = [
         "$_ts", "__jsl_clearance", "jsl_clearance_s", "acw_sc__v2", "wzwschallenge", "WZWSREL", "wzwstemplate",
         "security_verify_data", "yunsuo_session_verify", "safedog", "_waf_", "__tst_status", "EO_Bot_Ssid",
+        "jschl_vc", "jschl-answer", "cf_chl_", "challenge-platform", "cf-browser-verification",
     ]
     /// Script calls that load data into the page.
     static let loaderCalls = [
@@ -73,7 +74,7 @@ public struct PageReadability: Sendable, Hashable {
         if let title, visibleText.contains(title) { contentLength -= title.count }
         let pageLinks = links.filter { $0.kind == .page && !$0.hidden }.count
         let small = contentLength <= smallText && pageLinks <= fewLinks
-        if small, isChallenge(inline) { return PageReadability(unreadable: "challenge") }
+        if small, isChallenge(inline) || isChallengeForm(document) { return PageReadability(unreadable: "challenge") }
         if isRedirect(document: document, scripts: inline, small: small) { return PageReadability() }
         let loads = loaderCalls.contains { inline.contains($0) }
         let emptyContainer = loads && hasEmptyListContainer(document)
@@ -95,6 +96,16 @@ public struct PageReadability: Sendable, Hashable {
         // Computed property names and character codes: a token computed by obfuscated code.
         let obfuscated = scripts.contains("String.fromCharCode") && (scripts.contains("document[") || scripts.contains("location["))
         return obfuscated && (scripts.contains("atob") || scripts.contains("charCodeAt") || scripts.contains("eval("))
+    }
+
+    /// A challenge form (Cloudflare's `challenge-form` with `jschl_vc`, posted by a timer).
+    static func isChallengeForm(_ document: HTMLDocument) -> Bool {
+        for form in document.elements(named: "form") {
+            let markers = (form["id"] ?? "") + " " + (form["action"] ?? "") + " "
+                + form.descendants(named: "input").compactMap { $0["name"] }.joined(separator: " ")
+            if challengeSignatures.contains(where: { markers.contains($0) }) || markers.contains("challenge-form") { return true }
+        }
+        return false
     }
 
     /// A redirect page (a meta refresh, or a small page whose script sets the location):

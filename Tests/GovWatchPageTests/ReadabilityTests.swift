@@ -164,4 +164,35 @@ struct ReadabilityTests {
         #expect(PageExtractor.isData(bytes: Array(" [1]".utf8), contentType: "text/plain"))
         #expect(!PageExtractor.isData(bytes: Array("<html></html>".utf8), contentType: "text/html"))
     }
+
+    /// 中国政府网's 滚动信息 block, as a public page that embeds it loads it (repository
+    /// lqc3413/tesk3-3, js/index.js): `$.ajax({url: "https://www.gov.cn/pushinfo/v150203/pushinfo.jsonp",
+    /// dataType: 'jsonp', jsonpCallback: 'pushInfoJsonpCallBack'})`, entries with `title`, `link`, `pubDate`.
+    @Test("中国政府网's pushinfo JSONP: the endpoint is named, its entries are read")
+    func govCnPushInfo() throws {
+        let page = Self.extract(Self.scriptedColumn(script: """
+            $(function () { $.ajax({ type: 'GET', url: "https://www.gov.cn/pushinfo/v150203/pushinfo.jsonp", dataType: 'jsonp',
+              jsonp: 'pushInfoJsonpCallBack', jsonpCallback: 'pushInfoJsonpCallBack',
+              success: function (res) { $('#newsList').html(res.map(function (item) { return '<li><a href="' + item.link + '">' + item.title + '</a></li>'; }).join('')); } }) })
+            """))
+        #expect(page.dataSources == ["https://www.gov.cn/pushinfo/v150203/pushinfo.jsonp"])
+        let body = #"pushInfoJsonpCallBack([{"title":"国务院常务会议部署推进城市更新","link":"https://www.gov.cn/yaowen/liebiao/202407/content_1.htm","pubDate":"2024-07-31"},{"title":"国务院办公厅印发通知","link":"https://www.gov.cn/zhengce/content/202407/content_2.htm","pubDate":"2024-07-30"}])"#
+        #expect(PageExtractor.isData(bytes: Array(body.utf8), contentType: "application/javascript;charset=utf-8"))
+        let list = try #require(PageExtractor(asOf: Self.asOf).extractDataList(
+            bytes: Array(body.utf8), url: "https://www.gov.cn/pushinfo/v150203/pushinfo.jsonp"))
+        #expect(list.listItems.map(\.date.description) == ["2024-07-31", "2024-07-30"])
+        #expect(list.listItems.first?.url == "https://www.gov.cn/yaowen/liebiao/202407/content_1.htm")
+    }
+
+    @Test("a Cloudflare-style interstitial is a challenge too")
+    func cloudflare() {
+        let html = """
+            <!DOCTYPE HTML><html lang="en-US"><head><title>Just a moment...</title></head><body>
+            <h1>Checking your browser before accessing www.hongxi.gov.cn.</h1>
+            <form id="challenge-form" action="/?__cf_chl_jschl_tk__=abc" method="POST"><input type="hidden" name="jschl_vc" value="1"/></form>
+            <script>(function(){ var a = document.getElementById('challenge-form'); setTimeout(function(){ a.submit(); }, 4000); })();</script>
+            </body></html>
+            """
+        #expect(Self.extract(html).unreadable == "challenge")
+    }
 }
