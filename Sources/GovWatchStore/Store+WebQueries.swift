@@ -1,0 +1,261 @@
+import FluentKit
+import Foundation
+import GovWatchCore
+import SQLKit
+
+/// A unit and every unit below it (a county and its departments): what a unit user of the
+/// web platform may see. Queries take an optional subtree; nil means every unit.
+public struct UnitSubtree: Sendable, Hashable {
+    /// The unit the subtree hangs from.
+    public var root: String
+    public var ids: Set<Int>
+    public var names: Set<String>
+
+    public init(root: String, ids: Set<Int>, names: Set<String>) {
+        self.root = root
+        self.ids = ids
+        self.names = names
+    }
+
+    public func contains(unit name: String) -> Bool { names.contains(name) }
+
+    /// The units both subtrees hold.
+    public func intersection(_ other: UnitSubtree) -> UnitSubtree {
+        UnitSubtree(root: other.root, ids: ids.intersection(other.ids), names: names.intersection(other.names))
+    }
+}
+
+/// A page of a list: the items asked for and how many there are in all.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var total: Int
+    public init(items: [Item], total: Int) {
+        self.items = items
+        self.total = total
+    }
+}
+
+/// Which findings of a run `findings(of:filter:)` lists.
+public struct FindingFilter: Sendable, Hashable {
+    /// `target.code`: 网站标识码, account id or unit name.
+    public var target: String?
+    public var indicator: String?
+    public var level: Level?
+    /// Only targets of these units (a unit user's scope, narrowed by a `unit` filter).
+    public var units: UnitSubtree?
+
+    public init(target: String? = nil, indicator: String? = nil, level: Level? = nil, units: UnitSubtree? = nil) {
+        self.target = target
+        self.indicator = indicator
+        self.level = level
+        self.units = units
+    }
+}
+
+/// Which tickets `tickets(page:)` lists.
+public struct ScopedTicketFilter: Sendable, Hashable {
+    public var state: TicketState?
+    public var indicator: String?
+    /// Only tickets overdue at this moment (待整改 after the deadline day).
+    public var overdueAt: Date?
+    /// Only tickets of these units.
+    public var units: UnitSubtree?
+
+    public init(state: TicketState? = nil, indicator: String? = nil, overdueAt: Date? = nil, units: UnitSubtree? = nil) {
+        self.state = state
+        self.indicator = indicator
+        self.overdueAt = overdueAt
+        self.units = units
+    }
+}
+
+/// How many targets of a run passed and failed, and how many problems it found.
+public struct RunCounts: Sendable, Hashable {
+    public var targets = 0
+    public var passed = 0
+    public var failed = 0
+    public var findings = 0
+    public init() {}
+}
+
+/// Queries of the web platform, each limited to a unit subtree when given: the registry,
+/// runs, findings, scorecards and tickets a person may see.
+extension Store {
+    /// The unit named `name` and every unit below it; nil when no such unit is registered.
+    public func unitSubtree(named name: String) async throws -> UnitSubtree? {
+        let units = try await UnitRow.query(on: database).all()
+        guard let root = units.first(where: { $0.name == name }), let rootID = root.id else { return nil }
+        return Self.subtree(of: rootID, in: units)
+    }
+
+    /// The unit with this id and every unit below it; nil when no such unit is registered.
+    public func unitSubtree(id: Int) async throws -> UnitSubtree? {
+        let units = try await UnitRow.query(on: database).all()
+        guard units.contains(where: { $0.id == id }) else { return nil }
+        return Self.subtree(of: id, in: units)
+    }
+
+    static func subtree(of rootID: Int, in units: [UnitRow]) -> UnitSubtree {
+        let children = Dictionary(grouping: units.filter { $0.parentID != nil }, by: { $0.parentID! })
+        var ids: Set<Int> = []
+        var pending = [rootID]
+        // Parents come from import files: a cycle is not possible through `UnitDirectory`, but
+        // the visited set keeps a hand-edited database from looping.
+        while let next = pending.popLast() {
+            guard ids.insert(next).inserted else { continue }
+            pending.append(contentsOf: (children[next] ?? []).compactMap(\.id))
+        }
+        let names = Set(units.filter { ids.contains($0.id ?? -1) }.map(\.name))
+        let root = units.first { $0.id == rootID }?.name ?? ""
+        return UnitSubtree(root: root, ids: ids, names: names)
+    }
+
+    // MARK: Registry
+
+    /// Units within `scope`, by name.
+    public func units(within scope: UnitSubtree?) async throws -> [UnitListing] {
+        try await units().filter { scope?.contains(unit: $0.name) ?? true }
+    }
+
+    /// Sites within `scope`, by code.
+    public func sites(within scope: UnitSubtree?) async throws -> [SiteRecord] {
+        try await sites().filter { scope?.contains(unit: $0.unit) ?? true }
+    }
+
+    /// Accounts within `scope`, by platform and id.
+    public func accounts(within scope: UnitSubtree?) async throws -> [AccountRecord] {
+        try await accounts().filter { scope?.contains(unit: $0.unit) ?? true }
+    }
+
+    /// The targets (sites, accounts, units) of `scope` by kind, for filtering findings and scorecards.
+    func targetCodes(within scope: UnitSubtree) async throws -> [Target.Kind: Set<String>] {
+        let ids = Array(scope.ids)
+        let sites = try await SiteRow.query(on: database).filter(\.$unitID ~~ ids).field(\.$code).all().map(\.code)
+        let accounts = try await AccountRow.query(on: database).filter(\.$unitID ~~ ids).field(\.$accountID).all().map(\.accountID)
+        return [.site: Set(sites), .account: Set(accounts), .unit: scope.names]
+    }
+
+    // MARK: Runs
+
+    /// Runs, newest first.
+    public func runs(limit: Int, offset: Int) async throws -> Page<InspectionRun> {
+        let total = try await InspectionRunRow.query(on: database).count()
+        let rows = try await InspectionRunRow.query(on: database).sort(\.$id, .descending).range(offset..<(offset + limit)).all()
+        return Page(items: rows.map(\.run), total: total)
+    }
+
+    /// A run's counts, of the targets within `scope` only.
+    public func counts(of runCode: String, within scope: UnitSubtree?) async throws -> RunCounts {
+        let run = try await runRow(runCode)
+        let runID = try run.requireID()
+        let targets: [Target.Kind: Set<String>]? = if let scope { try await targetCodes(within: scope) } else { nil }
+        func visible(_ kind: String, _ code: String) -> Bool {
+            guard let targets else { return true }
+            return targets[Target.Kind(rawValue: kind) ?? .site]?.contains(code) ?? false
+        }
+        var counts = RunCounts()
+        for card in try await ScorecardRow.query(on: database).filter(\.$runID == runID)
+            .field(\.$targetKind).field(\.$targetCode).field(\.$passed).all() where visible(card.targetKind, card.targetCode)
+        {
+            counts.targets += 1
+            if card.passed { counts.passed += 1 } else { counts.failed += 1 }
+        }
+        guard let sql = database as? any SQLDatabase else { return counts }
+        // Grouped in the database: a national run holds hundreds of thousands of findings.
+        struct Group: Decodable {
+            var target_kind: String
+            var target_code: String
+            var count: Int
+        }
+        let groups = try await sql.select()
+            .column("target_kind").column("target_code").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count")
+            .from(FindingRow.schema).where("run_id", .equal, runID)
+            .groupBy("target_kind").groupBy("target_code")
+            .all(decoding: Group.self)
+        counts.findings = groups.filter { visible($0.target_kind, $0.target_code) }.reduce(0) { $0 + $1.count }
+        return counts
+    }
+
+    // MARK: Findings and scorecards
+
+    /// A page of a run's findings, in a stable order (target, indicator, fingerprint).
+    public func findings(of runCode: String, filter: FindingFilter, limit: Int, offset: Int) async throws
+        -> (InspectionRun, Page<Finding>)
+    {
+        let run = try await runRow(runCode)
+        let runID = try run.requireID()
+        let targets: [Target.Kind: Set<String>]? = if let units = filter.units { try await targetCodes(within: units) } else { nil }
+        func query() -> QueryBuilder<FindingRow> {
+            let query = FindingRow.query(on: database).filter(\.$runID == runID)
+            if let target = filter.target { query.filter(\.$targetCode == target) }
+            if let indicator = filter.indicator { query.filter(\.$indicator == indicator) }
+            if let level = filter.level { query.filter(\.$level == level.rawValue) }
+            if let targets {
+                query.group(.or) { any in
+                    for kind in Target.Kind.allCases {
+                        let codes = Array(targets[kind] ?? [])
+                        any.group(.and) { all in
+                            all.filter(\.$targetKind == kind.rawValue).filter(\.$targetCode ~~ codes)
+                        }
+                    }
+                }
+            }
+            return query
+        }
+        let total = try await query().count()
+        let rows = try await query().sort(\.$targetKind).sort(\.$targetCode).sort(\.$indicator).sort(\.$fingerprint)
+            .range(offset..<(offset + limit)).all()
+        return (run.run, Page(items: try rows.map { try $0.finding() }, total: total))
+    }
+
+    /// The scorecards of a run within `scope` (sites, accounts, units by code), bonuses applied.
+    public func scorecards(of runCode: String, within scope: UnitSubtree?) async throws -> (InspectionRun, [Scorecard]) {
+        let (run, cards) = try await scorecards(of: runCode)
+        guard let scope else { return (run, cards) }
+        let targets = try await targetCodes(within: scope)
+        return (run, cards.filter { targets[$0.target.kind]?.contains($0.target.code) ?? false })
+    }
+
+    /// The newest scorecard of a target, with its run; nil when no run scored it.
+    public func latestScorecard(kind: Target.Kind, code: String) async throws -> (InspectionRun, Scorecard)? {
+        let rows = try await ScorecardRow.query(on: database).filter(\.$targetKind == kind.rawValue)
+            .filter(\.$targetCode == code).sort(\.$runID, .descending).limit(1).all()
+        guard let row = rows.first, let run = try await InspectionRunRow.find(row.runID, on: database) else { return nil }
+        let (_, cards) = try await scorecards(of: run.code)
+        guard let card = cards.first(where: { $0.target.kind == kind && $0.target.code == code }) else { return nil }
+        return (run.run, card)
+    }
+
+    // MARK: Tickets
+
+    /// A page of tickets, in id order; `total` counts every ticket the filter matches.
+    public func tickets(_ filter: ScopedTicketFilter, limit: Int, offset: Int) async throws -> Page<Ticket> {
+        func query() -> QueryBuilder<TicketRow> {
+            let query = TicketRow.query(on: database)
+            if let units = filter.units { query.filter(\.$unitID ~~ Array(units.ids)) }
+            if let state = filter.state { query.filter(\.$state == state.rawValue) }
+            if let indicator = filter.indicator { query.filter(\.$indicator == indicator) }
+            if let moment = filter.overdueAt {
+                // 待整改 after the deadline day has ended (`Ticket.isOverdue`): the deadline is
+                // before the day of `moment` in China Standard Time (days sort as text).
+                let today = CalendarDate(moment.addingTimeInterval(-0.001))
+                query.filter(\.$state == TicketState.open.rawValue).filter(\.$deadline != nil).filter(\.$deadline < today.description)
+            }
+            return query
+        }
+        let total = try await query().count()
+        let rows = try await query().sort(\.$id).range(offset..<(offset + limit)).all()
+        let unitIDs = Array(Set(rows.map(\.unitID)))
+        let names = try await UnitRow.query(on: database).filter(\.$id ~~ unitIDs).all().keyed(by: \.id).mapValues(\.name)
+        return Page(items: rows.map { $0.ticket(unit: names[$0.unitID] ?? "") }, total: total)
+    }
+
+    /// One ticket by its id as people write it, only when its unit is within `scope`; nil
+    /// otherwise (outside the scope is the same as not there).
+    public func ticket(_ code: String, within scope: UnitSubtree?) async throws -> Ticket? {
+        guard let id = TicketCode.parse(code), let row = try await TicketRow.find(id, on: database) else { return nil }
+        if let scope, !scope.ids.contains(row.unitID) { return nil }
+        let unit = try await UnitRow.find(row.unitID, on: database)?.name ?? ""
+        return row.ticket(unit: unit)
+    }
+}
