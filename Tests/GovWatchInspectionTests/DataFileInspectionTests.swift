@@ -15,7 +15,7 @@ import Testing
 @Suite struct DataFileInspectionTests {
     static let sitesCSV = """
         网站标识码,网站名称,首页网址,网站类型,主办单位,上级单位,其他域名
-        4390000001,鸿溪市人民政府,http://www.hongxi.gov.cn/,政府门户网站,鸿溪市人民政府办公室,鸿溪市人民政府,鸿溪市人民政府.政务 www.hongxi.cn hongxi-old.gov.cn dead.hongxi.cn
+        4390000001,鸿溪市人民政府,http://www.hongxi.gov.cn/,政府门户网站,鸿溪市人民政府办公室,鸿溪市人民政府,鸿溪市人民政府.政务 www.hongxi.cn hongxi-old.gov.cn dead.hongxi.cn hongxi.net.cn www.hongxi.org.cn
         4390000006,鸿溪市发展和改革委员会,http://fgw.qingshan.gov.cn/,部门网站,鸿溪市发展和改革委员会,鸿溪市人民政府,
         4390000007,鸿溪市农业农村局,http://nyncj.hongxi.gov.cn/,部门网站,鸿溪市农业农村局,鸿溪市人民政府,
 
@@ -86,6 +86,11 @@ import Testing
             "http://xn--gmq658ainal6so7i63dgq4i.xn--zfr164b/": .init(body: home),
             "http://www.hongxi.cn/": .init(body: home),
             "http://hongxi-old.gov.cn/": .init(status: 301, body: "", headers: [("Location", "http://www.hongxi.gov.cn/")]),
+            // Two real shapes of a domain kept only to send visitors on, answering 200: the
+            // bare baidu.com's `<html><meta http-equiv="refresh" …></html>`, and a JSP index
+            // that is nothing but `<script>window.location.href="…";</script>`.
+            "http://hongxi.net.cn/": .init(body: "<html>\n<meta http-equiv=\"refresh\" content=\"0;url=http://www.hongxi.gov.cn/\">\n</html>\n"),
+            "http://www.hongxi.org.cn/": .init(body: "\n\n<script>\nwindow.location.href=\"http://www.hongxi.gov.cn/\";\n</script>\n\n"),
             "http://fgw.qingshan.gov.cn/": .init(body: "<html><head><title>鸿溪市发展和改革委员会</title></head><body></body></html>"),
             "http://nyncj.hongxi.gov.cn/": .init(body: "<html><head><title>鸿溪市农业农村局</title></head><body></body></html>"),
         ])

@@ -82,9 +82,11 @@ public final class CrawlingSiteEvidenceSource: SiteEvidenceSource {
     }
 
     /// The registered other domains of `site` that serve it: their homepage answers 2xx on
-    /// a host other than the site's own (a redirect to the main host is how an old domain
-    /// should be kept, and is not a second domain). One GET each, through the crawler's
-    /// fetch policy; a domain that does not answer serves nothing.
+    /// a host other than the site's own, with a page of its own (a redirect to the main host
+    /// — an HTTP redirect, or a 200 page that only sends the visitor on with a meta refresh
+    /// or `location.href`, as many old and bare domains answer — is how an extra domain should
+    /// be kept, and is not a second site address). One GET each, through the crawler's fetch
+    /// policy; a domain that does not answer serves nothing.
     func servingAliases(of site: SiteRecord) async throws -> [String] {
         guard let main = GovernmentDomain.asciiHost(site.url) else { return [] }
         let scheme = site.url.lowercased().hasPrefix("https://") ? "https" : "http"
@@ -96,6 +98,7 @@ public final class CrawlingSiteEvidenceSource: SiteEvidenceSource {
                 let final = GovernmentDomain.asciiHost(response.finalURL.description),
                 !GovernmentDomain.sameDomain(final, main)
             else { continue }
+            if RedirectPage.target(bytes: response.body, contentType: response.contentType, url: response.finalURL) != nil { continue }
             serving.append(alias)
         }
         return serving
