@@ -27,6 +27,14 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        // The web platform (see README, "Web platform").
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // The domain: registry records, indicators, findings, scoring, content scanners.
@@ -112,6 +120,29 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
+        // The web platform: pages, the JSON API (generated from openapi.yaml), accounts and access.
+        // No domain logic: it calls GovWatchStore, GovWatchInspection and GovWatchReports.
+        .target(
+            name: "GovWatchServer",
+            dependencies: [
+                "GovWatchCore",
+                "GovWatchStore",
+                "GovWatchInspection",
+                "GovWatchReports",
+                "GovWatchDocuments",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates"), .copy("Static"), .copy("openapi.yaml")],
+            swiftSettings: strictSettings,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
         // The thin command line: parses arguments and calls the libraries.
         .executableTarget(
             name: "govwatch",
@@ -123,7 +154,9 @@ let package = Package(
                 "GovWatchInspection",
                 "GovWatchSampleCity",
                 "GovWatchReports",
+                "GovWatchServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -160,6 +193,15 @@ let package = Package(
                 "GovWatchReports", "GovWatchStore", "GovWatchCore", "GovWatchInspection", "GovWatchSampleCity",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GovWatchServerTests",
+            dependencies: [
+                "GovWatchServer", "GovWatchStore", "GovWatchCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
         ),

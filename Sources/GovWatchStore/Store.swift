@@ -66,7 +66,7 @@ public final class Store: Sendable {
     static let migrations: [any Migration] = [
         CreateRegistry(), CreateInspections(), CreateTickets(), CreateCrawlState(), CreateFeedStates(),
         CreateJobsAndNotifications(), CreateSettings(), AddCrawlOrderIndex(), CreateInspectionTasks(),
-        AddScorecardCompleteness(), AddSiteAliasesAndClosureDates(), CreateBonusPoints(),
+        AddScorecardCompleteness(), AddSiteAliasesAndClosureDates(), CreateBonusPoints(), CreateUsersAndAudit(),
     ]
 
     /// Write-ahead logging: a commit appends to the log instead of copying pages to a

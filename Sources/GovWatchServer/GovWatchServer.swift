@@ -1,0 +1,61 @@
+import Foundation
+import GovWatchStore
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import OpenAPIRuntime
+import ServiceLifecycle
+
+/// The web platform: builds the application that `govwatch serve` runs and tests drive.
+public enum GovWatchServer {
+    /// Paths of the generated API that answer without credentials.
+    static let publicAPIPaths: Set<String> = []
+
+    /// Builds the router with every route, middleware and the generated API; returns the
+    /// router and the catalog of its routes.
+    public static func buildRouter(store: Store, configuration: ServerConfiguration, logger: Logger) async throws -> (
+        router: Router<AppRequestContext>, catalog: RouteCatalog
+    ) {
+        let pages = try await PageRenderer.load()
+        let router = Router(context: AppRequestContext.self)
+        // Order: log outermost (sees the final status), headers on everything including
+        // error pages, errors rendered before headers are applied, then who is calling, then CSRF.
+        router.add(middleware: RequestLogMiddleware(logger: logger))
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ErrorRenderingMiddleware(pages: pages, logger: logger))
+        router.add(middleware: AuthenticationMiddleware(store: store, configuration: configuration))
+        router.add(middleware: CSRFMiddleware())
+
+        let routes = Routes(router: router, catalog: RouteCatalog())
+        HomeRoutes(store: store, pages: pages).register(on: routes)
+        try await LoginService(store: store, configuration: configuration).register(on: routes, pages: pages)
+
+        routes.get("/api/v1/openapi.yaml", access: .everyone, kind: .api) { _, _ in
+            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+                let data = try? Data(contentsOf: url)
+            else { throw WebError.notFound }
+            return Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        try APIHandler(store: store, configuration: configuration).registerHandlers(
+            on: routes.apiTransport(publicPaths: publicAPIPaths), serverURL: URL(string: "/api/v1")!)
+        return (router, routes.catalog)
+    }
+
+    /// The application for `govwatch serve`: the router on the configured address, with
+    /// extra services (the scheduler) run beside it and stopped with it.
+    public static func buildApplication(
+        store: Store, configuration: ServerConfiguration, services: [any Service] = [], logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> some ApplicationProtocol {
+        let (router, _) = try await buildRouter(store: store, configuration: configuration, logger: logger)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GovWatch"),
+            services: services,
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+    }
+}
