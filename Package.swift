@@ -202,6 +202,7 @@ let package = Package(
                 "GovWatchServer", "GovWatchStore", "GovWatchCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strictSettings
         ),

@@ -68,6 +68,7 @@ struct ScanCommand: AsyncParsableCommand {
                     sections = try extractor.extract(contentsOf: URL(fileURLWithPath: file), displayName: file)
                 }
                 for section in sections {
+                    // The same sections the server's 三审 scans (`DraftScan`).
                     reports.append(ScannedSection(file: section.displayName(file: file), result: scanner.scan(section.text)))
                 }
             } catch let error as DocumentReadError {
@@ -80,7 +81,7 @@ struct ScanCommand: AsyncParsableCommand {
         case .json:
             // Written from the bytes as they are: a String and a Data copy of the document
             // (three copies at the end of a 100 MB scan) made most of the peak memory.
-            let document = Self.json(reports)
+            let document = DraftScan.json(reports)
             document.withUnsafeBytes { bytes in
                 guard let base = bytes.baseAddress else { return }
                 FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
@@ -89,61 +90,6 @@ struct ScanCommand: AsyncParsableCommand {
         }
         if unreadable > 0 { throw ExitCode(2) }
         if reports.contains(where: { $0.result.requiresAction }) { throw ExitCode(1) }
-    }
-
-    struct ScannedSection {
-        var file: String
-        var result: ContentScanResult
-    }
-
-    /// One problem in the scan JSON of interfaces.md.
-    struct ProblemJSON {
-        var file: String
-        var line: Int
-        var column: Int
-        var indicator: String
-        var level: String
-        var kind: String
-        var evidence: String
-        var suggestion: String
-    }
-
-    /// The scan JSON (UTF-8), written by hand in exactly the form `JSONEncoder` gives with
-    /// `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]` (what this command printed
-    /// before): `JSONEncoder` took most of the time of a scan of a large file (a tree of
-    /// values, key sorting and hashing for every problem) and several times its output in memory.
-    static func json(_ reports: [ScannedSection]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.append(contentsOf: "{\n  \"problems\" : [\n".utf8)
-        var first = true
-        for report in reports {
-            for problem in report.result.problems {
-                let location = report.result.location(of: problem)
-                let record = ProblemJSON(
-                    file: report.file, line: location.line, column: location.column, indicator: problem.indicatorSuffix,
-                    level: problem.level.rawValue, kind: problem.kind.rawValue, evidence: problem.evidence,
-                    suggestion: problem.suggestion)
-                if !first { out.append(contentsOf: ",\n".utf8) }
-                first = false
-                // Keys in sorted order, as `.sortedKeys` writes them.
-                out.append(contentsOf: "    {\n      \"column\" : \(record.column),\n      \"evidence\" : ".utf8)
-                JSONText.appendString(record.evidence, to: &out)
-                out.append(contentsOf: ",\n      \"file\" : ".utf8)
-                JSONText.appendString(record.file, to: &out)
-                out.append(contentsOf: ",\n      \"indicator\" : ".utf8)
-                JSONText.appendString(record.indicator, to: &out)
-                out.append(contentsOf: ",\n      \"kind\" : ".utf8)
-                JSONText.appendString(record.kind, to: &out)
-                out.append(contentsOf: ",\n      \"level\" : ".utf8)
-                JSONText.appendString(record.level, to: &out)
-                out.append(contentsOf: ",\n      \"line\" : \(record.line),\n      \"suggestion\" : ".utf8)
-                JSONText.appendString(record.suggestion, to: &out)
-                out.append(contentsOf: "\n    }".utf8)
-            }
-        }
-        // An empty array is "[", an empty line and "  ]" in JSONEncoder's pretty form.
-        out.append(contentsOf: "\n  ]\n}\n".utf8)
-        return out
     }
 
     /// For people: each problem with its place, its context (the problem in 【】, personal

@@ -10,6 +10,8 @@ import OpenAPIRuntime
 /// do not receive the request context).
 public enum RequestIdentity {
     @TaskLocal public static var current: Identity?
+    /// The client's address, for the audit entries the API's handlers write.
+    @TaskLocal public static var address: String?
 }
 
 /// One log line per request: method, path, status and latency.
@@ -96,7 +98,17 @@ struct ErrorRenderingMiddleware: RouterMiddleware {
     static func webError(for error: any Error) -> WebError {
         switch error {
         case let webError as WebError: return webError
-        case let serverError as ServerError: return webError(for: serverError.underlyingError)
+        case let serverError as ServerError:
+            // The generated code could not read the request (a missing or malformed parameter
+            // or body): the client's mistake, not the server's.
+            if serverError.underlyingError is WebError || serverError.httpStatus.kind != .clientError {
+                return webError(for: serverError.underlyingError)
+            }
+            switch serverError.httpStatus {
+            case .unsupportedMediaType: return .unsupportedType("请求内容的类型（Content-Type）不支持")
+            case .notAcceptable: return WebError(status: .notAcceptable, code: "bad_request", message: "无法以请求的格式（Accept）返回")
+            default: return .badRequest("请求格式有误：参数或请求内容无法解析")
+            }
         case let userError as UserStoreError: return .badRequest(userError.description)
         case let httpError as HTTPError:
             switch httpError.status {
@@ -146,7 +158,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
             }
         }
         return try await RequestIdentity.$current.withValue(context.identity) {
-            try await next(request, context)
+            try await RequestIdentity.$address.withValue(context.remoteAddress) {
+                try await next(request, context)
+            }
         }
     }
 }
