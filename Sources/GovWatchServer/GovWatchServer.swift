@@ -29,6 +29,8 @@ public enum GovWatchServer {
 
         let routes = Routes(router: router, catalog: RouteCatalog())
         HomeRoutes(store: store, pages: pages).register(on: routes)
+        OverviewRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
+        TargetRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
         try await LoginService(store: store, configuration: configuration).register(on: routes, pages: pages)
 
         routes.get("/api/v1/openapi.yaml", access: .everyone, kind: .api) { _, _ in
