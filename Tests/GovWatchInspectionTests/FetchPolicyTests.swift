@@ -1,6 +1,7 @@
 import Foundation
 import GovWatchCore
 import GovWatchPage
+import GovWatchSampleCity
 import GovWatchStore
 import AsyncHTTPClient
 import NIOConcurrencyHelpers
@@ -132,6 +133,36 @@ struct FetchPolicyTests {
             #expect(FetchPolicy.reason(status: status) == FetchPolicy.reason(status: response.status), "\(path)")
             #expect(probe.ok == up, "\(path)")
             #expect(responseClass.isBrokenLink == broken, "\(path)")
+        }
+        try await fetcher.shutdown()
+        try await client.shutdown()
+        try await server.shutdown()
+    }
+
+    @Test("on the sample city's fixture server too: the prober and the crawler see the same status, class and reason")
+    func proberAndCrawlerAgreeOnTheCity() async throws {
+        let city = SampleCity.standard
+        let server = try await FixtureServer.start(city: city)
+        let client = try InspectionHTTPClient.make(proxy: server.proxyURL)
+        var configuration = Self.configuration()
+        configuration.proxy = server.proxyURL
+        let fetcher = try CrawlFetcher(configuration: configuration, client: client)
+        let prober = Prober(http: try SimpleHTTP(client: client, proxy: server.proxyURL), timeout: .seconds(5))
+        let site = try #require(city.sites.first)
+        let hostile = try #require(city.hostileEndpoints.first { $0.kind == .redirectLoop })
+        for url in [site.url, site.url + "no-such-page-2022.html", "http://unregistered.example.gov.cn/", hostile.url] {
+            let probe = await prober.probe(siteCode: site.code, url: url, at: Self.asOf)
+            let fetched = try await fetcher.get(NormalizedURL(url)!, bodyLimit: 1 << 20)
+            switch fetched {
+            case .success(let response):
+                #expect(probe.status == response.status, "\(url)")
+                #expect(FetchPolicy.classify(status: probe.status ?? 0) == FetchPolicy.classify(status: response.status), "\(url)")
+                #expect(probe.ok == Prober.answers(status: response.status), "\(url)")
+            case .failure(let failure):
+                // The redirect loop: both give up with the same words.
+                #expect(!probe.ok, "\(url)")
+                #expect(probe.error == failure.reason, "\(url)")
+            }
         }
         try await fetcher.shutdown()
         try await client.shutdown()
