@@ -60,42 +60,53 @@ public struct PageReadability: Sendable, Hashable {
         document: HTMLDocument, visibleText: String, title: String?, links: [PageLink], listed: Bool, published: Bool,
         base: NormalizedURL?
     ) -> PageReadability {
+        var scripts: [HTMLElement] = []
+        for script in document.elements(named: "script") { scripts.append(script) }
+        guard !scripts.isEmpty else { return PageReadability() }
+        // Small: few characters besides the title (counted only when few bytes could be), few links.
+        var small = visibleText.utf8.count - (title?.utf8.count ?? 0) <= 4 * smallText
+        if small {
+            var contentLength = visibleText.count
+            if let title, visibleText.contains(title) { contentLength -= title.count }
+            small = contentLength <= smallText && links.lazy.filter { $0.kind == .page && !$0.hidden }.count <= fewLinks
+        }
+        // Most pages are articles that were read: nothing more to ask of them.
+        guard small || !published else { return PageReadability() }
         var inline = ""
-        var scriptCount = 0
-        for script in document.elements(named: "script") {
-            scriptCount += 1
+        for script in scripts {
             let type = (script["type"] ?? "").lowercased()
             // Hanweb datastores and templates are data, not code.
             guard script["src"] == nil, type.isEmpty || type.contains("javascript") || type.contains("ecmascript") else { continue }
             if inline.utf8.count < 512 * 1024 { inline += script.textContent + "\n" }
         }
-        guard scriptCount > 0 else { return PageReadability() }
-        var contentLength = visibleText.count
-        if let title, visibleText.contains(title) { contentLength -= title.count }
-        let pageLinks = links.filter { $0.kind == .page && !$0.hidden }.count
-        let small = contentLength <= smallText && pageLinks <= fewLinks
         if small, isChallenge(inline) || isChallengeForm(document) { return PageReadability(unreadable: "challenge") }
         if isRedirect(document: document, scripts: inline, small: small) { return PageReadability() }
-        let loads = loaderCalls.contains { inline.contains($0) }
-        let emptyContainer = loads && hasEmptyListContainer(document)
-        guard small || (emptyContainer && !published) else { return PageReadability() }
+        if !small {
+            let loads = loaderCalls.contains { contains(inline, $0) }
+            guard loads, hasEmptyListContainer(document) else { return PageReadability() }
+        }
         let sources = dataSources(in: inline, base: base)
         if !sources.isEmpty { return PageReadability(dataSources: sources) }
         if small || !listed { return PageReadability(unreadable: "javascript") }
         return PageReadability()
     }
 
+    /// Whether `text` holds `word`, by a byte search (script texts run to hundreds of KB).
+    static func contains(_ text: String, _ word: String) -> Bool {
+        var text = text
+        return text.withUTF8 { haystack in UTF8Search.firstOffset(of: word, in: haystack) != nil }
+    }
+
     /// Whether inline scripts are a challenge: a known WAF's signature, a script that sets
     /// a cookie and reloads or navigates, or an obfuscated token computation.
     static func isChallenge(_ scripts: String) -> Bool {
         guard !scripts.isEmpty else { return false }
-        if challengeSignatures.contains(where: { scripts.contains($0) }) { return true }
-        let setsCookie = scripts.contains("cookie")
-        let reloads = scripts.contains("location") || scripts.contains("reload")
-        if setsCookie && reloads { return true }
+        func has(_ word: String) -> Bool { contains(scripts, word) }
+        if challengeSignatures.contains(where: has) { return true }
+        if has("cookie") && (has("location") || has("reload")) { return true }
         // Computed property names and character codes: a token computed by obfuscated code.
-        let obfuscated = scripts.contains("String.fromCharCode") && (scripts.contains("document[") || scripts.contains("location["))
-        return obfuscated && (scripts.contains("atob") || scripts.contains("charCodeAt") || scripts.contains("eval("))
+        let obfuscated = has("String.fromCharCode") && (has("document[") || has("location["))
+        return obfuscated && (has("atob") || has("charCodeAt") || has("eval("))
     }
 
     /// A challenge form (Cloudflare's `challenge-form` with `jschl_vc`, posted by a timer).
