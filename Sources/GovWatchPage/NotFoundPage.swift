@@ -32,15 +32,30 @@ public enum NotFoundPage {
     /// Whether a page with this title and visible text is a not-found notice by its wording.
     public static func isNotice(title: String?, text: String) -> Bool {
         if let title, titleIsNotice(title) { return true }
+        // Most pages say far more than a notice: counted with an early stop, before any copy.
+        var length = 0
+        for scalar in text.unicodeScalars where !scalar.properties.isWhitespace {
+            length += 1
+            if length > maximumNoticeText { return false }
+        }
+        guard mayHoldNotice(text) else { return false }
         let compact = Self.compact(text)
-        guard compact.count <= maximumNoticeText else { return false }
         // A 404 alone is too weak in text (a phone extension, a document number): words too.
         return notices.contains { $0 != "404" && compact.contains($0) }
+    }
+
+    /// A character every notice has one of (存 of 不存在, 找 of 找不到, 删 of 删除 …): a text
+    /// without any cannot hold one, and most titles are ruled out without a substring search.
+    static let noticeMarks: Set<Unicode.Scalar> = ["存", "找", "删", "移", "线", "撤", "失", "期", "访", "请", "误", "4", "f", "F"]
+
+    static func mayHoldNotice(_ text: String) -> Bool {
+        text.unicodeScalars.contains { noticeMarks.contains($0) }
     }
 
     /// A title that is a not-found notice, alone or beside the site's name
     /// ("404 文件不存在", "页面不存在 - 某某市人民政府", "ERROR 404 您访问的页面不存在").
     public static func titleIsNotice(_ title: String) -> Bool {
+        guard mayHoldNotice(title) else { return false }
         let parts = title.split { "-_|—–·:：".contains($0) }.map { compact(String($0)) }.filter { !$0.isEmpty }
         return parts.contains { part in
             guard notices.contains(where: part.contains) else { return false }

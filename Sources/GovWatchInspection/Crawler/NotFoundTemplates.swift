@@ -12,6 +12,8 @@ final class NotFoundTemplates: @unchecked Sendable {
     private let lock = NSLock()
     /// By `scheme://authority`; guarded by `lock`.
     private var probing: [String: Task<NotFoundPage.Fingerprint?, Never>] = [:]
+    /// Answers known, by the same key: asked for every page, answered without a suspension.
+    private var known: [String: NotFoundPage.Fingerprint?] = [:]
     private let fetcher: CrawlFetcher
     private let analyzer: PageAnalyzer
     private let homepage: NormalizedURL
@@ -31,6 +33,7 @@ final class NotFoundTemplates: @unchecked Sendable {
     /// The template of `url`'s host, asked for once (concurrent askers share one fetch).
     func template(for url: NormalizedURL) async -> NotFoundPage.Fingerprint? {
         let key = url.scheme + "://" + url.authority
+        if let answer = lock.withLock({ known[key] }) { return answer }
         let task = lock.withLock { () -> Task<NotFoundPage.Fingerprint?, Never> in
             if let task = probing[key] { return task }
             let fetcher = self.fetcher
@@ -50,6 +53,8 @@ final class NotFoundTemplates: @unchecked Sendable {
             probing[key] = task
             return task
         }
-        return await task.value
+        let answer = await task.value
+        lock.withLock { known[key] = .some(answer) }
+        return answer
     }
 }
