@@ -26,6 +26,8 @@ struct GovWatchCommand: AsyncParsableCommand {
             TicketsCommand.self,
             ScheduleCommand.self,
             WorkerCommand.self,
+            ServeCommand.self,
+            UsersCommand.self,
         ]
     )
 
