@@ -60,4 +60,14 @@ public enum GovWatchServer {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }
+
+    /// Runs the server until SIGINT or SIGTERM, then stops it and its services gracefully.
+    public static func serve(
+        store: Store, configuration: ServerConfiguration, services: [any Service] = [], logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let app = try await buildApplication(
+            store: store, configuration: configuration, services: services, logger: logger, onServerRunning: onServerRunning)
+        try await app.runService()
+    }
 }
