@@ -6,7 +6,7 @@ import Foundation
 ///   `jsearchfront/search.do?q=`, `jrobotfront`): its target with a sample query (政府);
 /// - a POST form (TRS `sxgovsearch.jsp`): its action, which a check can only load, not query;
 /// - a form without an action, whose query a script sends (中国政府网's header box): the
-///   page itself with the query, as the browser would submit it;
+///   page itself, the one thing a check can load for it;
 /// - a link labelled 搜索/检索/站内搜索/全文检索 — often to a shared search platform on
 ///   another host (`sousuo.gov.cn`, `search.*.gov.cn/jsearchfront/…`).
 ///
@@ -70,7 +70,13 @@ public struct SearchFinder {
             // A form without an action submits to the page itself; `javascript:` actions
             // are sent by a script, which does the same.
             let scripted = action.isEmpty || action.hasPrefix("#") || action.lowercased().hasPrefix("javascript:")
-            guard let target = scripted ? page : base.resolve(action) else { continue }
+            if scripted {
+                // Submitted by a script (中国政府网's box goes to sousuo.www.gov.cn) or to the page
+                // itself: there is a search, and the page it stands on is what can be checked.
+                targets.append(page.description)
+                continue
+            }
+            guard let target = base.resolve(action) else { continue }
             if method == "post" {
                 // The results cannot be asked for with a GET: that the action loads is what is checked.
                 targets.append(target.description)
