@@ -110,7 +110,13 @@ public struct CatalogTransport: ServerTransport {
         router.register(
             { request, body, metadata in
                 if access != .everyone, RequestIdentity.current == nil { throw WebError.unauthenticated }
-                return try await handler(request, body, metadata)
+                var (response, responseBody) = try await handler(request, body, metadata)
+                // The generated code writes header values percent-encoded (URI style); a
+                // download's Content-Disposition must go out as written (RFC 6266).
+                if let disposition = response.headerFields[.contentDisposition], let plain = disposition.removingPercentEncoding {
+                    response.headerFields[.contentDisposition] = plain
+                }
+                return (response, responseBody)
             }, method: method, path: path)
     }
 }
