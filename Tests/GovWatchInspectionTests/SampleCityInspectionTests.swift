@@ -30,29 +30,55 @@ import Testing
         }
     }
 
-    /// Whether `finding` is the one `planted` describes.
+    /// The facts that name one problem of `indicator`, as a finding states them and as the
+    /// city plants them: the kind and masked value, the wrong text or the term and the page
+    /// they are on; the link; the column (and its last update). Nothing for target-wide
+    /// indicators (one finding per target). Compared exactly: a finding of a planted indicator
+    /// with other facts is unplanted.
+    static func factKeys(_ indicator: IndicatorID) -> [String] {
+        switch indicator {
+        case .siteLinksBroken, .siteDarkLink: ["link"]
+        case .siteColumnStale: ["url", "column", "lastUpdated"]
+        case .siteColumnBlank: ["url", "column"]
+        case .siteContentPrivacy, .accountContentPrivacy: ["url", "kind", "masked"]
+        case .siteContentSevereError, .accountContentSevereError: ["url", "wrong"]
+        case .siteContentSensitive: ["url", "term"]
+        default: []
+        }
+    }
+
+    static func facts(of finding: Finding) -> [String: String] {
+        var facts: [String: String] = [:]
+        for key in factKeys(finding.indicator) {
+            facts[key] = key == "url" ? finding.url : finding.detail[key]?.stringValue
+        }
+        return facts
+    }
+
+    static func facts(of planted: PlantedProblem) -> [String: String] {
+        var facts: [String: String] = [:]
+        for key in factKeys(planted.indicator) {
+            // An empty value is a fact the finding states as null (a column with no date).
+            facts[key] = key == "url" ? planted.url : planted.detail[key].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        return facts
+    }
+
+    /// Whether `finding` is the one `planted` describes: same indicator, same target, same facts.
     static func matches(_ finding: Finding, _ planted: PlantedProblem) -> Bool {
-        guard finding.indicator == planted.indicator, finding.target.kind == planted.target.kind,
-            finding.target.code == planted.target.code
-        else { return false }
-        if let link = planted.detail["link"] {
-            return finding.detail["link"]?.stringValue == link
-        }
-        if planted.indicator == .siteColumnStale || planted.indicator == .siteColumnBlank, let url = planted.url {
-            return finding.url == url || finding.detail["column"]?.stringValue == url || finding.detail["url"]?.stringValue == url
-        }
-        if planted.indicator.rawValue.contains(".content."), let url = planted.url {
-            return (finding.url ?? "").hasPrefix(url) || url.hasPrefix(finding.url ?? "\u{0}")
-                || (finding.detail["pages"].map { "\($0)".contains(url) } ?? false)
-        }
-        return true
+        finding.indicator == planted.indicator && finding.target.kind == planted.target.kind
+            && finding.target.code == planted.target.code && facts(of: finding) == facts(of: planted)
+    }
+
+    static func describe(_ finding: Finding) -> String {
+        "\(finding.indicator) \(finding.target.code) \(finding.target.name) \(facts(of: finding)) \(finding.evidence ?? "")"
     }
 
     @Test func everyPlantedProblemIsFound() async throws {
         let (city, outcome) = try await { let i = try await Self.inspected.value; return (i.city, i.outcome) }()
         let expected = city.plantedProblems.filter { $0.mustBeFound && !$0.scenario && !Self.notFromInspection.contains($0.indicator) }
         let missing = expected.filter { planted in !outcome.findings.contains { Self.matches($0, planted) } }
-        #expect(missing.isEmpty, "not found: \(missing.map { "\($0.id) \($0.indicator) \($0.target.code) \($0.url ?? "") \($0.note)" }.joined(separator: "\n"))")
+        #expect(missing.isEmpty, "not found:\n\(missing.map { "\($0.id) \($0.indicator) \($0.target.code) \(Self.facts(of: $0)) \($0.note)" }.joined(separator: "\n"))")
     }
 
     @Test func cleanTargetsHaveNoFindingsAndNothingUnplantedIsReported() async throws {
@@ -64,12 +90,12 @@ import Testing
                 || (finding.target.kind == .account && cleanAccounts.contains(finding.target.code))
         }
         #expect(onClean.isEmpty, "findings on clean targets: \(onClean.map { "\($0.indicator) \($0.target.name) \($0.url ?? "") \($0.evidence ?? "")" }.joined(separator: "\n"))")
-        // Every finding corresponds to a planted problem of the same indicator and target
-        // (aggregate vetoes follow from their planted parts).
-        let unplanted = outcome.findings.filter { finding in
-            !city.plantedProblems.contains { $0.indicator == finding.indicator && $0.target.code == finding.target.code }
-        }
-        #expect(unplanted.isEmpty, "unplanted findings: \(unplanted.map { "\($0.indicator) \($0.target.name) \($0.url ?? "") \($0.evidence ?? "")" }.joined(separator: "\n"))")
+        // Every finding is exactly one planted problem (indicator, target and facts), and no
+        // planted problem is found twice.
+        let unplanted = outcome.findings.filter { finding in !city.plantedProblems.contains { Self.matches(finding, $0) } }
+        #expect(unplanted.isEmpty, "unplanted findings:\n\(unplanted.map(Self.describe).joined(separator: "\n"))")
+        let twice = city.plantedProblems.filter { planted in outcome.findings.filter { Self.matches($0, planted) }.count > 1 }
+        #expect(twice.isEmpty, "found more than once: \(twice.map { "\($0.id) \($0.indicator) \($0.target.code) \(Self.facts(of: $0))" })")
         #expect(outcome.scorecards.filter { $0.target.kind == .site }.count == city.sites.count)
         #expect(outcome.scorecards.filter { $0.target.kind == .account }.count == city.accounts.count)
     }

@@ -24,7 +24,7 @@ public struct PlantedProblem: Sendable, Hashable, Codable {
     public var note: String
     /// Indicator-specific facts, named like the findings' `detail` keys where one exists:
     /// `link`/`linkKind`/`onHomepage` (broken and dark links), `column`/`lastUpdated`/`periodDays`
-    /// (stale columns), `kind`/`masked` (privacy, never the clear value), `wrong`/`correct`
+    /// (stale columns), `kind`/`masked` (privacy: masked exactly as the finding masks it, never the clear value), `wrong`/`correct`
     /// (severe errors), `term` (sensitive words), `missing` (identity), `platform`/`accounts`
     /// (duplicate accounts), `count` (grouped problems).
     public var detail: [String: String]

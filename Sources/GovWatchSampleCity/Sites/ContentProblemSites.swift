@@ -119,14 +119,14 @@ enum ContentProblemSites {
             to: b.column(.notice))
         city.plant(
             .siteContentPrivacy, target, url: noticeURL, note: "公示页面写明了具名人员（李红梅）患有尿毒症的健康状况",
-            detail: ["kind": "health", "masked": "李*梅…患有尿毒症"], fix: .urls([noticeURL]))
+            detail: ["kind": "health", "masked": "李*梅…患有"], fix: .urls([noticeURL]))
         let docURL = b.attachmentURL(column: b.column(.notice), articleURL: noticeURL, fileName: "P020220318337015642.docx")
         city.plant(
             .siteContentPrivacy, target, url: docURL, note: "附件Word审批表中公开了完整的居民身份证号码",
             detail: ["kind": "id-card", "masked": PersonalData.mask(PlantedValues.docxID, kind: .idCard)], fix: .urls([docURL]))
         city.plant(
             .siteContentPrivacy, target, url: docURL, note: "附件Word审批表写明了具名人员（王秀英）确诊乳腺癌",
-            detail: ["kind": "health", "masked": "王*英确诊为…"], fix: .urls([docURL]))
+            detail: ["kind": "health", "masked": "王*英确诊"], fix: .urls([docURL]))
 
         // A mailbox reply naming the writer's father and his illness; never fixed.
         let mailbox = b.column(.consultation)
@@ -141,7 +141,7 @@ enum ContentProblemSites {
             to: mailbox)
         city.plant(
             .siteContentPrivacy, target, url: letterURL, note: "领导信箱答复中写明了具名人员（王建华）患有2型糖尿病伴肾病（固定变体中仍未整改）",
-            detail: ["kind": "health", "masked": "王*华患有…"])
+            detail: ["kind": "health", "masked": "王*华患有"])
         city.finish(b)
     }
 
