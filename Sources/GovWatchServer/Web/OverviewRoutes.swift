@@ -127,7 +127,7 @@ struct OverviewRoutes: Sendable {
             ].filter { $0.values.contains { $0 != nil } }
             values["trend"] = [
                 "chart": SVGChart.percentLines(
-                    title: "近\(chronological.count)次检查合格率走势", labels: chronological.map { PageFormatting.shortDay($0.asOf.addingTimeInterval(-1)) },
+                    title: "近\(chronological.count)次检查合格率走势", labels: Self.trendLabels(chronological),
                     series: series),
                 "runs": chronological.count,
             ] as [String: Any]
@@ -174,6 +174,15 @@ struct OverviewRoutes: Sendable {
         values["runningCount"] = running.count
         values["hasRuns"] = !recentRuns.isEmpty
         return try pages.page("overview", frame: PageFrame(title: "总览", identity: identity, path: "/"), values: values)
+    }
+
+    /// The as-of day of each run (`03-31`), with the run's number of that day when two runs
+    /// share it (`03-31 #2`).
+    static func trendLabels(_ runs: [InspectionRun]) -> [String] {
+        let days = runs.map { PageFormatting.shortDay($0.asOf.addingTimeInterval(-1)) }
+        return zip(runs, days).map { run, day in
+            days.filter { $0 == day }.count > 1 ? "\(day) #\(Int(run.code.suffix(4)) ?? 0)" : day
+        }
     }
 
     static func ticketValues(_ ticket: Ticket) -> [String: Any] {

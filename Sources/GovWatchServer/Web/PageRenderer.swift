@@ -110,10 +110,13 @@ public struct PageFrame {
     var values: [String: Any] {
         var values: [String: Any] = ["title": title]
         if let identity {
-            values["user"] = [
+            var user: [String: Any] = [
                 "username": identity.user.username, "displayName": identity.user.displayName,
-                "roleName": identity.user.role.chineseName, "unitName": identity.user.unitName ?? "",
+                "roleName": identity.user.role.chineseName,
             ]
+            // Absent rather than empty: a Mustache section renders for any string, even "".
+            if let unit = identity.user.unitName, !unit.isEmpty { user["unitName"] = unit }
+            values["user"] = user
             values["csrfToken"] = identity.csrfToken ?? ""
             values["navigation"] = PageRenderer.navigation(for: identity.user, currentPath: path).map {
                 ["title": $0.title, "path": $0.path, "active": $0.active] as [String: Any]

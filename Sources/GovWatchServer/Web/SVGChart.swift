@@ -166,7 +166,7 @@ public enum SVGChart {
     /// red at the top), with a dashed threshold line (the probe time-out).
     public static func probeStrip(
         title: String, marks: [Mark], from: Date, to: Date, threshold: Double, thresholdLabel: String, dayLabels: [(Date, String)],
-        width: Double = 900, height: Double = 200
+        width: Double = 1100, height: Double = 200
     ) -> String {
         let left = 52.0, right = 16.0, top = 14.0, bottom = 30.0
         let highest = max(threshold * 1.2, marks.map(\.value).max() ?? 0)

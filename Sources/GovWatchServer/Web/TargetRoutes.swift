@@ -142,9 +142,13 @@ struct TargetRoutes: Sendable {
         siteValues["police"] = site.police.flatMap { $0.isEmpty ? nil : $0 }
         var values: [String: Any] = ["site": siteValues]
         var columnFindings: [String: [Finding]] = [:]
-        if let (run, card) = try await store.latestScorecard(kind: .site, code: site.code) {
+        // The run that last scored the site, else the newest run (findings without a score).
+        let scored = try await store.latestScorecard(kind: .site, code: site.code)
+        var findingsRun = scored?.0
+        if findingsRun == nil { findingsRun = try await Self.latestRun(in: store) }
+        if let run = findingsRun {
             values["run"] = ["code": run.code, "asOf": PageFormatting.asOfDay(run.asOf)]
-            values["card"] = PageFormatting.scorecardValues(card)
+            if let card = scored?.1 { values["card"] = PageFormatting.scorecardValues(card) }
             let findings = try await findingValues(run: run, code: site.code, scope: identity.scope, limit: limit, offset: offset)
             values["findings"] = findings.items
             values["hasFindings"] = !findings.items.isEmpty
@@ -308,9 +312,12 @@ struct TargetRoutes: Sendable {
         accountValues["closureFiled"] = account.closureFiled?.description
         accountValues["closedOn"] = account.closedOn?.description
         var values: [String: Any] = ["account": accountValues]
-        if let (run, card) = try await store.latestScorecard(kind: .account, code: account.id) {
+        let scored = try await store.latestScorecard(kind: .account, code: account.id)
+        var findingsRun = scored?.0
+        if findingsRun == nil { findingsRun = try await Self.latestRun(in: store) }
+        if let run = findingsRun {
             values["run"] = ["code": run.code, "asOf": PageFormatting.asOfDay(run.asOf)]
-            values["card"] = PageFormatting.scorecardValues(card)
+            if let card = scored?.1 { values["card"] = PageFormatting.scorecardValues(card) }
             let findings = try await findingValues(run: run, code: account.id, scope: identity.scope, limit: limit, offset: offset)
             values["findings"] = findings.items
             values["hasFindings"] = !findings.items.isEmpty
