@@ -160,6 +160,9 @@ struct SiteEvidenceBuilder {
                 // messages only: its text, hidden links and navigation are the platform's.
                 let isChannel = entry.role == CrawlRole.channel.rawValue
                 var countedHere: Set<UInt64> = []
+                // Channels are linked from the homepage and its first level (a nav bar, an
+                // 互动交流 page); deeper pages are not searched for them (every link would be parsed).
+                let mayLinkChannels = !isChannel && entry.depth <= 1 && entry.role == CrawlRole.page.rawValue
                 for link in record.links {
                     if link.hidden {
                         if !isChannel { hidden.append(HiddenLinkEvidence(page: url, link: link.url, text: link.text, hiding: link.hiding)) }
@@ -176,10 +179,10 @@ struct SiteEvidenceBuilder {
                         if fromHomepage { target.onHomepage = true }
                         if Self.priority(kind) < Self.priority(target.kind) { target.kind = kind }
                     }
-                    if !isChannel, kind == .page, channelLinks[link.url] == nil, ChannelScope.isChannelLink(text: link.text),
-                        let target = NormalizedURL(link.url), !scope.contains(target)
+                    if mayLinkChannels, kind == .page, channelLinks[link.url] == nil, let target = NormalizedURL(link.url),
+                        !scope.contains(target), ChannelScope.isChannelLink(text: link.text, url: target)
                     {
-                        channelLinks[link.url] = link.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                        channelLinks[link.url] = ChannelScope.name(text: link.text, url: target)
                     }
                 }
                 guard !isChannel else { continue }
@@ -303,12 +306,13 @@ struct SiteEvidenceBuilder {
         // site's own channels, proposed like any discovered column.
         for (url, text) in channelLinks.sorted(by: { $0.key < $1.key })
         where !importedURLs.contains(url) && !discovered.contains(where: { $0.url == url }) {
-            let row = try await reader.row(url)
-            let read = row?.loaded == true && row?.record != nil && row?.entry.role == CrawlRole.channel.rawValue
+            // Fetched as a channel (whether it loaded or not: a channel that does not load is
+            // the site's problem), or not read (its absence is not proven). A URL only checked
+            // (first linked without a channel's name) was not parsed, so says nothing.
+            let fetched = try await reader.row(url)?.entry.role == CrawlRole.channel.rawValue
             let unread = try await unreadableReason(url, reader: reader, state: state, homepage: false) != nil
-            // A channel page that loaded, or one that could not be read (so its absence is not proven).
-            guard read || unread else { continue }
-            discovered.append(ColumnRecord(site: site.code, name: text.isEmpty ? "互动交流" : text, url: url, category: .consultation, topLevel: true))
+            guard fetched || unread else { continue }
+            discovered.append(ColumnRecord(site: site.code, name: text, url: url, category: .consultation, topLevel: true))
         }
         var known: [String: ColumnRecord] = [:]
         for column in knownDiscovered {

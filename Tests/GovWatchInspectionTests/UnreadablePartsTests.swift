@@ -146,6 +146,23 @@ import Testing
         #expect(!Scorer(indicators: .national2019).score(result.evidence.target, findings: findings).incomplete)
     }
 
+    @Test("a homepage robots.txt forbids: incomplete (robots), nothing judged from it, the scorecard says 未能完成检查")
+    func robotsHomepage() async throws {
+        let site = SiteRecord(code: "4301000024", name: "鸿溪市档案馆", url: "http://daj.hongxi.gov.cn/", kind: .department, unit: "鸿溪市档案馆")
+        let pages: [String: TinySite.Page] = [
+            "http://daj.hongxi.gov.cn/robots.txt": TinySite.Page(contentType: "text/plain", body: "User-agent: *\nDisallow: /\n"),
+            "http://daj.hongxi.gov.cn/": Self.html("鸿溪市档案馆", "<p>欢迎访问</p>"),
+        ]
+        let (result, proxy) = try await Self.crawl(site, columns: [], pages: pages)
+        #expect(proxy.hits("/") == 0)
+        let findings = SiteChecks.run(result.evidence, indicators: .national2019, scanner: try ContentScanner.standard())
+        #expect(findings.map(\.indicator) == [.siteInspectionIncomplete], "\(Self.describe(findings))")
+        #expect(findings.first?.detail["reason"] == "robots")
+        #expect(findings.first?.evidence?.contains("robots.txt禁止抓取") == true)
+        let card = Scorer(indicators: .national2019).score(result.evidence.target, findings: findings)
+        #expect(card.incomplete && card.vetoes.isEmpty)
+    }
+
     @Test("a homepage that is a bot challenge: incomplete (challenge), no stale, identity, search or channel finding, no veto")
     func challengeHomepage() async throws {
         let site = SiteRecord(code: "4301000022", name: "鸿溪市体育局", url: "http://tyj.hongxi.gov.cn/", kind: .department, unit: "鸿溪市体育局")
@@ -269,6 +286,17 @@ import Testing
         let (result, _) = try await UnreadablePartsTests.crawl(Self.site, columns: [], pages: pages)
         let findings = SiteChecks.run(result.evidence, indicators: .national2019, scanner: try ContentScanner.standard())
         #expect(findings.contains { $0.indicator == .siteInteractionNoChannel })
+    }
+
+    @Test("an off-host mailbox that does not load is a channel that does not load")
+    func brokenMailbox() async throws {
+        var pages = Self.pages()
+        pages["\(Self.platform)/index.jsp?dept=sfj"] = TinySite.Page(status: 404, body: "<html><body>404</body></html>")
+        let (result, _) = try await UnreadablePartsTests.crawl(Self.site, columns: [], pages: pages)
+        let findings = SiteChecks.run(result.evidence, indicators: .national2019, scanner: try ContentScanner.standard())
+        let channel = try #require(findings.first { $0.indicator == .siteInteractionNoChannel })
+        #expect(channel.detail["reason"] == "not-loading")
+        #expect(!findings.contains { $0.indicator == .siteInspectionIncomplete })
     }
 
     @Test("an off-host mailbox that could not be read is no proof of a missing channel")

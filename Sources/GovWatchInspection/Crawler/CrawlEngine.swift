@@ -128,7 +128,7 @@ actor CrawlLedger {
         guard let url = NormalizedURL(link.url) else { return }
         guard seen.insert(FNV1a64.hash(url.description)).inserted else { return }
         let kind = link.kind
-        if kind == .page, !scopeBox.contains(url), fromChannel || ChannelScope.isChannelLink(text: link.text),
+        if kind == .page, !scopeBox.contains(url), fromChannel || ChannelScope.isChannelLink(text: link.text, url: url),
             channelPagesAdmitted < ChannelScope.maximumPages
         {
             // A consultation channel on another host: read as the site's channel, not crawled.

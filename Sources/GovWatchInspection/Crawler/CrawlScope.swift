@@ -93,11 +93,36 @@ enum ChannelScope {
     /// unified platform lists thousands of letters, and the crawl is the site's, not the platform's.
     static let maximumPages = 400
 
+    /// Pinyin words of channel hosts and folders (`liuyan.www.gov.cn`, `tousu.…`,
+    /// `12345.….gov.cn`, `wlwz.…` 网络问政, `/ldxx/` 领导信箱, `/szxx/` 市长信箱 …): a page often
+    /// links its channel first by a picture or a teaser, and names it only further down.
+    static let urlWords: Set<String> = [
+        "liuyan", "tousu", "12345", "xinfang", "wsxf", "zmhd", "hdjl", "wlwz", "ldxx", "szxx", "xzxx", "qzxx", "sjxx",
+        "jzxx", "zrxx", "sfxx", "tzxx",
+    ]
+
     /// Whether a link text names a consultation channel.
     static func isChannelLink(text: String) -> Bool {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 20 else { return false }
         return words.contains { text.contains($0) }
+    }
+
+    /// Whether a link to `url` with `text` leads to a consultation channel: its text names one,
+    /// or its host or a folder is one of the channel words.
+    static func isChannelLink(text: String, url: NormalizedURL) -> Bool {
+        if isChannelLink(text: text) { return true }
+        let host = url.authority.split(separator: ":").first ?? ""
+        if host.split(separator: ".").contains(where: { urlWords.contains(String($0)) }) { return true }
+        return url.path.split(separator: "/").dropLast().contains { urlWords.contains($0.lowercased()) }
+    }
+
+    /// The name a channel found by its link is proposed under: the link text when it is a
+    /// name, else what its address says.
+    static func name(text: String, url: NormalizedURL) -> String {
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !text.isEmpty, text.count <= 20 { return text }
+        return "互动交流（\(url.authority)）"
     }
 
     /// What a channel page leads to that is still the channel: the further pages of its
