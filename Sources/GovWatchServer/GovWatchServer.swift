@@ -31,6 +31,11 @@ public enum GovWatchServer {
         HomeRoutes(store: store, pages: pages).register(on: routes)
         OverviewRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
         TargetRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
+        RunRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
+        ReportRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
+        ScanRoutes(store: store, pages: pages).register(on: routes)
+        RegistryRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
+        UserRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
         try await LoginService(store: store, configuration: configuration).register(on: routes, pages: pages)
 
         routes.get("/api/v1/openapi.yaml", access: .everyone, kind: .api) { _, _ in

@@ -58,22 +58,10 @@ extension APIHandler {
         let user = try identity().user
         guard user.role != .unit else { throw WebError.forbidden }
         let name = input.path.report
-        guard let dot = name.lastIndex(of: "."), let format = NoticeFormat(rawValue: String(name[name.index(after: dot)...]).lowercased())
-        else {
-            throw WebError.badRequest("通报文件名应为“统计周期.格式”，如 2022Q1.docx；格式为 docx、xlsx、html 或 md")
-        }
-        let period: ReportPeriod
-        do {
-            period = try ReportPeriod.parse(String(name[..<dot]))
-        } catch let error as ReportPeriod.InvalidPeriod {
-            throw WebError.badRequest(error.description)
-        }
-        let now = configuration.clock()
-        let builder = NoticeBuilder(settings: NoticeSettings(), template: .standard, today: CalendarDate(now))
-        let notice = builder.build(try await NoticeInput.load(from: store, period: period))
-        let data = try format.render(notice)
-        let disposition = Self.contentDisposition(
-            fileName: "\(period.chineseName)检查情况通报.\(format.rawValue)", asciiName: "notice-\(name)")
+        let (period, format) = try NoticeDownload.parse(name)
+        let notice = try await NoticeDownload.build(period: period, format: format, store: store, now: configuration.clock())
+        let data = notice.data
+        let disposition = Self.contentDisposition(fileName: notice.fileName, asciiName: "notice-\(name)")
         let body = HTTPBody(data)
         let payload: Operations.GetReport.Output.Ok.Body =
             switch format {

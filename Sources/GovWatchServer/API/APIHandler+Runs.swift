@@ -31,32 +31,9 @@ extension APIHandler {
         let identity = try identity()
         guard identity.user.role == .admin || identity.user.role == .inspector else { throw WebError.forbidden }
         guard case .json(let request) = input.body else { throw WebError.badRequest("请求内容应为 JSON") }
-        let now = configuration.clock()
-        var asOf = now
-        if let text = request.asOf {
-            guard let parsed = ChinaTime.parseMoment(text, bareDayMeansEnd: true) else {
-                throw WebError.badRequest("asOf “\(text)” 无效：应为 YYYY-MM-DD 或 ISO 8601 时间")
-            }
-            asOf = parsed
-        }
-        let everything = request.all == true
-        let queued = QueuedInspection(
-            siteCodes: everything ? [] : request.sites ?? [], accountIDs: everything ? [] : request.accounts ?? [], asOf: asOf,
-            indicators: try await store.indicatorSet(), dictionaries: [])
-        let plan: InspectionRunner.Plan
-        do {
-            plan = try await queued.enqueue(in: store, now: now)
-        } catch let error as InspectionRunner.UnknownTargets {
-            throw WebError.badRequest(error.description)
-        } catch let error as InspectionRunner.RunIsQueued {
-            throw WebError.conflict(error.description)
-        }
-        try await audit(
-            "inspection.start", object: plan.run.code,
-            detail: [
-                "asOf": ChinaTime.iso8601(asOf), "sites": String(plan.sites.count), "accounts": String(plan.accounts.count),
-                "resumed": plan.resumed ? "true" : "false",
-            ])
+        let plan = try await InspectionLauncher(store: store, configuration: configuration).start(
+            asOfText: request.asOf, everything: request.all == true, sites: request.sites ?? [], accounts: request.accounts ?? [],
+            audit: AuditContext(actor: identity.user.username, address: RequestIdentity.address))
         let counts = try await store.counts(of: plan.run.code, within: identity.scope)
         return .accepted(.init(body: .json(APIShapes.run(plan.run, counts: counts))))
     }
