@@ -4,7 +4,8 @@ Builds the sample city's database with ``govwatch demo`` (inspected, with findin
 scorecards and tickets), adds an admin with an API token (``govwatch users``), starts
 ``govwatch serve`` on a free loopback port, and runs ``schemathesis run`` on the document
 served at ``/api/v1/openapi.yaml`` with every check: no 5xx, every response matching its
-schema (status, content type, headers, body), authentication enforced, bad input refused.
+schema (status, content type, headers, body), authentication enforced, bad input refused,
+405 with ``Allow`` for a method a path does not serve.
 
 The binary is ``$GOVWATCH_BIN`` or ``.build/debug/govwatch`` (build it first). Without it or
 without schemathesis the test is skipped locally and fails in CI (``CI`` set)::
@@ -100,6 +101,11 @@ def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(server):
     command = [
         "schemathesis", "run", server["base"] + "/api/v1/openapi.yaml",
         "--checks", "all",
+        # Schema-valid is not always acceptable: a day that does not exist ("2022-02-30"), a
+        # site code that is not registered, a file whose bytes are no PDF/Office/OFD/image
+        # are refused with the 400/415 the document lists (web.md's error table). Every other
+        # check runs, and 5xx and schema mismatches fail the test.
+        "--exclude-checks", "positive_data_acceptance",
         "--header", f"Authorization: Bearer {server['token']}",
         "--max-examples", os.environ.get("GOVWATCH_SCHEMATHESIS_EXAMPLES", "25"),
         "--seed", "20220331",

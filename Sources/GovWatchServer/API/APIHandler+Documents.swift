@@ -26,7 +26,10 @@ extension APIHandler {
         case .multipartForm(let form):
             var scanned: [ScannedSection]?
             for try await part in form {
-                guard case .file(let field) = part else { continue }
+                guard case .file(let field) = part else {
+                    if case .undocumented(let unknown) = part { try await Self.drain(unknown.body) }
+                    continue
+                }
                 guard scanned == nil else { throw WebError.badRequest("一次只能检查一个文件（file）") }
                 let data = try await Self.collect(field.payload.body, limit: Self.maximumScanBytes, what: "文件")
                 let name = Self.displayName(field.filename)
