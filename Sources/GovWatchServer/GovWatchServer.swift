@@ -26,8 +26,11 @@ public enum GovWatchServer {
         router.add(middleware: ErrorRenderingMiddleware(pages: pages, logger: logger))
         router.add(middleware: AuthenticationMiddleware(store: store, configuration: configuration))
         router.add(middleware: CSRFMiddleware())
+        let catalog = RouteCatalog()
+        // A known path with another method: 405 and `Allow`, not the router's 404.
+        router.add(middleware: MethodNotAllowedMiddleware(catalog: catalog))
 
-        let routes = Routes(router: router, catalog: RouteCatalog())
+        let routes = Routes(router: router, catalog: catalog)
         HomeRoutes(store: store, pages: pages).register(on: routes)
         OverviewRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
         TargetRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
