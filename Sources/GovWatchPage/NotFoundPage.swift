@@ -39,9 +39,29 @@ public enum NotFoundPage {
             if length > maximumNoticeText { return false }
         }
         guard mayHoldNotice(text) else { return false }
-        let compact = Self.compact(text)
         // A 404 alone is too weak in text (a phone extension, a document number): words too.
-        return notices.contains { $0 != "404" && compact.contains($0) }
+        return contains(Array(compact(text).unicodeScalars), anyOf: noticeWords)
+    }
+
+    /// `notices` as scalars, for the native search (Foundation's `contains` was most of the cost).
+    static let noticeScalars = notices.map { Array($0.unicodeScalars) }
+    /// The same without the bare 404.
+    static let noticeWords = notices.filter { $0 != "404" }.map { Array($0.unicodeScalars) }
+
+    /// Whether `haystack` contains one of `needles` (short ones: a plain scan).
+    static func contains(_ haystack: [Unicode.Scalar], anyOf needles: [[Unicode.Scalar]]) -> Bool {
+        for needle in needles where !needle.isEmpty && needle.count <= haystack.count {
+            var start = 0
+            while start + needle.count <= haystack.count {
+                if haystack[start] == needle[0] {
+                    var matched = 1
+                    while matched < needle.count, haystack[start + matched] == needle[matched] { matched += 1 }
+                    if matched == needle.count { return true }
+                }
+                start += 1
+            }
+        }
+        return false
     }
 
     /// A character every notice has one of (存 of 不存在, 找 of 找不到, 删 of 删除 …): a text
@@ -58,7 +78,7 @@ public enum NotFoundPage {
         guard mayHoldNotice(title) else { return false }
         let parts = title.split { "-_|—–·:：".contains($0) }.map { compact(String($0)) }.filter { !$0.isEmpty }
         return parts.contains { part in
-            guard notices.contains(where: part.contains) else { return false }
+            guard contains(Array(part.unicodeScalars), anyOf: noticeScalars) else { return false }
             // What is left once the notice and its fillers are taken out must be next to nothing.
             var rest = part
             for word in (notices + titleFillers).sorted(by: { $0.count > $1.count }) {
