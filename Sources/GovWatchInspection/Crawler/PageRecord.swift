@@ -121,6 +121,9 @@ enum CrawlRole: String, Sendable {
     case attachment
     /// Only find out whether it loads (everything else).
     case check
+    /// Fetch and parse a consultation channel on another host (a province's 领导信箱
+    /// platform): its list paging and letters are followed, nothing else (`ChannelScope`).
+    case channel
 }
 
 /// 64-bit FNV-1a: content hashes of bodies and the crawler's compact seen-set of URLs.
