@@ -39,7 +39,8 @@ extension Store {
         let byState = try await restricted(
             sql.select().column("unit_id").column("state")
                 .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count")
-                .column(SQLFunction("SUM", args: SQLColumn("reopened")), as: "reopened")
+                // SUM of a bigint is numeric on PostgreSQL: cast back to decode an integer.
+                .column(SQLRaw("CAST(SUM(reopened) AS BIGINT)"), as: "reopened")
                 .from(TicketRow.schema)
         ).groupBy("unit_id").groupBy("state").all(decoding: StateCount.self)
         // 待整改 after the deadline day (`Ticket.isOverdue`); days sort as text.

@@ -97,7 +97,7 @@ public enum SVGChart {
     }
 
     /// A line chart of percentages (0–100) over labelled points (runs), with a legend.
-    public static func percentLines(title: String, labels: [String], series: [Series], width: Double = 640, height: Double = 240)
+    public static func percentLines(title: String, labels: [String], series: [Series], width: Double = 900, height: Double = 260)
         -> String
     {
         let left = 44.0, right = 16.0, top = 16.0, bottom = 44.0
@@ -110,7 +110,9 @@ public enum SVGChart {
         }
         for (index, label) in labels.enumerated() {
             let position = labels.count == 1 ? (left + width - right) / 2 : x(Double(index))
-            svg += ##"<text x="\##(number(position))" y="\##(number(height - bottom + 16))" text-anchor="middle" font-size="11" fill="\##(inkColor)">\##(escape(label))</text>"##
+            // The first and last labels align inward so they are not cut at the edges.
+            let anchor = labels.count == 1 ? "middle" : index == 0 ? "start" : index == labels.count - 1 ? "end" : "middle"
+            svg += ##"<text x="\##(number(position))" y="\##(number(height - bottom + 16))" text-anchor="\##(anchor)" font-size="11" fill="\##(inkColor)">\##(escape(label))</text>"##
         }
         for line in series {
             var segments: [[(Double, Double, Double)]] = [[]]
