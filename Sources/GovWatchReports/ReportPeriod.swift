@@ -58,7 +58,8 @@ public struct ReportPeriod: Sendable, Hashable, Codable, CustomStringConvertible
         guard trimmed.count >= 6, let year = Int(trimmed.prefix(4)), trimmed.prefix(4).allSatisfy(\.isASCII) else {
             throw fail(expected)
         }
-        guard (1900...2999).contains(year) else { throw fail("年份超出范围") }
+        // 1901 at the earliest: the notice compares with the period before, and days end at 1900.
+        guard (1901...2999).contains(year) else { throw fail("年份超出范围") }
         var rest = Substring(trimmed.dropFirst(4))
         if rest.hasPrefix("-") && !rest.dropFirst().hasPrefix("Q") && !rest.dropFirst().hasPrefix("q") {
             // 2022-03

@@ -25,7 +25,7 @@ extension APIHandler {
             sections = DraftScan.scan(text: payload.text, displayName: "-", scanner: scanner)
         case .multipartForm(let form):
             var scanned: [ScannedSection]?
-            for try await part in form {
+            for try await part in Self.checkedParts(form) {
                 guard case .file(let field) = part else {
                     if case .undocumented(let unknown) = part { try await Self.drain(unknown.body) }
                     continue

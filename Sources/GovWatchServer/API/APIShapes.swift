@@ -13,6 +13,8 @@ import OpenAPIRuntime
 struct Paging {
     static let defaultLimit = 50
     static let maximumLimit = 500
+    /// The document's bound (a 32-bit integer), so a client may not ask for an overflowing page.
+    static let maximumOffset = 2_147_483_647
 
     let limit: Int
     let offset: Int
@@ -23,7 +25,9 @@ struct Paging {
         guard (1...Self.maximumLimit).contains(limit) else {
             throw WebError.badRequest("limit 应为 1 到 \(Self.maximumLimit) 之间的整数")
         }
-        guard offset >= 0 else { throw WebError.badRequest("offset 不能为负数") }
+        guard (0...Self.maximumOffset).contains(offset) else {
+            throw WebError.badRequest("offset 应为 0 到 \(Self.maximumOffset) 之间的整数")
+        }
         self.limit = limit
         self.offset = offset
     }
@@ -111,4 +115,36 @@ enum APIShapes {
             level: .init(rawValue: problem.level.rawValue) ?? .notice, kind: .init(rawValue: problem.kind.rawValue) ?? .sensitive,
             evidence: problem.evidence, suggestion: problem.suggestion)
     }
+}
+
+extension APIHandler {
+    /// The parts of a multipart body, where the generated reader's own refusals (a required
+    /// part missing, a malformed part) are the client's mistake: 400, not 500.
+    static func checkedParts<Parts: AsyncSequence>(_ parts: Parts) -> ClientParts<Parts> {
+        ClientParts(base: parts)
+    }
+}
+
+/// See `APIHandler.checkedParts`.
+struct ClientParts<Base: AsyncSequence>: AsyncSequence {
+    typealias Element = Base.Element
+    let base: Base
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var base: Base.AsyncIterator
+
+        mutating func next() async throws -> Base.Element? {
+            do {
+                return try await base.next()
+            } catch let error as WebError {
+                throw error
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                throw WebError.badRequest("multipart/form-data 请求格式有误，或缺少必填的部分")
+            }
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator()) }
 }
