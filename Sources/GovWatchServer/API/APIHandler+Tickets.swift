@@ -37,7 +37,7 @@ extension APIHandler {
         guard case .multipartForm(let form) = input.body else { throw WebError.badRequest("请求内容应为 multipart/form-data") }
         var text: String?
         var files: [AttachmentInput] = []
-        for try await part in form {
+        for try await part in Self.checkedParts(form) {
             switch part {
             case .text(let field):
                 let data = try await Self.collect(field.payload.body, limit: Self.maximumFeedbackTextBytes, what: "整改情况说明")
@@ -90,29 +90,29 @@ extension APIHandler {
     }
 
     func verifyTicket(_ input: Operations.VerifyTicket.Input) async throws -> Operations.VerifyTicket.Output {
-        .ok(.init(body: .json(try await officeAction(.verify, ticket: input.path.id, body: input.body))))
+        guard case .json(let payload) = input.body else { throw WebError.badRequest("请求内容应为 JSON") }
+        return .ok(.init(body: .json(try await officeAction(.verify, ticket: input.path.id, reason: payload.reason))))
     }
 
     func rejectTicket(_ input: Operations.RejectTicket.Input) async throws -> Operations.RejectTicket.Output {
-        .ok(.init(body: .json(try await officeAction(.reject, ticket: input.path.id, body: input.body))))
+        guard case .json(let payload) = input.body else { throw WebError.badRequest("请求内容应为 JSON") }
+        return .ok(.init(body: .json(try await officeAction(.reject, ticket: input.path.id, reason: payload.reason))))
     }
 
     func dismissTicket(_ input: Operations.DismissTicket.Input) async throws -> Operations.DismissTicket.Output {
-        .ok(.init(body: .json(try await officeAction(.dismiss, ticket: input.path.id, body: input.body))))
+        guard case .json(let payload) = input.body else { throw WebError.badRequest("请求内容应为 JSON") }
+        return .ok(.init(body: .json(try await officeAction(.dismiss, ticket: input.path.id, reason: payload.reason))))
     }
 
     // MARK: Helpers
 
     /// Verify, reject or dismiss by an inspector or admin, with the reason; audited with the
     /// caller's address.
-    func officeAction(_ action: TicketAction, ticket code: String, body: Components.RequestBodies.Reason) async throws
-        -> Components.Schemas.TicketDetail
-    {
+    func officeAction(_ action: TicketAction, ticket code: String, reason: String) async throws -> Components.Schemas.TicketDetail {
         let ticket = try await visibleTicket(code)
         let user = try identity().user
         guard user.role == .admin || user.role == .inspector else { throw WebError.forbidden }
-        guard case .json(let payload) = body else { throw WebError.badRequest("请求内容应为 JSON") }
-        let reason = payload.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         if action.needsReason, reason.isEmpty { throw WebError.badRequest("\(action.chineseName)必须说明原因（reason）") }
         let at = configuration.clock()
         _ = try await ticketAction {
