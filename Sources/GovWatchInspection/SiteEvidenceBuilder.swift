@@ -29,6 +29,9 @@ struct SiteEvidenceBuilder {
     static let maximumReferrers = 5
     /// List pages followed per column ("下一页", "更多").
     static let maximumListPages = 200
+    /// Undated entries of a list whose article pages are read for their publish day: the
+    /// first few in the list's own order (lists show their newest first).
+    static let maximumArticlesOpened = 5
 
     private struct Row {
         var entry: CrawlURLEntry
@@ -238,9 +241,21 @@ struct SiteEvidenceBuilder {
             for target in record?.search ?? [] where !searchWorks {
                 searchWorks = try await reader.row(target)?.loaded == true
             }
+            let items = try await datingUndatedCountingUnread(record?.items ?? [], reader: reader)
+            if home.loaded, let record, record.unreadable == nil, !items.items.isEmpty, items.unreadArticles > 0,
+                !items.items.contains(where: { $0.date != nil }), newestSecondLevel == nil
+            {
+                // Nothing on the homepage is dated and the articles that would say when it was
+                // updated were not read: its update cannot be judged, which is not a stale homepage.
+                evidence.unreadable.append(
+                    UnreadablePart(
+                        reason: .undated, url: site.url, skippedChecks: [.siteHomepageStale], scope: .homepageDates,
+                        count: items.items.count))
+            }
             evidence.homepage = HomepageEvidence(
                 url: site.url, finalURL: home.entry.finalURL ?? homepage.description, loaded: home.loaded && record != nil,
-                status: home.entry.status, identity: record?.identity ?? FooterIdentity(), items: record?.items ?? [],
+                status: home.entry.status, identity: record?.identity ?? FooterIdentity(),
+                items: items.items,
                 newestSecondLevelDate: newestSecondLevel, searchWorks: searchWorks, https: https)
         }
 
@@ -530,6 +545,37 @@ struct SiteEvidenceBuilder {
         return ["/search", "/was5/", "/jrobot/", "/so/"].contains { path.contains($0) }
     }
 
+    /// A list's undated entries with the publish day of their own article page (the first
+    /// `maximumArticlesOpened`, when the crawl read them), else the day the CMS wrote into
+    /// the article's address (`URLDate`); entries with neither stay undated and count as not
+    /// updated (未注明信息发布时间的视为不更新).
+    private func datingUndated(_ items: [DatedItem], reader: RowReader) async throws -> [DatedItem] {
+        try await datingUndatedCountingUnread(items, reader: reader).items
+    }
+
+    /// `datingUndated`, and how many of the article pages it opened had not been read (not
+    /// crawled, or failed): their entries' dates are unknown rather than absent.
+    private func datingUndatedCountingUnread(_ items: [DatedItem], reader: RowReader) async throws
+        -> (items: [DatedItem], unreadArticles: Int)
+    {
+        var dated = items
+        var opened = 0
+        var unread = 0
+        for index in dated.indices where dated[index].date == nil {
+            if opened < Self.maximumArticlesOpened, NormalizedURL(dated[index].url).map(scope.contains) == true {
+                opened += 1
+                let row = try await reader.row(dated[index].url)
+                if let published = row?.record?.published {
+                    dated[index].date = published
+                    continue
+                }
+                if row?.loaded != true || row?.record == nil { unread += 1 }
+            }
+            dated[index].date = URLDate.day(in: dated[index].url)
+        }
+        return (dated, unread)
+    }
+
     private func columnItems(_ column: ColumnRecord, url: String, discovered: Bool, reader: RowReader) async throws
         -> (evidence: ColumnEvidence, pages: [String], messages: [(url: String, messages: [PageRecord.Message])])
     {
@@ -562,6 +608,7 @@ struct SiteEvidenceBuilder {
                 queue.append(link)
             }
         }
+        items = try await datingUndated(items, reader: reader)
         let hasDated = items.contains { $0.date != nil }
         items.sort { lhs, rhs in
             switch (lhs.date, rhs.date) {

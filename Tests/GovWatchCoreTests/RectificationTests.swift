@@ -128,6 +128,17 @@ import Testing
         return (byFingerprint.values.sorted { $0.id! < $1.id! }, result)
     }
 
+    /// What the inspection could not read is for the office's inspectors to look at, not a
+    /// problem the unit must rectify: no ticket.
+    @Test func whatCouldNotBeReadIsNoTicket() {
+        let incomplete = Finding(
+            target: site, indicator: .siteInspectionIncomplete, level: .notice, url: "http://x/",
+            detail: ["reason": .string("challenge")], evidence: "网站首页返回的是防护验证页面", locationKey: "homepage|challenge|http://x/")
+        let (tickets, result) = apply([incomplete, finding(site, "a")], to: [], run: "r1", asOf: asOf)
+        #expect(tickets.map(\.indicator) == [.siteContentPrivacy])
+        #expect(result.unassigned.isEmpty)
+    }
+
     @Test func findingsOpenTicketsOnceAndAgainOnlyCountOccurrences() {
         let findings = [finding(site, "a"), finding(site, "b"), finding(site, "a"), finding(Target(kind: .site, code: "9", name: "?"), "c")]
         let (tickets, first) = apply(findings, to: [], run: "r1", asOf: asOf)

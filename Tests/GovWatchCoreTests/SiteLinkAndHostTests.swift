@@ -156,6 +156,13 @@ import Testing
         #expect(check(site("http://zwgk.hongxi.gov.cn/", .portal)).map { $0.detail["rule"] } == ["portal-pattern"])
     }
 
+    /// 中国政府网 is gov.cn's own portal, above the www.XXX.gov.cn pattern of the regions
+    /// (the real homepage of the corpus, `portal-home-www.gov.cn.html`).
+    @Test func theCentralPortalIsCompliant() {
+        #expect(check(site("https://www.gov.cn/", .portal)).isEmpty)
+        #expect(check(site("http://www.hunan.gov.cn/", .portal)).isEmpty)
+    }
+
     @Test func departmentsBelongUnderTheirGovernment() {
         #expect(check(site("http://fgw.qingshan.gov.cn/", .department)).map { $0.detail["rule"] } == ["outside-government-domain"])
         // Not judged when the government's domain is unknown.

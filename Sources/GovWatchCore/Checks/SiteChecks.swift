@@ -45,6 +45,7 @@ public enum SiteChecks {
         // finding from it): `site.inspection.incomplete` reports it instead.
         let unread = UnreadParts(evidence.unreadable)
         let readHomepage = unread.homepage ? nil : homepage
+        let datedHomepage = unread.homepageDates ? nil : readHomepage
         let readColumns = evidence.columns.filter { !unread.columns.contains($0.column.url) }
         let channelUnread = evidence.columns.contains {
             $0.column.category == .consultation && unread.columns.contains($0.column.url)
@@ -54,7 +55,7 @@ public enum SiteChecks {
         func add(_ finding: Finding?) { if let finding { findings.append(finding) } }
 
         add(SiteUnreachable.check(site: target, probes: evidence.probes, asOf: asOf, indicators: indicators))
-        add(SiteHomepageStale.check(site: target, homepage: readHomepage, asOf: asOf, indicators: indicators))
+        add(SiteHomepageStale.check(site: target, homepage: datedHomepage, asOf: asOf, indicators: indicators))
         findings += SiteColumnStale.check(site: target, columns: readColumns, asOf: asOf, indicators: indicators)
         add(SiteColumnsStaleVeto.check(site: target, columns: readColumns, asOf: asOf, indicators: indicators))
         add(SiteColumnsUnupdatedVeto.check(site: target, columns: readColumns, asOf: asOf, indicators: indicators))
@@ -89,6 +90,8 @@ public enum SiteChecks {
     struct UnreadParts {
         /// The homepage was not read.
         var homepage = false
+        /// The homepage was read, but the dates of its items could not be.
+        var homepageDates = false
         /// The list-page URLs of columns that were not read (as `ColumnRecord.url`).
         var columns: Set<String> = []
 
@@ -97,6 +100,7 @@ public enum SiteChecks {
                 switch part.scope {
                 case .homepage: homepage = true
                 case .column: columns.insert(part.url)
+                case .homepageDates: homepageDates = true
                 case .links, .crawl: break
                 }
             }

@@ -82,6 +82,10 @@ public struct UnreadablePart: Sendable, Hashable, Codable {
         /// It failed otherwise (an error status other than 429/503, a refused connection, a
         /// DNS failure): added to the spec's reasons for a homepage that did not load.
         case unreachable
+        /// The items of a list show no dates and their article pages could not be read for
+        /// theirs: added to the spec's reasons, so that an unread date is not taken for an
+        /// old one (an undated homepage would be a stale-homepage veto).
+        case undated
     }
 
     /// What could not be read: it decides which checks say nothing about it.
@@ -94,6 +98,9 @@ public struct UnreadablePart: Sendable, Hashable, Codable {
         case links
         /// The crawl as a whole (the page limit): pages beyond it were checked, not read.
         case crawl
+        /// The dates of the homepage's items (undated, their articles not read): no
+        /// stale-homepage finding; the rest of the homepage was read and is judged.
+        case homepageDates = "homepage-dates"
     }
 
     public var reason: Reason

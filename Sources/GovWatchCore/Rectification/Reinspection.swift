@@ -57,6 +57,9 @@ public struct ReinspectionScope: Sendable, Hashable {
 public enum Reinspection {
     /// Indicators that describe the loop itself; they are reported, never ticketed.
     public static let loopIndicators: Set<IndicatorID> = [.unitRectificationOverdue, .unitRectificationReopened]
+    /// Findings for the office's inspectors, not problems of a unit: what the inspection could
+    /// not read (a person should look; nothing for the unit to rectify).
+    public static let officeIndicators: Set<IndicatorID> = [.siteInspectionIncomplete]
 
     /// What applying a run did.
     public struct Result: Sendable {
@@ -101,7 +104,7 @@ public enum Reinspection {
                 to: ticket.state, reason: reason)
         }
 
-        for finding in findings where !loopIndicators.contains(finding.indicator) {
+        for finding in findings where !loopIndicators.contains(finding.indicator) && !officeIndicators.contains(finding.indicator) {
             guard found.insert(finding.fingerprint).inserted else { continue }
             guard var ticket = byFingerprint[finding.fingerprint] else {
                 guard let unit = unitOf(finding.target) else {

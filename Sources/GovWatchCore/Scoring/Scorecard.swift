@@ -41,7 +41,7 @@ public struct Scorecard: Sendable, Hashable, Codable {
     /// Notes a reader of the scorecard needs beside the result, in Chinese (empty when none).
     public var notes: [String] {
         var notes: [String] = []
-        if incomplete { notes.append("首页未能读取，部分指标未能自动检查，未能完成检查，需人工核查") }
+        if incomplete { notes.append("首页或其信息日期未能读取，部分指标未能自动检查，未能完成检查，需人工核查") }
         if unconfirmedColumns > 0 { notes.append("另有\(unconfirmedColumns)个自动发现的栏目待确认，未计入单项否决") }
         return notes
     }

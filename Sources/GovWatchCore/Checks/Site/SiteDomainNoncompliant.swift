@@ -22,6 +22,11 @@ public enum SiteDomainNoncompliant {
     /// The indicator this check reports.
     public static let indicator = IndicatorID.siteDomainNoncompliant
 
+    /// The central government's portal (中国政府网) is the one portal above the
+    /// `www.XXX.gov.cn` pattern: the pattern names a region under gov.cn, and www.gov.cn is
+    /// gov.cn's own.
+    static let centralPortalHosts: Set<String> = ["www.gov.cn", "gov.cn"]
+
     /// The findings of this indicator for one site, in a stable order.
     public static func check(
         site: SiteRecord, alternateHosts: [String], governmentDomain: String?, indicators: IndicatorSet
@@ -49,7 +54,7 @@ public enum SiteDomainNoncompliant {
                 evidence: "\(site.kind.chineseName)使用非政府域名\(shown)\(under)"))
         } else if GovernmentDomain.isChinese(host) {
             // A Chinese-language government domain: no `www.` pattern and no hierarchy to check.
-        } else if site.kind == .portal, !(labels.count == 4 && labels[0] == "www") {
+        } else if site.kind == .portal, !(labels.count == 4 && labels[0] == "www"), !Self.centralPortalHosts.contains(host) {
             findings.append(finding(
                 "portal-pattern", expected: "www.XXX.gov.cn",
                 evidence: "政府门户网站域名\(shown)不符合“www.XXX.gov.cn”结构"))

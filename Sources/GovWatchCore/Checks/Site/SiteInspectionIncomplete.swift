@@ -37,7 +37,7 @@ public enum SiteInspectionIncomplete {
                 merged[key] = part
             }
         }
-        let order: [UnreadablePart.Scope: Int] = [.homepage: 0, .column: 1, .links: 2, .crawl: 3]
+        let order: [UnreadablePart.Scope: Int] = [.homepage: 0, .homepageDates: 1, .column: 2, .links: 3, .crawl: 4]
         let parts = merged.values.sorted {
             (order[$0.scope] ?? 9, $0.url, $0.reason.rawValue) < (order[$1.scope] ?? 9, $1.url, $1.reason.rawValue)
         }
@@ -49,7 +49,7 @@ public enum SiteInspectionIncomplete {
                 target: site, indicator: indicator, level: indicators.level(indicator), url: part.url,
                 detail: [
                     "reason": .string(part.reason.rawValue), "url": .string(part.url), "scope": .string(part.scope.rawValue),
-                    "homepage": .bool(part.scope == .homepage), "skippedChecks": .array(skipped.map { .string($0.rawValue) }),
+                    "homepage": .bool(part.scope == .homepage || part.scope == .homepageDates), "skippedChecks": .array(skipped.map { .string($0.rawValue) }),
                     "status": SiteCheckSupport.json(part.status), "column": SiteCheckSupport.json(part.name),
                     "count": SiteCheckSupport.json(part.count),
                 ],
@@ -72,6 +72,7 @@ public enum SiteInspectionIncomplete {
         case .rateLimited: return "服务器持续返回\(part.status.map(String.init) ?? "429/503")（请求过于频繁或暂时不可用），重试后仍未成功"
         case .timeout: return "访问超时"
         case .unreachable: return "无法访问（\(part.status.map { "HTTP \($0)" } ?? "连接失败")）"
+        case .undated: return "列出的信息均未注明发布时间，且未能打开其文章页面读取发布时间"
         }
     }
 
@@ -87,6 +88,8 @@ public enum SiteInspectionIncomplete {
             let count = part.count.map { "\($0)个链接" } ?? "链接"
             let host = SiteCheckSupport.host(of: part.url) ?? part.url
             return "\(host)的\(count)\(reason)，未计为错链，请人工核查"
+        case .homepageDates:
+            return "网站首页\(reason)，未能判断首页是否更新（未作首页不更新的单项否决），请人工核查"
         case .crawl:
             let count = part.count.map { "，另有\($0)个站内页面只检查了能否打开，未读取内容" } ?? ""
             return "\(reason)\(count)，这些页面中的错链、内容问题和暗链未能检查"
