@@ -8,8 +8,10 @@
 # Debian packages: libxml2-dev (the HTML parser, needed to build), postgresql (initdb/psql:
 # the store tests' throwaway server), poppler-utils (pdftotext: PDF tests), catdoc (legacy
 # .doc/.xls text), fonts-noto-cjk (CJK glyphs for rendered reports), python3 and python3-pip
-# when there is no Python. PyPI: python-docx, openpyxl and pytest (the notice files' check,
-# tests/python/test_report_files.py).
+# when there is no Python, chromium and chromium-driver (the browser test,
+# tests/python/test_browser.py). PyPI: python-docx, openpyxl and pytest (the notice files'
+# check, tests/python/test_report_files.py), selenium (the browser test) and schemathesis
+# (the JSON API fuzzing, tests/python/test_api_schemathesis.py).
 set -euo pipefail
 
 # Whether a Debian package's part the tests use is present (its tool, or dpkg's record).
@@ -20,18 +22,20 @@ debian_present() {
     catdoc) command -v catdoc ;;
     python3) command -v python3 ;;
     python3-pip) command -v python3 && python3 -m pip --version ;;
+    chromium) command -v chromium ;;
+    chromium-driver) command -v chromedriver ;;
     *) dpkg-query -W -f='${Status}' "$1" | grep -q "ok installed" ;;
   esac >/dev/null 2>&1
 }
 
 missing_debian=()
-for package in libxml2-dev postgresql poppler-utils catdoc fonts-noto-cjk python3 python3-pip; do
+for package in libxml2-dev postgresql poppler-utils catdoc fonts-noto-cjk python3 python3-pip chromium chromium-driver; do
   debian_present "$package" || missing_debian+=("$package")
 done
 
 # PyPI distribution name → the module the tests import.
 missing_pypi=()
-for pair in python-docx:docx openpyxl:openpyxl pytest:pytest; do
+for pair in python-docx:docx openpyxl:openpyxl pytest:pytest selenium:selenium schemathesis:schemathesis; do
   command -v python3 >/dev/null 2>&1 && python3 -c "import ${pair#*:}" >/dev/null 2>&1 || missing_pypi+=("${pair%%:*}")
 done
 
