@@ -34,6 +34,8 @@ public enum GovWatchServer {
         HomeRoutes(store: store, pages: pages).register(on: routes)
         OverviewRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
         TargetRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
+        FindingRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
+        TicketRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
         RunRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
         ReportRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
         ScanRoutes(store: store, pages: pages).register(on: routes)

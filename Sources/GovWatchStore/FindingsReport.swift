@@ -18,18 +18,26 @@ public enum FindingsReport {
         var targets: [Scorecard]
     }
 
+    /// The columns of `govwatch findings --format csv` (and of the web platform's export).
+    public static let csvHeader = [
+        "run", "target_kind", "target_code", "target_name", "indicator", "level", "url", "evidence", "detail", "fingerprint",
+    ]
+
+    /// One finding's fields in the order of ``csvHeader``.
+    public static func csvFields(run: InspectionRun, finding: Finding) -> [String] {
+        [
+            run.code, finding.target.kind.rawValue, finding.target.code, finding.target.name, finding.indicator.rawValue,
+            finding.level.rawValue, finding.url ?? "", finding.evidence ?? "", FindingRow.encode(finding.detail), finding.fingerprint,
+        ]
+    }
+
     public static func render(run: InspectionRun, findings: [Finding], format: String) throws -> String {
         switch format {
         case "json":
             return try json(
                 FindingsJSON(run: run.code, asOf: ChinaTime.iso8601(run.asOf), indicatorSet: run.indicatorSet, findings: findings))
         case "csv":
-            return CSVTable.render(
-                header: ["run", "target_kind", "target_code", "target_name", "indicator", "level", "url", "evidence", "detail", "fingerprint"],
-                rows: findings.map {
-                    [run.code, $0.target.kind.rawValue, $0.target.code, $0.target.name, $0.indicator.rawValue, $0.level.rawValue,
-                     $0.url ?? "", $0.evidence ?? "", FindingRow.encode($0.detail), $0.fingerprint]
-                })
+            return CSVTable.render(header: csvHeader, rows: findings.map { csvFields(run: run, finding: $0) })
         default:
             let table = TextTable.render(
                 header: ["对象", "指标", "级别", "位置", "说明"],

@@ -9,10 +9,10 @@ import OpenAPIRuntime
 // feedback with its files, downloads, and the office's verify / reject / dismiss. A ticket
 // outside the scope answers 404 before any role check, so a 403 never confirms it exists.
 extension APIHandler {
-    /// Each feedback file may be this large (web.md: 20 MiB).
-    static let maximumAttachmentBytes = Store.maximumAttachmentBytes
+    /// Each feedback file may be this large (web.md: 20 MiB); shared with the ticket page.
+    static let maximumAttachmentBytes = TicketActions.maximumAttachmentBytes
     /// The feedback text is a few paragraphs; more is not a description.
-    static let maximumFeedbackTextBytes = 64 * 1024
+    static let maximumFeedbackTextBytes = TicketActions.maximumFeedbackTextBytes
 
     func listTickets(_ input: Operations.ListTickets.Input) async throws -> Operations.ListTickets.Output {
         let paging = try Paging(limit: input.query.limit, offset: input.query.offset)
@@ -33,7 +33,7 @@ extension APIHandler {
         let ticket = try await visibleTicket(input.path.id)
         let user = try identity().user
         // The unit answers its own tickets; the office verifies them, it does not answer them.
-        guard user.role == .unit || user.role == .admin else { throw WebError.forbidden }
+        guard TicketActions.mayGiveFeedback(user) else { throw WebError.forbidden }
         guard case .multipartForm(let form) = input.body else { throw WebError.badRequest("请求内容应为 multipart/form-data") }
         var text: String?
         var files: [AttachmentInput] = []
@@ -44,24 +44,16 @@ extension APIHandler {
                 text = String(decoding: data, as: UTF8.self)
             case .files(let field):
                 let data = try await Self.collect(field.payload.body, limit: Self.maximumAttachmentBytes, what: "附件")
-                guard AttachmentType.detect(data) != nil else {
-                    throw WebError.unsupportedType("附件“\(Self.displayName(field.filename))”的类型不支持：只接受 \(AttachmentType.acceptedNames) 文件（按文件内容判断，与文件名无关）")
-                }
-                // The client's name is kept for display and as the download's suggested name
-                // only; the bytes live in the database, never under that name on a disk.
-                files.append(AttachmentInput(fileName: Self.displayName(field.filename), data: data))
-            case .undocumented:
-                continue
+                // The bytes live in the database, never under the client's name on a disk.
+                files.append(try TicketActions.attachment(data, fileName: field.filename))
+            case .undocumented(let unknown):
+                // Parts the document does not name are read to the end and dropped: the next
+                // part can only be read after this one.
+                try await Self.drain(unknown.body)
             }
         }
-        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw WebError.badRequest("反馈必须说明整改情况（text）")
-        }
-        let at = configuration.clock()
-        _ = try await ticketAction { try await store.feedback(ticket.code, text: text, attachments: files, actor: user.username, at: at) }
-        try await audit(
-            "ticket.feedback", object: ticket.code,
-            detail: ["files": String(files.count), "names": files.map(\.fileName).joined(separator: "、")])
+        try await TicketActions.feedback(
+            store: store, ticket: ticket, text: text, files: files, user: user, context: auditContext, at: configuration.clock())
         return .ok(.init(body: .json(try await detail(of: try await visibleTicket(ticket.code)))))
     }
 
@@ -111,18 +103,9 @@ extension APIHandler {
     func officeAction(_ action: TicketAction, ticket code: String, reason: String) async throws -> Components.Schemas.TicketDetail {
         let ticket = try await visibleTicket(code)
         let user = try identity().user
-        guard user.role == .admin || user.role == .inspector else { throw WebError.forbidden }
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        if action.needsReason, reason.isEmpty { throw WebError.badRequest("\(action.chineseName)必须说明原因（reason）") }
-        let at = configuration.clock()
-        _ = try await ticketAction {
-            switch action {
-            case .verify: try await store.verify(ticket.code, reason: reason, actor: user.username, at: at)
-            case .reject: try await store.reject(ticket.code, reason: reason, actor: user.username, at: at)
-            default: try await store.dismiss(ticket.code, reason: reason, actor: user.username, at: at)
-            }
-        }
-        try await audit("ticket.\(action.rawValue)", object: ticket.code, detail: ["reason": reason])
+        guard TicketActions.mayDecide(user) else { throw WebError.forbidden }
+        try await TicketActions.decide(
+            action, store: store, ticket: ticket, reason: reason, user: user, context: auditContext, at: configuration.clock())
         return try await detail(of: try await visibleTicket(ticket.code))
     }
 
@@ -169,6 +152,11 @@ extension APIHandler {
         return data
     }
 
+    /// Reads a part's body to its end without keeping it.
+    static func drain(_ body: HTTPBody) async throws {
+        for try await _ in body {}
+    }
+
     /// The client's file name as shown to people: its last path component only (no folders,
     /// `..`, drive letters), without control characters, at most 200 characters.
     static func displayName(_ fileName: String?) -> String {
@@ -185,6 +173,11 @@ extension APIHandler {
         let attrChars = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
         let encoded = displayName(fileName).addingPercentEncoding(withAllowedCharacters: attrChars) ?? asciiName
         return "attachment; filename=\"\(asciiName)\"; filename*=UTF-8''\(encoded)"
+    }
+
+    /// Who calls and from which address, for the audit entries of ``TicketActions``.
+    var auditContext: AuditContext {
+        AuditContext(actor: RequestIdentity.current?.user.username ?? "anonymous", address: RequestIdentity.address)
     }
 
     /// An entry of the audit log: who, what, from which address.
