@@ -41,6 +41,7 @@ public enum GovWatchServer {
         ScanRoutes(store: store, pages: pages).register(on: routes)
         RegistryRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
         UserRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
+        SettingsRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
         try await LoginService(store: store, configuration: configuration).register(on: routes, pages: pages)
 
         routes.get("/api/v1/openapi.yaml", access: .everyone, kind: .api) { _, _ in
