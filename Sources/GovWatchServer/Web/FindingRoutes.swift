@@ -86,7 +86,7 @@ struct FindingRoutes: Sendable {
         values["runOptions"] = runs.map { run -> [String: Any] in
             [
                 "value": run.code, "selected": run.code == query.run?.code,
-                "label": "\(run.code)（基准日 \(PageFormatting.asOfDay(run.asOf))，\(PageFormatting.runStatusName(run.status))）",
+                "label": "\(run.code)（\(PageFormatting.runStatusName(run.status))）",
             ]
         }
         if let run = query.run {
