@@ -245,13 +245,13 @@ enum PageRecordJSON {
             appendMember("t", to: &out)
             JSONText.appendString(text, to: &out)
         }
-        out.append(UInt8(ascii: "}"))
-    }
-
         if let hiding = link.hh {
             appendMember("hh", to: &out)
             JSONText.appendString(hiding, to: &out)
         }
+        out.append(UInt8(ascii: "}"))
+    }
+
     private static func appendMessage(_ message: PageRecord.Message, to out: inout [UInt8]) {
         appendMember("url", to: &out, first: true)
         JSONText.appendString(message.url, to: &out)
@@ -463,17 +463,17 @@ enum PageRecordJSON {
             var kind: String?
             var hidden: Bool?
             var text: String?
+            var hiding: String?
             try members { reader, key in
                 switch key {
                 case "u": url = try reader.string()
-            var hiding: String?
                 case "k": kind = try reader.string()
                 case "h": hidden = try reader.optional { try $0.bool() }
                 case "t": text = try reader.optional { try $0.string() }
+                case "hh": hiding = try reader.optional { try $0.string() }
                 default: throw Unsupported()
                 }
             }
-                case "hh": hiding = try reader.optional { try $0.string() }
             guard let url, let kind else { throw Unsupported() }
             return PageRecord.Link(u: url, k: kind, h: hidden, t: text, hh: hiding)
         }
