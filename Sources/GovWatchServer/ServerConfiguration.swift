@@ -18,10 +18,14 @@ public struct ServerConfiguration: Sendable {
     public var clock: @Sendable () -> Date
     /// Login throttling (web.md): failures per user name and per address within the window.
     public var throttle: LoginThrottle
+    /// Checks a password against its bcrypt hash (`Credentials.verifyPassword`); tests count
+    /// its calls to see that an unknown user name costs the same bcrypt run as a wrong password.
+    public var verifyPassword: @Sendable (_ password: String, _ hash: String) async throws -> Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, publicURL: URL? = nil, sessionIdleTimeout: TimeInterval = 8 * 3600,
-        bcryptCost: UInt8 = 12, clock: @escaping @Sendable () -> Date = { Date() }, throttle: LoginThrottle = LoginThrottle()
+        bcryptCost: UInt8 = 12, clock: @escaping @Sendable () -> Date = { Date() }, throttle: LoginThrottle = LoginThrottle(),
+        verifyPassword: @escaping @Sendable (_ password: String, _ hash: String) async throws -> Bool = Credentials.verifyPassword
     ) {
         self.host = host
         self.port = port
@@ -30,6 +34,7 @@ public struct ServerConfiguration: Sendable {
         self.bcryptCost = bcryptCost
         self.clock = clock
         self.throttle = throttle
+        self.verifyPassword = verifyPassword
     }
 
     /// Whether cookies must be marked `Secure` (the public URL is https).

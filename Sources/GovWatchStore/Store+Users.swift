@@ -331,6 +331,26 @@ extension Store {
         return (byUser, byAddress)
     }
 
+    /// The times of failed sign-ins since `since`, oldest first: for the user name (only those
+    /// after its last successful sign-in) and for the address. The lock-out needs the times, not
+    /// just counts, to hold a lock for its whole length after the failure that set it.
+    public func failedLoginTimes(username: String, address: String, since: Date) async throws -> (
+        username: [Date], address: [Date]
+    ) {
+        var userSince = since
+        if let success = try await LoginAttemptRow.query(on: database)
+            .filter(\.$username == username).filter(\.$succeeded == true).filter(\.$at >= since)
+            .sort(\.$at, .descending).first()
+        {
+            userSince = success.at
+        }
+        let byUser = try await LoginAttemptRow.query(on: database)
+            .filter(\.$username == username).filter(\.$succeeded == false).filter(\.$at > userSince).sort(\.$at).all()
+        let byAddress = try await LoginAttemptRow.query(on: database)
+            .filter(\.$address == address).filter(\.$succeeded == false).filter(\.$at >= since).sort(\.$at).all()
+        return (byUser.map(\.at), byAddress.map(\.at))
+    }
+
     // MARK: audit log
 
     /// Appends one entry to the audit log.

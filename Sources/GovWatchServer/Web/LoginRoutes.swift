@@ -26,17 +26,23 @@ struct LoginService: Sendable {
     func authenticate(username: String, password: String, address: String) async throws -> UserAccount {
         let now = configuration.clock()
         let throttle = configuration.throttle
-        let counts = try await store.failedLoginCounts(
-            username: username, address: address, since: now.addingTimeInterval(-throttle.window))
-        if counts.username >= throttle.failuresPerUsername || counts.address >= throttle.failuresPerAddress {
+        // A lock lasts a full window after the failure that reached the limit, so failures up
+        // to two windows back can still hold it.
+        let failures = try await store.failedLoginTimes(
+            username: username, address: address, since: now.addingTimeInterval(-2 * throttle.window))
+        let lockEnds = [
+            Self.lockEnd(failures.username, limit: throttle.failuresPerUsername, window: throttle.window),
+            Self.lockEnd(failures.address, limit: throttle.failuresPerAddress, window: throttle.window),
+        ].compactMap { $0 }
+        if let lockEnd = lockEnds.max(), lockEnd > now {
             try await store.audit(
                 action: "login.locked", object: "user:\(username)", context: AuditContext(actor: username, address: address),
                 at: now)
-            throw WebError.rateLimited(
-                "登录失败次数过多，已暂时锁定，请 \(Int(throttle.window / 60)) 分钟后再试", retryAfter: Int(throttle.window))
+            let seconds = Int(lockEnd.timeIntervalSince(now).rounded(.up))
+            throw WebError.rateLimited("登录失败次数过多，已暂时锁定，请 \((seconds + 59) / 60) 分钟后再试", retryAfter: seconds)
         }
         let stored = try await store.credentials(username: username)
-        let matches = try await Credentials.verifyPassword(password, hash: stored?.passwordHash ?? dummyHash)
+        let matches = try await configuration.verifyPassword(password, stored?.passwordHash ?? dummyHash)
         guard let stored, matches, !stored.user.disabled else {
             try await store.recordLoginAttempt(username: username, address: address, at: now, succeeded: false)
             try await store.audit(
@@ -49,6 +55,18 @@ struct LoginService: Sendable {
             action: "login.success", object: "user:\(username)", context: AuditContext(actor: username, address: address),
             at: now)
         return stored.user
+    }
+
+    /// When the lock set by these failures (oldest first) ends: a window after the latest
+    /// failure that was the `limit`-th within one window; nil when no failure reached the limit.
+    static func lockEnd(_ failures: [Date], limit: Int, window: TimeInterval) -> Date? {
+        guard limit > 0, failures.count >= limit else { return nil }
+        var end: Date?
+        for index in (limit - 1)..<failures.count
+        where failures[index].timeIntervalSince(failures[index - limit + 1]) < window {
+            end = failures[index].addingTimeInterval(window)
+        }
+        return end
     }
 
     /// Starts a browser session; returns the cookie to set.
