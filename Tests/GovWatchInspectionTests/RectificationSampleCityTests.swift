@@ -114,7 +114,9 @@ import Testing
 
     @Test func everyProblemOfTheFirstInspectionHasExactlyOneTicket() async throws {
         let s = try await Self.scenario.value
-        let fingerprints = Set(s.first.findings.map(\.fingerprint))
+        // Incomplete-inspection findings (the planted JavaScript-shell column) are for the
+        // office's inspectors and raise no ticket (`Reinspection.officeIndicators`).
+        let fingerprints = Set(s.first.findings.filter { !Reinspection.officeIndicators.contains($0.indicator) }.map(\.fingerprint))
         let staff = s.firstLoop.findings.filter { $0.indicator == .unitStaffUnassigned }
         #expect(s.ticketsAfterFirst.count == fingerprints.count + staff.count)
         #expect(Set(s.ticketsAfterFirst.map(\.fingerprint)) == fingerprints.union(staff.map(\.fingerprint)))

@@ -251,7 +251,50 @@ enum ContentProblemSites {
 
         b.navExtras = [("活动日历", "/hdrl/index.html?month=2022-03")]
         city.dynamicRoutes[b.url("/hdrl/index.html")] = .calendar(siteName: d.name)
+
+        // A registered column whose list page is a JavaScript shell, as www.lottery.gov.cn's
+        // 历史开奖 page is (Tests/Fixtures/real-pages/column-js-shell-www.lottery.gov.cn-kjlb.html):
+        // empty containers, a script that fills the list at run time, no plain data URL. The
+        // same in both variants; unread, it counts toward no stale/blank column or veto.
+        let shellName = "活动预告"
+        let shellURL = b.addRawColumn(
+            shellName, path: "/hdyg/index.html", category: .news, page: Varying(Resource.html(jsShellColumnPage(title: shellName))))
+        city.plant(
+            .siteInspectionIncomplete, target, url: shellURL, note: "栏目内容由JavaScript动态加载，未找到数据源，未能完成检查",
+            detail: ["reason": "javascript", "scope": "column", "url": shellURL, "column": shellName])
         city.finish(b)
+    }
+}
+
+extension ContentProblemSites {
+    /// A column list page drawn entirely by script: a title, empty containers, and a script
+    /// that renders the list from names in a config object (no URL string a crawler could read).
+    static func jsShellColumnPage(title: String) -> String {
+        """
+        <!doctype html>
+        <html>
+        <head>
+        <meta charset="UTF-8">
+        <meta http-equiv="X-UA-Compatible" content="IE=edge,chrome=1">
+        <title>\(HTML.escape(title))栏目</title>
+        <script src="/js/common.js"></script>
+        <script>
+          var jsCommonDataV1 = { siteId: 'whlgt', column: 'hdyg', env: 'prd', pageSize: 15 };
+        </script>
+        </head>
+        <body>
+        <div class="g-topbar"><div class="container" id="sy_101"></div></div>
+        <div class="container" id="sy_102"></div>
+        <div class="container"><ul class="news-list" id="hdyg_list"></ul><div class="page" id="hdyg_page"></div></div>
+        <div class="container" id="sy_109"></div>
+        <script>
+          var idList = 'sy_101,sy_102,sy_109';
+          commonV1Fun.loadHtml(idList, jsCommonDataV1.siteId);
+          commonV1Fun.renderList('hdyg_list', 'hdyg_page', jsCommonDataV1);
+        </script>
+        </body>
+        </html>
+        """
     }
 }
 

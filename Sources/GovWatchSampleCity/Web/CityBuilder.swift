@@ -66,6 +66,12 @@ final class CityBuilder {
                     siteCode: builder.site.code, name: column.name, url: builder.url(builder.columnPath(column)),
                     category: column.category, periodDays: column.periodDays, topLevel: column.topLevel))
         }
+        for column in builder.rawColumns {
+            columns.append(
+                SampleColumn(
+                    siteCode: builder.site.code, name: column.name, url: builder.url(column.path),
+                    category: column.category, periodDays: column.periodDays, topLevel: column.topLevel))
+        }
         for (url, entry) in builder.render() {
             web.add(url, original: entry.original, fixed: entry.fixed)
         }

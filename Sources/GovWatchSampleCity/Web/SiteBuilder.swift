@@ -35,6 +35,9 @@ final class SiteBuilder {
     private(set) var extraPages: [(path: String, title: String, body: Varying<String?>)] = []
     /// Raw resources outside the layout (documents, feeds): path → resource per variant.
     private(set) var rawResources: [(path: String, resource: Varying<Resource?>)] = []
+    /// Registered columns whose list page is a raw resource (`addRawColumn`): the columns CSV
+    /// lists them; the builder renders no list page, item or navigation entry for them.
+    private(set) var rawColumns: [(path: String, name: String, category: SampleColumn.Category, periodDays: Int?, topLevel: Bool)] = []
 
     private(set) var columns: [ColumnSpec] = []
     private var nextID: Int
@@ -166,6 +169,18 @@ final class SiteBuilder {
 
     func addRaw(_ path: String, _ resource: Varying<Resource?>) {
         rawResources.append((path, resource))
+    }
+
+    /// Registers a column (listed in the columns CSV) whose list page at `path` is served raw
+    /// with `addRaw`, and returns its absolute URL.
+    @discardableResult
+    func addRawColumn(
+        _ name: String, path: String, category: SampleColumn.Category, periodDays: Int? = nil, topLevel: Bool = true,
+        page: Varying<Resource?>
+    ) -> String {
+        addRaw(path, page)
+        rawColumns.append((path, name, category, periodDays, topLevel))
+        return url(path)
     }
 
     /// Ordinary articles for a column: pooled titles and prose, one per given date.
