@@ -29,7 +29,9 @@ struct ReportRoutes: Sendable {
     func form(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let now = configuration.clock()
-        let today = CalendarDate(now)
+        // Suggest the quarter of the newest run (the data there is), else today's.
+        let newest = try await store.runs(limit: 1, offset: 0).items.first
+        let today = CalendarDate(newest.map { $0.asOf.addingTimeInterval(-1) } ?? now)
         let current = ReportPeriod.quarter(today.year, (today.month - 1) / 3 + 1)!
         let text = PageFormatting.parameter(request, "period")
         var values: [String: Any] = [

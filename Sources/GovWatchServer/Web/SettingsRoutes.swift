@@ -35,7 +35,7 @@ struct SettingsRoutes: Sendable {
                         ? PageFormatting.indicatorName(IndicatorID(rawValue: id)) : id,
                     "levelName": rule.level.chineseName, "points": rule.points.map(PageFormatting.score) ?? "—",
                     "thresholds": (rule.thresholds ?? [:]).sorted { $0.key < $1.key }.map {
-                        ["field": "t.\(id).\($0.key)", "name": $0.key, "value": Self.number($0.value)]
+                        ["field": "t.\(id).\($0.key)", "name": $0.key, "label": Self.thresholdNames[$0.key] ?? $0.key, "value": Self.number($0.value)]
                     },
                     "hasThresholds": !(rule.thresholds ?? [:]).isEmpty,
                 ] as [String: Any]
@@ -110,6 +110,14 @@ struct SettingsRoutes: Sendable {
     static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
+
+    /// Chinese names of the thresholds of the national set.
+    static let thresholdNames: [String: String] = [
+        "days": "天数", "filingDays": "备案期限（天）", "newsDays": "动态要闻（天）", "noticeDays": "通知公告（天）",
+        "personnelDays": "人事信息（天）", "planningDays": "规划计划（天）", "policyDays": "政策文件（天）", "count": "栏目个数",
+        "lookbackDays": "回溯天数", "workingDays": "答复时限（工作日）", "months": "超期月数", "failureRatio": "失败比例",
+        "minimumProbes": "最少监测次数", "timeoutSeconds": "超时（秒）", "windowDays": "统计天数",
+    ]
 
     static func jobKindName(_ kind: String) -> String {
         ["probe": "可用性监测", "patrol": "首页与栏目巡查", "inspection": "全面检查", "feeds": "数据源轮询", "digest": "整改日报"][kind] ?? kind

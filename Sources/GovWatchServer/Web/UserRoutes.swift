@@ -46,7 +46,9 @@ struct UserRoutes: Sendable {
         let identity = try context.requireIdentity()
         let user = try await knownUser(context)
         let tokens = try await store.apiTokens(userID: user.id)
-        var values = Self.userValues(user)
+        // Under `subject`: the layout reads `unitName`, `displayName` of the signed-in user,
+        // and a Mustache lookup would fall back to the page's own keys of the same name.
+        var values: [String: Any] = ["subject": Self.userValues(user)]
         values["roleOptions"] = Self.roleOptions(selected: user.role)
         values["unitOptions"] = try await unitOptions(selected: user.unitName)
         values["isSelf"] = user.id == identity.user.id
