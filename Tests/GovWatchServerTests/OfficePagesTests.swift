@@ -295,6 +295,9 @@ struct OfficePagesTests {
             #expect(try await city.store.user(named: "wj")?.disabled == true)
             #expect(try await Self.post(client, "/users/admin/disable", cookie, csrf: csrf, []).0 == .badRequest)
             #expect(try await Self.get(client, "/users/nobody", cookie).0 == .notFound)
+            // The viewed user's unit stays in the page, not in the header's line of who is signed in.
+            let (_, countyPage) = try await Self.get(client, "/users/county", cookie)
+            #expect(countyPage.contains("所属单位：青川县人民政府") && countyPage.contains("<span>admin（管理员）</span>"))
 
             let actions = try await city.store.auditEntries(object: "user:wj").map(\.action)
             #expect(actions == ["user.create", "user.reset-password", "user.role", "token.create", "token.revoke", "user.disable"])

@@ -38,17 +38,15 @@
         cell(row, crawl.done, "num");
         cell(row, crawl.queued, "num");
         cell(row, crawl.errors, "num");
-        cell(row, "");
+        cell(row, crawl.startedAt, "nowrap");
         body.appendChild(row);
       });
     }
   }
   source.addEventListener("progress", update);
-  source.addEventListener("done", function (event) {
-    update(event);
+  // The run has ended: the page as the server renders it now (final counts, failed tasks).
+  source.addEventListener("done", function () {
     source.close();
-    set("run-live", "检查已结束。");
-    var status = document.getElementById("run-status");
-    if (status) { status.className = "state run-" + JSON.parse(event.data).status; }
+    window.location.reload();
   });
 })();

@@ -181,6 +181,7 @@ struct RunRoutes: Sendable {
                 [
                     "siteCode": $0.siteCode, "siteName": sites[$0.siteCode]?.name ?? $0.siteCode,
                     "state": $0.status == "finished" ? "完成" : "进行中", "done": $0.done, "queued": $0.queued, "errors": $0.errors,
+                    "startedAt": PageFormatting.minute($0.startedAt),
                 ] as [String: Any]
             },
         ]

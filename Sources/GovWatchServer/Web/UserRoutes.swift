@@ -165,7 +165,7 @@ struct UserRoutes: Sendable {
     static func userValues(_ user: UserAccount) -> [String: Any] {
         var values: [String: Any] = [
             "username": user.username, "displayName": user.displayName, "role": user.role.rawValue,
-            "roleName": user.role.chineseName, "disabled": user.disabled, "createdAt": PageFormatting.day(user.createdAt),
+            "roleName": user.role.chineseName, "showUsername": user.displayName != user.username, "disabled": user.disabled, "createdAt": PageFormatting.day(user.createdAt),
             "path": "/users/" + (user.username.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? ""),
         ]
         if let unit = user.unitName, !unit.isEmpty { values["unitName"] = unit }
