@@ -4,14 +4,19 @@ import GovWatchCore
 import GovWatchInspection
 import GovWatchReports
 import GovWatchSampleCity
+import GovWatchServer
 import GovWatchStore
+import Logging
+import ServiceLifecycle
 
 /// `govwatch demo`: the main job on embedded data.
 ///
 /// Starts the sample city 鸿溪市 on loopback, creates a fresh SQLite database in a folder it
 /// prints, imports the city's registry files, replays a week of availability probes, inspects
 /// every site and account as of 2022-03-31, prints the scorecard, and writes the quarter's
-/// notice (通报) in .docx, HTML and Markdown with its attachments in .xlsx.
+/// notice (通报) in .docx, HTML and Markdown with its attachments in .xlsx; then, unless
+/// `--no-serve`, serves the results on a free loopback port with one login per role until
+/// interrupted (web.md "Starting it").
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -23,6 +28,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "每个网站最多抓取的页面数")
     var maxPages = 2_000
+
+    @Flag(name: .customLong("no-serve"), help: "写完结果文件后退出，不启动网页平台")
+    var noServe = false
 
     func run() async throws {
         let folder = URL(fileURLWithPath: output ?? FileManager.default.temporaryDirectory
@@ -44,6 +52,7 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             try await runDemo(city: city, store: store, client: client, folder: folder, proxy: server.proxyURL)
             try await demonstrateLoop(city: city, store: store, client: client, server: server, folder: folder)
+            if !noServe { try await serveResults(store: store, proxy: server.proxyURL) }
         } catch {
             await client.shutdown()
             await store.close()
@@ -130,6 +139,43 @@ struct DemoCommand: AsyncParsableCommand {
             say("  \(url.path)")
         }
         say("  也可以运行：govwatch report --period \(period.code) --format docx --out 通报.docx --db sqlite://\(folder.appendingPathComponent("govwatch.sqlite").path)")
+    }
+
+    /// 7. The web platform on the demo's database: one user per role with a generated
+    /// password, a free loopback port, until SIGINT/SIGTERM. Inspections started from the web
+    /// run in this process against the sample city, which keeps running beside it.
+    func serveResults(store: Store, proxy: String) async throws {
+        let administration = UserAdministration(store: store)
+        let audit = AuditContext(actor: "govwatch demo")
+        var logins: [(role: String, username: String, password: String)] = []
+        for (username, role, unit, label) in [
+            ("admin", UserRole.admin, nil, "管理员"), ("inspector", .inspector, nil, "监管人员"), ("viewer", .viewer, nil, "只读用户"),
+            ("wjw", .unit, Self.demoUnit, "单位用户（\(Self.demoUnit)）"),
+        ] as [(String, UserRole, String?, String)] {
+            let password = Credentials.randomPassword()
+            _ = try await administration.addUser(
+                username: username, role: role, unitName: unit, displayName: nil, password: password, audit: audit)
+            logins.append((label, username, password))
+        }
+        let printedLogins = logins
+        var logger = Logger(label: "govwatch.demo")
+        logger.logLevel = .warning
+        var crawl = CrawlConfiguration()
+        crawl.proxy = proxy
+        crawl.perHostDelay = .zero
+        let worker = InspectionWorkerService(store: store, crawl: crawl, lanes: 1, logger: logger)
+        let configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+        try await GovWatchServer.serve(
+            store: store, configuration: configuration, services: [worker], logger: logger,
+            onServerRunning: { port in
+                var shown = configuration
+                shown.port = port
+                say("\n七、网页平台")
+                say("  请在浏览器中打开：\(shown.displayURL)")
+                for login in printedLogins { say("  \(login.role)：用户名 \(login.username)  密码 \(login.password)") }
+                say("  按 Ctrl+C 停止。")
+            })
+        say("网页平台已停止。")
     }
 
     func percent(_ cards: [Scorecard]) -> String {
