@@ -84,10 +84,13 @@ import Testing
         #expect(jobNames.count == siteCount + 1, "a probe job per site and one feeds job: \(jobNames.sorted())")
 
         // Down until 2022-04-03 12:00; then two processes run four simulated hours side by
-        // side (1 s = 10 min), on one clock: the anchor is a moment both have started by.
-        let anchor = Date().timeIntervalSince1970 + 1.0
+        // side (1 s = 2 min), on one clock: the anchor is a moment both have started by. Slow
+        // enough that a process starved for a minute by the rest of the suite (CI runs every
+        // test at once on 2 cores; at 10 min a second, one started after its `--until` once
+        // and ran nothing) still has hours of simulated time to work in.
+        let anchor = Date().timeIntervalSince1970 + 3.0
         let simulated = common + [
-            "--clock-start", "2022-04-03T12:00:00", "--clock-speed", "600", "--clock-anchor", String(anchor),
+            "--clock-start", "2022-04-03T12:00:00", "--clock-speed", "120", "--clock-anchor", String(anchor),
             "--until", "2022-04-03T16:00:00", "--concurrency", "4",
         ]
         async let first = Self.govwatchInBackground(simulated, in: directory)
