@@ -37,6 +37,11 @@ public final class Store: Sendable {
         }
     }
 
+    /// How long a query waits for a pooled connection. The drivers' 10 s failed a feed poll
+    /// on a loaded 2-core machine (SQLite has one connection per event loop, and a crawl, the
+    /// feed poller and the server share it); a wait is no error, so only a stuck pool fails.
+    static let connectionWait: TimeAmount = .seconds(120)
+
     /// Opens (creating an SQLite file if needed) and runs pending migrations.
     public static func open(_ location: DatabaseLocation, logger: Logger = Logger(label: "govwatch.store")) async throws
         -> Store
@@ -47,9 +52,12 @@ public final class Store: Sendable {
         case .sqlite(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+            databases.use(
+                .sqlite(.file(path), connectionPoolTimeout: Self.connectionWait, sqlLogLevel: .trace), as: .sqlite)
         case .postgres(let url):
-            databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+            databases.use(
+                try .postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: Self.connectionWait, sqlLogLevel: .trace),
+                as: .psql)
         }
         let store = Store(location: location, databases: databases, logger: logger)
         do {
