@@ -174,11 +174,22 @@ def all_css(driver_or_element, selector):
     return driver_or_element.find_elements(By.CSS_SELECTOR, selector)
 
 
+def submit(driver, button):
+    """Clicks a form's submit button and waits for the page it loads: a click does not wait,
+    and on a loaded machine the next look at the page would still see the old one."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old_page = by_css(driver, "html")
+    button.click()
+    WebDriverWait(driver, 120).until(expected_conditions.staleness_of(old_page))
+
+
 def log_in(driver, base, username, password):
     driver.get(base + "/login")
     by_css(driver, "#username").send_keys(username)
     by_css(driver, "#password").send_keys(password)
-    by_css(driver, "form[action='/login'] button[type=submit]").click()
+    submit(driver, by_css(driver, "form[action='/login'] button[type=submit]"))
     assert "/login" not in urllib.parse.urlparse(driver.current_url).path, f"{username} was not logged in: {driver.page_source[:2000]}"
 
 
@@ -305,7 +316,7 @@ def test_office_and_unit_walk_through_the_platform(server, screenshots, browser)
         handle.write(minimal_pdf("Rectification done"))
     by_css(browser, "#feedback-text").send_keys("已删除页面中的个人信息，并对栏目内容全面自查。")
     by_css(browser, "#feedback-stamped").send_keys(pdf)
-    by_css(browser, "form[action*='/feedback'] button[type=submit]").click()
+    submit(browser, by_css(browser, "form[action*='/feedback'] button[type=submit]"))
     detail = api_get(browser, base, f"/api/v1/tickets/{ticket}")
     assert detail["ticket"]["state"] == "feedback", f"feedback was not recorded: {detail['ticket']}"
     assert len(detail["attachments"]) == 1, f"the PDF is not attached: {detail['attachments']}"
@@ -320,7 +331,7 @@ def test_office_and_unit_walk_through_the_platform(server, screenshots, browser)
     for field in all_css(form, "textarea[required], input[type=text][required]"):
         if not field.get_attribute("value"):
             field.send_keys("经复核，问题已整改到位。")
-    by_css(form, "button[type=submit]").click()
+    submit(browser, by_css(form, "button[type=submit]"))
     assert api_get(browser, base, f"/api/v1/tickets/{ticket}")["ticket"]["state"] == "closed"
     shoot(browser, screenshots, "07-office-ticket-verified")
     assert clearance_backlog(browser, base, UNIT) == backlog_before - 1
@@ -332,7 +343,7 @@ def test_office_and_unit_walk_through_the_platform(server, screenshots, browser)
     browser.get(base + "/scan")
     shoot(browser, screenshots, "09-scan-form")
     by_css(browser, "#scan-text").send_keys(f"关于发放补贴的公示\n经审核，申请人王某（身份证号 {PLANTED_ID}）符合条件，予以公示。")
-    by_css(browser, "form[action='/scan'] button[type=submit]").click()
+    submit(browser, by_css(browser, "form[action='/scan'] button[type=submit]"))
     page = browser.page_source
     assert PLANTED_ID not in page, "三审 shows the ID number unmasked"
     masked = PLANTED_ID[:6] + "*" * 8 + PLANTED_ID[-4:]
