@@ -32,20 +32,6 @@ import Testing
         #expect(decoded == finding)
     }
 
-    /// The one test that reads `../shared/spec` (beside the clone, as in CI): skipped when a
-    /// lone clone has no spec beside it.
-    @Test(.requires(ToolAvailability.spec)) func everySpecIndicatorIsKnown() throws {
-        // The ids of indicators.md, read from the spec itself so the two cannot drift.
-        let spec = ToolAvailability.specFolder.appendingPathComponent("indicators.md")
-        let text = try String(contentsOf: spec, encoding: .utf8)
-        let ids = text.split(separator: "\n").compactMap { line -> String? in
-            guard line.hasPrefix("| `") else { return nil }
-            return line.dropFirst(3).split(separator: "`").first.map(String.init)
-        }
-        #expect(ids.count == IndicatorID.all.count)
-        #expect(Set(ids) == Set(IndicatorID.all.map(\.rawValue)))
-    }
-
     @Test func textTableAlignsChinese() {
         let table = TextTable.render(header: ["名称", "x"], rows: [["鸿溪", "1"], ["ab", "2"]])
         let lines = table.split(separator: "\n")

@@ -1,8 +1,7 @@
 import Foundation
 import Testing
 
-/// What a test needs that a machine may lack (a program, a Python module, a server, a folder
-/// beside the clone). A test that needs it carries `.requires(…)`: locally its absence skips
+/// What a test needs that a machine may lack (a program, a Python module, a server, a folder). A test that needs it carries `.requires(…)`: locally its absence skips
 /// the test — Swift Testing reports it skipped, with the reason; in CI (`CI` set) it fails
 /// the test, saying what is missing. Never a pass. (One copy of this small file per test
 /// target: test targets cannot share source.)
@@ -13,16 +12,6 @@ enum ToolAvailability {
     /// reaching it carries the trait, so this fails only in CI.
     static func require(_ missing: String?) throws {
         if let missing { throw Missing(reason: missing) }
-    }
-
-    /// Nil when the spec (`../shared/spec/`, beside the clone) is there, else why not.
-    static var spec: String? {
-        FileManager.default.fileExists(atPath: specFolder.appendingPathComponent("indicators.md").path)
-            ? nil : "the spec is not beside the clone (\(specFolder.standardizedFileURL.path) is absent)"
-    }
-
-    static var specFolder: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/spec")
     }
 
     struct Missing: Error, CustomStringConvertible {
