@@ -193,7 +193,9 @@ public struct InspectionRunner: Sendable {
             for: site, columns: columns, asOf: request.asOf, runCode: runCode, scanner: request.scanner)
         let window = request.indicators.threshold(.siteUnreachable, "windowDays", default: 7) * 86_400
         evidence.probes = try await store.probes(site: site.code, from: request.asOf.addingTimeInterval(-window), to: request.asOf)
-        let findings = SiteChecks.run(evidence, indicators: request.indicators, scanner: request.scanner)
+        // Working days (the slow-reply rule) with the 设置 page's local holiday lines.
+        let findings = SiteChecks.run(
+            evidence, indicators: request.indicators, scanner: request.scanner, calendar: try await store.workingCalendar())
         try await store.record(findings, in: runCode)
         let card = Scorer(indicators: request.indicators).score(evidence.target, findings: findings)
         try await store.record([card], in: runCode)

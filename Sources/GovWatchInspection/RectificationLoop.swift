@@ -12,7 +12,7 @@ import GovWatchStore
 public struct RectificationLoop: Sendable {
     public var store: Store
     public var policy: RectificationPolicy
-    /// Where ticket events are posted; nil: no webhook.
+    /// Where ticket events are posted; nil: the webhook stored on the 设置 page, if any.
     public var webhook: TicketWebhook?
     public var now: @Sendable () -> Date
 
@@ -72,6 +72,10 @@ public struct RectificationLoop: Sendable {
             staff = try await staffFindings(asOf: asOf, indicators: indicators)
             if recordInRun { try await store.record(staff, in: run) }
         }
+        // Deadlines count working days with the local holiday lines of the 设置 page laid
+        // over the policy's calendar.
+        var policy = self.policy
+        policy.calendar = try await store.workingCalendar(over: policy.calendar)
         let application = try await store.applyInspection(
             findings: findings + staff, run: run, asOf: asOf, scope: scope, policy: policy, now: now())
         let loopFindings =
@@ -79,10 +83,17 @@ public struct RectificationLoop: Sendable {
             + RectificationFindings.reopened(application.reopened, run: run, indicators: indicators)
         if recordInRun { try await store.record(loopFindings, in: run) }
         var delivery: TicketWebhook.Report?
-        if let webhook, !application.events.isEmpty {
+        if !application.events.isEmpty, let webhook = try await resolvedWebhook() {
             delivery = await webhook.deliver(application.events, store: store, at: now())
         }
         return Outcome(application: application, findings: staff + loopFindings, delivery: delivery)
+    }
+
+    /// This loop's webhook, else the one stored on the 设置 page (read now: a change there
+    /// reaches a running scheduler or worker).
+    func resolvedWebhook() async throws -> TicketWebhook? {
+        if let webhook { return webhook }
+        return try await TicketWebhook.stored(in: store)
     }
 
     /// `unit.staff.unassigned` over the registry: units running sites or active accounts.

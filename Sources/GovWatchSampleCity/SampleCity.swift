@@ -51,6 +51,9 @@ public struct SampleCity: Sendable {
     public let plantedProblems: [PlantedProblem]
     /// The hostile host's endpoints.
     public let hostileEndpoints: [HostileEndpoint]
+    /// The page whose text carries `HostileMarkup` beside a planted severe error, so the
+    /// markup reaches that finding's evidence (and its ticket).
+    public let hostileMarkupURL: String
 
     let web: WebStore
     let dynamicRoutes: [String: DynamicRoute]
@@ -82,6 +85,7 @@ public struct SampleCity: Sendable {
         people = city.people
         plantedProblems = city.plantedProblems()
         hostileEndpoints = HostileHost.endpoints(clock)
+        hostileMarkupURL = city.hostileMarkupURL
         web = city.web
         dynamicRoutes = city.dynamicRoutes
         flakyHomepageHosts = city.flakyHomepageHosts

@@ -21,10 +21,14 @@ public enum GovWatchServer {
         let router = Router(context: AppRequestContext.self)
         // Order: log outermost (sees the final status), headers on everything including
         // error pages, errors rendered before headers are applied, then who is calling, then CSRF.
+        // Errors are rendered twice over: inside the identity middleware, so a signed-in
+        // person's 403, 404 or 413 page has the navigation and their name; outside it, for
+        // what the identity middleware itself throws (a bad token: a minimal page or JSON).
         router.add(middleware: RequestLogMiddleware(logger: logger))
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorRenderingMiddleware(pages: pages, logger: logger))
         router.add(middleware: AuthenticationMiddleware(store: store, configuration: configuration))
+        router.add(middleware: ErrorRenderingMiddleware(pages: pages, logger: logger))
         router.add(middleware: CSRFMiddleware())
         let catalog = RouteCatalog()
         // A known path with another method: 405 and `Allow`, not the router's 404.

@@ -67,7 +67,9 @@ struct InspectCommand: AsyncParsableCommand {
                 if let fileSet { indicatorSet = fileSet } else { indicatorSet = try await store.indicatorSet() }
                 let scanner: ContentScanner
                 do {
-                    scanner = try ContentScanner.standard(additional: extra, levels: ContentLevels(indicators: indicatorSet))
+                    // The 设置 page's extra dictionary first, so a `--dictionary` line wins over it.
+                    let stored = try await store.storedDictionary().map { [$0] } ?? []
+                    scanner = try ContentScanner.standard(additional: stored + extra, levels: ContentLevels(indicators: indicatorSet))
                 } catch let error as DictionaryFormatError {
                     // A dictionary too large for the scanner is bad input, like a malformed line.
                     throw reportFailure(error.description)
@@ -117,7 +119,8 @@ extension InspectCommand {
                     file: path, text: (try? String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)) ?? "")
             }
             let queued = QueuedInspection(
-                siteCodes: all ? [] : sites, accountIDs: all ? [] : accounts, asOf: asOf, indicators: indicatorSet, dictionaries: texts)
+                siteCodes: all ? [] : sites, accountIDs: all ? [] : accounts, asOf: asOf, indicators: indicatorSet,
+                dictionaries: try await QueuedInspection.storedDictionaries(in: store) + texts)
             let plan: InspectionRunner.Plan
             do {
                 plan = try await queued.enqueue(in: store, now: Date())

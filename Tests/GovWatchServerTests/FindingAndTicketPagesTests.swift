@@ -195,7 +195,7 @@ import ZIPFoundation
             #expect(try await Self.post(client, city, "county", "/tickets/\(ticket.code)/verify", ["reason": "好"]).status == .forbidden)
             #expect(try await Self.post(client, city, "viewer", "/tickets/\(ticket.code)/verify", ["reason": "好"]).status == .forbidden)
             let empty = try await Self.post(client, city, "inspector", "/tickets/\(ticket.code)/reject", ["reason": "  "])
-            #expect(empty.status == .badRequest && empty.body.contains("退回必须说明原因"))
+            #expect(empty.status == .badRequest && empty.body.contains("退回必须填写退回意见"))
             let rejected = try await Self.post(client, city, "inspector", "/tickets/\(ticket.code)/reject", ["reason": "链接仍然失效"])
             #expect(rejected.status == .seeOther)
             #expect(try await city.store.ticket(ticket.code).state == .open)

@@ -38,6 +38,9 @@ public struct DigestSender: Sendable {
             after = last
         }
         var report = Report()
+        // This sender's webhook, else the one stored on the 设置 page (read at each send).
+        var resolvedWebhook = webhook
+        if resolvedWebhook == nil { resolvedWebhook = try await TicketWebhook.stored(in: store) }
         let day = CalendarDate(moment.addingTimeInterval(-1)).description
         for unit in Set(tickets.map(\.unit)).sorted() {
             guard let text = DailyDigest.render(unit: unit, tickets: tickets, events: events, since: since, at: moment) else { continue }
@@ -49,7 +52,7 @@ public struct DigestSender: Sendable {
                 try Data(text.utf8).write(to: file)
                 report.files.append(file)
             }
-            if let webhook {
+            if let webhook = try await resolvedWebhook {
                 let body: [String: String] = ["type": "unit.digest", "unit": unit, "day": day, "text": text]
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

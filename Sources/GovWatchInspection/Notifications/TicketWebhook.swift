@@ -12,6 +12,8 @@ import NIOHTTP1
 public struct TicketWebhook: Sendable {
     /// The receiver, `http(s)://…`.
     public var url: String
+    /// Signs each body (`WebhookSignature`); nil: unsigned.
+    public var secret: String?
     /// Attempts per message, the first included.
     public var maximumAttempts: Int
     /// Wait before the second attempt; doubled before each further one.
@@ -30,13 +32,14 @@ public struct TicketWebhook: Sendable {
     }
 
     public init(
-        url: String, maximumAttempts: Int = 4, initialBackoff: Duration = .seconds(1), timeout: TimeAmount = .seconds(10),
+        url: String, secret: String? = nil, maximumAttempts: Int = 4, initialBackoff: Duration = .seconds(1), timeout: TimeAmount = .seconds(10),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) throws {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
             parsed.host != nil
         else { throw InvalidURL(value: url) }
         self.url = url
+        self.secret = secret?.isEmpty == false ? secret : nil
         self.maximumAttempts = max(1, maximumAttempts)
         self.initialBackoff = initialBackoff
         self.timeout = timeout
@@ -49,6 +52,22 @@ public struct TicketWebhook: Sendable {
     {
         guard let value = option ?? environment[environmentVariable], !value.isEmpty else { return nil }
         return try TicketWebhook(url: value)
+    }
+
+    /// The webhook of `option`, else of `$GOVWATCH_WEBHOOK_URL`, else the one stored on the
+    /// 设置 page (with its secret); nil when none is set.
+    public static func configured(
+        option: String?, store: Store, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> TicketWebhook? {
+        if let explicit = try configured(option: option, environment: environment) { return explicit }
+        return try await stored(in: store)
+    }
+
+    /// The webhook stored on the 设置 page, nil when none: what a loop, digest or web action
+    /// given no webhook of its own posts to, read at each use so a change needs no restart.
+    public static func stored(in store: Store) async throws -> TicketWebhook? {
+        guard let stored = try await store.webhookSetting() else { return nil }
+        return try TicketWebhook(url: stored.url, secret: stored.secret)
     }
 
     /// What a delivery did.
@@ -146,6 +165,7 @@ public struct TicketWebhook: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         request.headers.add(name: "User-Agent", value: InspectionHTTPClient.userAgent)
+        if let secret { request.headers.add(name: WebhookSignature.headerName, value: WebhookSignature.sign(payload, secret: secret)) }
         request.body = .bytes(ByteBuffer(bytes: payload))
         let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         // Drain the body so the connection can be reused.

@@ -31,6 +31,13 @@ public struct QueuedInspection: Codable, Sendable, Equatable {
         self.dictionaries = dictionaries
     }
 
+    /// The extra dictionary stored on the 设置 page, as a queued request carries it (none:
+    /// empty). Every inspection started without `--dictionary` files takes it.
+    public static func storedDictionaries(in store: Store) async throws -> [DictionaryText] {
+        guard let text = try await store.dictionaryText() else { return [] }
+        return [DictionaryText(file: Store.storedDictionaryName, text: text)]
+    }
+
     public func json() throws -> String {
         // Dates as seconds (the default), not ISO 8601: the as-of time must come back exact.
         let encoder = JSONEncoder()

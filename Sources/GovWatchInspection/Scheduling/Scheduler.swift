@@ -97,6 +97,12 @@ public struct Scheduler: Sendable {
         self.kinds = kinds
     }
 
+    /// The times in force: those an administrator stored on the 设置 page, else this
+    /// scheduler's own (read at each use, so a change needs no restart).
+    func currentSchedule() async throws -> JobSchedule {
+        try await JobSchedule.stored(in: store, over: schedule)
+    }
+
     /// This scheduler's kinds as stored in the jobs table.
     var kindNames: Set<String> { Set(kinds.map(\.rawValue)) }
 
@@ -124,6 +130,7 @@ public struct Scheduler: Sendable {
     /// no longer registered. New jobs are first due at their first slot after now.
     public func syncJobs() async throws {
         let now = clock.now()
+        let schedule = try await currentSchedule()
         if kinds.contains(.probe) {
             let sites = try await store.sites()
             var names: Set<String> = []
@@ -190,6 +197,7 @@ public struct Scheduler: Sendable {
         }
         renewal.cancel()
         let finished = clock.now()
+        let schedule = try await currentSchedule()
         try await store.completeJob(
             job.id, owner: owner, nextRunAt: schedule.nextRun(kind: kind, name: job.name, after: finished), finishedAt: finished,
             error: failure)

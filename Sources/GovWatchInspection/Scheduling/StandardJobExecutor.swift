@@ -90,8 +90,10 @@ public struct StandardJobExecutor: JobExecutor {
     /// Queues the monthly inspection for the workers, as `inspect --all --queue` does.
     func queueInspection(asOf: Date, now: Date) async throws -> String {
         let (indicators, _) = try await ruleSet()
-        let plan = try await QueuedInspection(siteCodes: [], accountIDs: [], asOf: asOf, indicators: indicators, dictionaries: [])
-            .enqueue(in: store, now: now)
+        let plan = try await QueuedInspection(
+            siteCodes: [], accountIDs: [], asOf: asOf, indicators: indicators,
+            dictionaries: try await QueuedInspection.storedDictionaries(in: store)
+        ).enqueue(in: store, now: now)
         return "检查批次 \(plan.run.code) 已排队：网站 \(plan.sites.count) 个，政务新媒体账号 \(plan.accounts.count) 个，由检查工作进程执行"
     }
 
@@ -99,6 +101,10 @@ public struct StandardJobExecutor: JobExecutor {
     func ruleSet() async throws -> (IndicatorSet, ContentScanner) {
         let set: IndicatorSet
         if let indicators { set = indicators } else { set = try await store.indicatorSet() }
+        // The 设置 page's extra dictionary, added to the shipped lists the scanner holds.
+        if let extra = try await store.storedDictionary() {
+            return (set, try ContentScanner.standard(additional: [extra], levels: ContentLevels(indicators: set)))
+        }
         return (set, scanner.with(levels: ContentLevels(indicators: set)))
     }
 
@@ -116,6 +122,7 @@ public struct StandardJobExecutor: JobExecutor {
         let crawler = try CrawlingSiteEvidenceSource(store: store, configuration: configuration)
         let columnsBySite = Dictionary(grouping: columns, by: \.site)
         let (indicators, scanner) = try await ruleSet()
+        let calendar = try await store.workingCalendar()
         let window = indicators.threshold(.siteUnreachable, "windowDays", default: 7) * 86_400
         var findings: [Finding] = []
         do {
@@ -125,11 +132,11 @@ public struct StandardJobExecutor: JobExecutor {
                 var pending = sites.makeIterator()
                 func patrolNext() {
                     guard let site = pending.next() else { return }
-                    group.addTask { [store, indicators, scanner] in
+                    group.addTask { [store, indicators, scanner, calendar] in
                         var evidence = try await crawler.evidence(
                             for: site, columns: columnsBySite[site.code] ?? [], asOf: now, runCode: label)
                         evidence.probes = try await store.probes(site: site.code, from: now.addingTimeInterval(-window), to: now)
-                        return SiteChecks.run(evidence, indicators: indicators, scanner: scanner)
+                        return SiteChecks.run(evidence, indicators: indicators, scanner: scanner, calendar: calendar)
                             .filter { Self.patrolIndicators.contains($0.indicator) }
                     }
                 }

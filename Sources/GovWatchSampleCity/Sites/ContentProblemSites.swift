@@ -60,16 +60,23 @@ enum ContentProblemSites {
             .siteContentPrivacy, target, url: xlsxURL, note: "附件Excel名单（Sheet1）中公开了个人手机号码",
             detail: ["kind": "mobile", "masked": PersonalData.mask(PlantedValues.xlsxMobile, kind: .mobile), "sheet": "Sheet1"])
 
-        // The same severe error on three news pages of one unit.
+        // The same severe error on three news pages of one unit. The first page also carries
+        // hostile markup as its text (a paste into the CMS editor that it escaped), close
+        // enough to the error to be in the finding's evidence, and a `javascript:` link with
+        // an event attribute in its HTML: the platform must show all of it inert (the browser
+        // test looks at that finding's page). Nothing of it is a problem of its own.
         let titles = ["市教育局召开依法治校示范校创建工作推进会", "市教育局开展“法治进校园”宣传活动", "全市中小学开展国家安全教育日主题活动"]
         for (index, title) in titles.enumerated() {
+            let opening = index == 0
+                ? HTML.paragraph("会议要求，学习贯彻\(HostileMarkup.script)《中华人民共合国\(HostileMarkup.attribute)教育法》《中华人民共和国未成年人保护法》，依法规范办学行为。")
+                    + "\n<p><a href=\"\(HostileMarkup.javascriptURL)\" onmouseover=\"alert(1)\">点击查看会议原文</a></p>"
+                : HTML.paragraph("会议要求，各学校要认真学习贯彻《中华人民共合国教育法》《中华人民共和国未成年人保护法》，依法规范办学行为。")
             let url = b.addArticle(
                 Article(
                     title: title, date: city.clock.daysAgo(2 + index * 4, hour: 15), source: d.unit,
-                    body: Varying(
-                        HTML.paragraph("会议要求，各学校要认真学习贯彻《中华人民共合国教育法》《中华人民共和国未成年人保护法》，依法规范办学行为。")
-                            + "\n" + b.prose(topic: "校园安全", sentences: 3))),
+                    body: Varying(opening + "\n" + b.prose(topic: "校园安全", sentences: 3))),
                 to: b.column(.news))
+            if index == 0 { city.hostileMarkupURL = url }
             city.plant(
                 .siteContentSevereError, target, url: url,
                 note: "正文把“中华人民共和国”错写为“中华人民共合国”（同一单位第\(index + 1)处，共3处重复）",

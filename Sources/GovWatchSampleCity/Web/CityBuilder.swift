@@ -35,6 +35,8 @@ final class CityBuilder {
     var flakyHomepageHosts: Set<String> = []
     /// URLs the server answers only after a delay (the slow feed).
     var slowURLs: Set<String> = []
+    /// The page whose text carries `HostileMarkup` (next to a planted severe error).
+    var hostileMarkupURL = ""
     private var planted: [(problem: PlantedProblem, fix: FixScope)] = []
 
     init(clock: CityClock) { self.clock = clock }

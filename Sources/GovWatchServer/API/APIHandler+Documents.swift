@@ -46,11 +46,10 @@ extension APIHandler {
         return .ok(.init(body: .json(.init(problems: problems))))
     }
 
-    /// The scanner of the dictionaries shipped with the product, at the levels of the
-    /// indicator set in force.
+    /// The scanner of the dictionaries shipped with the product and the 设置 page's extra
+    /// dictionary, at the levels of the indicator set in force.
     func contentScanner() async throws -> ContentScanner {
-        let indicators = try await store.indicatorSet()
-        return try ContentScanner.standard(levels: ContentLevels(indicators: indicators))
+        try await ScanRoutes.contentScanner(store)
     }
 
     /// The notice of a period (`2022Q1.docx`, `2022-03.html`) through the builder and writers

@@ -26,7 +26,7 @@ struct InspectionLauncher: Sendable {
         }
         let queued = QueuedInspection(
             siteCodes: everything ? [] : sites, accountIDs: everything ? [] : accounts, asOf: asOf,
-            indicators: try await store.indicatorSet(), dictionaries: [])
+            indicators: try await store.indicatorSet(), dictionaries: try await QueuedInspection.storedDictionaries(in: store))
         let plan: InspectionRunner.Plan
         do {
             plan = try await queued.enqueue(in: store, now: now)

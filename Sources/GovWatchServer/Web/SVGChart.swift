@@ -97,22 +97,22 @@ public enum SVGChart {
     }
 
     /// A line chart of percentages (0–100) over labelled points (runs), with a legend.
-    public static func percentLines(title: String, labels: [String], series: [Series], width: Double = 900, height: Double = 260)
+    public static func percentLines(title: String, labels: [String], series: [Series], width: Double = 900, height: Double = 280)
         -> String
     {
-        let left = 44.0, right = 16.0, top = 16.0, bottom = 44.0
+        let left = 50.0, right = 16.0, top = 16.0, bottom = 50.0
         let x = LinearScale(domain: 0...Double(max(labels.count - 1, 1)), range: (left, width - right))
         let y = LinearScale(domain: 0...100, range: (height - bottom, top))
         var svg = header(title: title, width: width, height: height)
         for tick in stride(from: 0.0, through: 100.0, by: 25.0) {
             svg += ##"<line x1="\##(number(left))" x2="\##(number(width - right))" y1="\##(number(y(tick)))" y2="\##(number(y(tick)))" stroke="\##(gridColor)"/>"##
-            svg += ##"<text x="\##(number(left - 6))" y="\##(number(y(tick) + 4))" text-anchor="end" font-size="11" fill="\##(inkColor)">\##(Int(tick))%</text>"##
+            svg += ##"<text x="\##(number(left - 6))" y="\##(number(y(tick) + 4))" text-anchor="end" font-size="13" fill="\##(inkColor)">\##(Int(tick))%</text>"##
         }
         for (index, label) in labels.enumerated() {
             let position = labels.count == 1 ? (left + width - right) / 2 : x(Double(index))
             // The first and last labels align inward so they are not cut at the edges.
             let anchor = labels.count == 1 ? "middle" : index == 0 ? "start" : index == labels.count - 1 ? "end" : "middle"
-            svg += ##"<text x="\##(number(position))" y="\##(number(height - bottom + 16))" text-anchor="\##(anchor)" font-size="11" fill="\##(inkColor)">\##(escape(label))</text>"##
+            svg += ##"<text x="\##(number(position))" y="\##(number(height - bottom + 18))" text-anchor="\##(anchor)" font-size="13" fill="\##(inkColor)">\##(escape(label))</text>"##
         }
         for line in series {
             var segments: [[(Double, Double, Double)]] = [[]]
@@ -138,30 +138,43 @@ public enum SVGChart {
         // Legend below the axis labels.
         var legendX = left
         for line in series {
-            svg += ##"<rect x="\##(number(legendX))" y="\##(number(height - 14))" width="10" height="10" fill="\##(escape(line.color))"/>"##
-            svg += ##"<text x="\##(number(legendX + 14))" y="\##(number(height - 5))" font-size="11" fill="\##(inkColor)">\##(escape(line.name))</text>"##
-            legendX += 24 + Double(line.name.count) * 12
+            svg += ##"<rect x="\##(number(legendX))" y="\##(number(height - 15))" width="12" height="12" fill="\##(escape(line.color))"/>"##
+            svg += ##"<text x="\##(number(legendX + 16))" y="\##(number(height - 4))" font-size="13" fill="\##(inkColor)">\##(escape(line.name))</text>"##
+            legendX += 30 + labelWidth(line.name, fontSize: 13)
         }
         return svg + "</svg>"
     }
 
     /// Horizontal bars of percentages (0–100), one per labelled row, with the value written.
-    public static func percentBars(title: String, rows: [(label: String, value: Double, note: String)], width: Double = 640)
+    ///
+    /// Drawn at about the size it is shown (the overview puts it beside the table, half the
+    /// page): a wider drawing scaled down into that column made its labels unreadably small.
+    /// The label column is as wide as the longest label at the font size.
+    public static func percentBars(title: String, rows: [(label: String, value: Double, note: String)], width: Double = 500)
         -> String
     {
-        let rowHeight = 26.0, left = 150.0, right = 70.0, top = 8.0
+        let rowHeight = 32.0, right = 64.0, top = 6.0, fontSize = 14.0, barHeight = 20.0
+        let longest = rows.map { labelWidth($0.label, fontSize: fontSize) }.max() ?? 0
+        let left = min(max(longest + 12, 60), width * 0.45)
         let height = top * 2 + rowHeight * Double(max(rows.count, 1))
         let x = LinearScale(domain: 0...100, range: (left, width - right))
         var svg = header(title: title, width: width, height: height)
         for (index, row) in rows.enumerated() {
             let rowTop = top + Double(index) * rowHeight
-            svg += ##"<text x="\##(number(left - 8))" y="\##(number(rowTop + 17))" text-anchor="end" font-size="12" fill="#1f2933">\##(escape(row.label))</text>"##
-            svg += ##"<rect x="\##(number(left))" y="\##(number(rowTop + 5))" width="\##(number(x(100) - left))" height="16" fill="#eef2f6"/>"##
+            let baseline = rowTop + rowHeight / 2 + fontSize * 0.35
+            let barTop = rowTop + (rowHeight - barHeight) / 2
+            svg += ##"<text x="\##(number(left - 8))" y="\##(number(baseline))" text-anchor="end" font-size="\##(number(fontSize))" fill="#1f2933">\##(escape(row.label))</text>"##
+            svg += ##"<rect x="\##(number(left))" y="\##(number(barTop))" width="\##(number(x(100) - left))" height="\##(number(barHeight))" fill="#eef2f6"/>"##
             let color = row.value >= 100 ? okColor : palette[0]
-            svg += ##"<rect x="\##(number(left))" y="\##(number(rowTop + 5))" width="\##(number(x(row.value) - left))" height="16" fill="\##(color)"><title>\##(escape(row.label))：\##(escape(row.note))</title></rect>"##
-            svg += ##"<text x="\##(number(x(100) + 6))" y="\##(number(rowTop + 17))" font-size="12" fill="#1f2933">\##(String(format: "%.1f", row.value))%</text>"##
+            svg += ##"<rect x="\##(number(left))" y="\##(number(barTop))" width="\##(number(x(row.value) - left))" height="\##(number(barHeight))" fill="\##(color)"><title>\##(escape(row.label))：\##(escape(row.note))</title></rect>"##
+            svg += ##"<text x="\##(number(x(100) + 6))" y="\##(number(baseline))" font-size="\##(number(fontSize))" fill="#1f2933">\##(String(format: "%.1f", row.value))%</text>"##
         }
         return svg + "</svg>"
+    }
+
+    /// The drawn width of `label`: a CJK character takes the font size, others about half.
+    static func labelWidth(_ label: String, fontSize: Double) -> Double {
+        label.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x2E80 ? fontSize : fontSize * 0.55) }
     }
 
     /// A strip of probes over a time window: one mark per probe at its latency (failures in

@@ -26,9 +26,17 @@ struct ScanRoutes: Sendable {
         routes.post("/scan", access: .roles([.inspector, .unit])) { request, context in try await scan(request, context) }
     }
 
+    /// The shipped dictionaries and the 设置 page's extra dictionary, at the levels of the
+    /// indicator set in force: what an inspection scans with, so a draft passes 三审 only if
+    /// the inspection would pass it too.
+    static func contentScanner(_ store: Store) async throws -> ContentScanner {
+        let levels = ContentLevels(indicators: try await store.indicatorSet())
+        return try ContentScanner.standard(additional: try await store.storedDictionary().map { [$0] } ?? [], levels: levels)
+    }
+
     func scan(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let scanner = try ContentScanner.standard(levels: ContentLevels(indicators: try await store.indicatorSet()))
+        let scanner = try await Self.contentScanner(store)
         let sections: [ScannedSection]
         var pasted = ""
         var fileName: String?
@@ -55,7 +63,7 @@ struct ScanRoutes: Sendable {
         let problems = sections.flatMap(\.problems)
         let severe = problems.filter { $0.level == .veto || $0.kind.isPersonalInformation }.count
         let values: [String: Any] = [
-            "mayScan": true, "scanned": true, "fileName": fileName ?? "",
+            "mayScan": true, "scanned": true, "fileName": fileName ?? "粘贴的文字",
             "problemCount": problems.count, "clean": problems.isEmpty, "blocking": severe,
             "hasBlocking": severe > 0,
             "sections": sections.map(Self.sectionValues),

@@ -1,6 +1,7 @@
 import Foundation
 import GovWatchCore
 import GovWatchDocuments
+import GovWatchInspection
 import GovWatchStore
 
 /// What people do to a ticket, shared by the JSON API (`POST /api/v1/tickets/{id}/…`) and the
@@ -45,7 +46,8 @@ enum TicketActions {
             throw WebError.tooLarge("整改情况说明超过 \(maximumFeedbackTextBytes >> 10) KiB 的限制")
         }
         let code = ticket.code
-        _ = try await conflicts { try await store.feedback(code, text: text, attachments: files, actor: user.username, at: at) }
+        let event = try await conflicts { try await store.feedback(code, text: text, attachments: files, actor: user.username, at: at) }
+        try await notify(event, store: store, at: at)
         try await store.audit(
             action: "ticket.feedback", object: code,
             detail: ["files": String(files.count), "names": files.map(\.fileName).joined(separator: "、")], context: context, at: at)
@@ -58,10 +60,11 @@ enum TicketActions {
         guard mayDecide(user) else { throw WebError.forbidden }
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         if action.needsReason, reason.isEmpty {
-            throw WebError.badRequest("\(action.chineseName)必须说明原因（reason）")
+            let name = reasonName["ticket.\(action.rawValue)"] ?? "理由"
+            throw WebError.badRequest("\(action.chineseName)必须填写\(name)（reason）")
         }
         let code = ticket.code
-        _ = try await conflicts {
+        let event = try await conflicts {
             switch action {
             case .verify: try await store.verify(code, reason: reason, actor: user.username, at: at)
             case .reject: try await store.reject(code, reason: reason, actor: user.username, at: at)
@@ -70,7 +73,19 @@ enum TicketActions {
             }
         }
         try await store.audit(action: "ticket.\(action.rawValue)", object: code, detail: ["reason": reason], context: context, at: at)
+        try await notify(event, store: store, at: at)
     }
+
+    /// Posts the event to the webhook stored on the 设置 page, when there is one, after the
+    /// response: a slow or down receiver (retried with backoff, then recorded as a failed
+    /// notification) must not hold up the person's page.
+    static func notify(_ event: TicketEvent, store: Store, at: Date) async throws {
+        guard let webhook = try await TicketWebhook.stored(in: store) else { return }
+        Task { _ = await webhook.deliver([event], store: store, at: at) }
+    }
+
+    /// What the reason of each decision is called on the page, in messages and in the audit.
+    static let reasonName = ["ticket.verify": "核验意见", "ticket.reject": "退回意见", "ticket.dismiss": "忽略理由"]
 
     /// Hands the ticket to a person of the unit (指派): the unit's own users and the office.
     static func assign(store: Store, ticket: Ticket, person: String, user: UserAccount, context: AuditContext, at: Date)

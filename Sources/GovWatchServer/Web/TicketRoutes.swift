@@ -68,6 +68,9 @@ struct TicketRoutes: Sendable {
     static func summary(_ ticket: Ticket, at now: Date) -> [String: Any] {
         var values: [String: Any] = [
             "code": ticket.code, "unit": ticket.unit, "targetName": ticket.target.name, "targetCode": ticket.target.code,
+            // A unit-level problem (staffing, overdue rectification) is the unit's own: its
+            // name is already in the unit column, and its code is its name.
+            "isUnitTarget": ticket.target.kind == .unit, "showTargetCode": ticket.target.code != ticket.target.name,
             "indicatorName": PageFormatting.indicatorName(ticket.indicator), "indicator": ticket.indicator.rawValue,
             "level": ticket.level.rawValue, "levelName": ticket.level.chineseName,
             "state": ticket.state.rawValue, "stateName": ticket.state.chineseName,
@@ -133,7 +136,8 @@ struct TicketRoutes: Sendable {
             [
                 "at": PageFormatting.minute(entry.at), "actor": entry.actor, "address": entry.address ?? "—",
                 "action": Self.auditActionNames[entry.action] ?? entry.action,
-                "detail": entry.detail.sorted { $0.key < $1.key }.map { "\(Self.auditDetailNames[$0.key] ?? $0.key)：\($0.value)" }
+                "detail": entry.detail.sorted { $0.key < $1.key }
+                    .map { "\(Self.auditDetailName($0.key, action: entry.action))：\($0.value)" }
                     .joined(separator: "；"),
             ]
         }
@@ -173,7 +177,14 @@ struct TicketRoutes: Sendable {
         "ticket.feedback": "提交整改情况", "ticket.verify": "核验销号", "ticket.reject": "退回", "ticket.dismiss": "忽略",
         "ticket.assign": "指派",
     ]
-    static let auditDetailNames = ["files": "附件数", "names": "附件", "reason": "原因", "to": "责任人"]
+    static let auditDetailNames = ["files": "附件数", "names": "附件", "reason": "说明", "to": "责任人"]
+
+    /// What the office wrote, named as the office names it: a verification's 核验意见, a
+    /// rejection's 退回意见, a dismissal's 忽略理由.
+    static func auditDetailName(_ key: String, action: String) -> String {
+        if key == "reason", let name = TicketActions.reasonName[action] { return name }
+        return auditDetailNames[key] ?? key
+    }
 
     static func pathComponent(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? ""

@@ -1,0 +1,13 @@
+import Foundation
+
+/// Markup planted as the text of a government page (the issue's "crawled text holding
+/// `<script>`, `"onmouseover=`, `javascript:` URLs"): the platform must show it inert on every
+/// page that carries it. The strings are public so tests look for exactly them.
+public enum HostileMarkup {
+    /// A script element, as text.
+    public static let script = "<script>alert(1)</script>"
+    /// What would close an attribute and open an event handler if pasted into one unescaped.
+    public static let attribute = "\"onmouseover=alert(1) x=\""
+    /// A link target that would run script.
+    public static let javascriptURL = "javascript:alert(1)"
+}
