@@ -114,7 +114,31 @@ extension Store {
 
     /// Units within `scope`, by name.
     public func units(within scope: UnitSubtree?) async throws -> [UnitListing] {
-        try await units().filter { scope?.contains(unit: $0.name) ?? true }
+        // As `units()` lists them, with the sites and accounts counted in the database rather
+        // than loaded (the filter menu of every list page asks for this).
+        guard let sql = database as? any SQLDatabase else {
+            return try await units().filter { scope?.contains(unit: $0.name) ?? true }
+        }
+        struct UnitCount: Decodable {
+            var unit_id: Int
+            var count: Int
+        }
+        func counts(_ table: String) async throws -> [Int: Int] {
+            let rows = try await sql.select().column("unit_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count")
+                .from(table).groupBy("unit_id").all(decoding: UnitCount.self)
+            return Dictionary(rows.map { ($0.unit_id, $0.count) }, uniquingKeysWith: +)
+        }
+        let units = try await UnitRow.query(on: database).all()
+        let byID = units.keyed(by: \.id)
+        let sites = try await counts(SiteRow.schema)
+        let accounts = try await counts(AccountRow.schema)
+        return units.compactMap { unit -> UnitListing? in
+            guard scope?.contains(unit: unit.name) ?? true, let id = unit.id else { return nil }
+            return UnitListing(
+                name: unit.name, parent: unit.parentID.flatMap { byID[$0]?.name },
+                sites: sites[id] ?? 0, accounts: accounts[id] ?? 0)
+        }
+        .sorted { $0.name < $1.name }
     }
 
     /// Sites within `scope`, by code.
@@ -216,13 +240,44 @@ extension Store {
         return (run, cards.filter { targets[$0.target.kind]?.contains($0.target.code) ?? false })
     }
 
+    /// The scorecards of several runs within `scope`, by run code, each run's as
+    /// `scorecards(of:within:)` gives them (same order, bonuses applied), read in one query for
+    /// all runs: the overview's trend asked for eight runs one by one.
+    public func scorecards(ofRuns runCodes: [String], within scope: UnitSubtree?) async throws -> [String: [Scorecard]] {
+        guard !runCodes.isEmpty else { return [:] }
+        var codeOfRun: [Int: String] = [:]
+        for run in try await InspectionRunRow.query(on: database).filter(\.$code ~~ runCodes).all() {
+            codeOfRun[try run.requireID()] = run.code
+        }
+        let runIDs = Array(codeOfRun.keys)
+        guard !runIDs.isEmpty else { return [:] }
+        let targets: [Target.Kind: Set<String>]? = if let scope { try await targetCodes(within: scope) } else { nil }
+        let bonuses = try await BonusPointsRow.query(on: database).filter(\.$runID ~~ runIDs).all()
+            .keyed { "\($0.runID) \($0.siteCode)" }
+        let order: [String: Int] = ["site": 0, "account": 1, "unit": 2]
+        var cards: [String: [(order: Int, card: Scorecard)]] = [:]
+        for row in try await ScorecardRow.query(on: database).filter(\.$runID ~~ runIDs).all() {
+            guard let runCode = codeOfRun[row.runID] else { continue }
+            let kind = Target.Kind(rawValue: row.targetKind) ?? .site
+            if let targets, !(targets[kind]?.contains(row.targetCode) ?? false) { continue }
+            var card = row.scorecard
+            if kind == .site, let bonus = bonuses["\(row.runID) \(row.targetCode)"] {
+                card = bonus.entry(run: runCode).apply(to: card)
+            }
+            cards[runCode, default: []].append((order[row.targetKind] ?? 9, card))
+        }
+        return cards.mapValues { list in
+            list.sorted { ($0.order, $0.card.target.code) < ($1.order, $1.card.target.code) }.map(\.card)
+        }
+    }
+
     /// The newest scorecard of a target, with its run; nil when no run scored it.
     public func latestScorecard(kind: Target.Kind, code: String) async throws -> (InspectionRun, Scorecard)? {
         let rows = try await ScorecardRow.query(on: database).filter(\.$targetKind == kind.rawValue)
             .filter(\.$targetCode == code).sort(\.$runID, .descending).limit(1).all()
         guard let row = rows.first, let run = try await InspectionRunRow.find(row.runID, on: database) else { return nil }
-        let (_, cards) = try await scorecards(of: run.code)
-        guard let card = cards.first(where: { $0.target.kind == kind && $0.target.code == code }) else { return nil }
+        // The one card with its bonus, not every card of the run (hundreds) to pick one.
+        guard let card = try await applyingBonuses([row.scorecard], runID: row.runID, runCode: run.code).first else { return nil }
         return (run.run, card)
     }
 
@@ -257,5 +312,15 @@ extension Store {
         if let scope, !scope.ids.contains(row.unitID) { return nil }
         let unit = try await UnitRow.find(row.unitID, on: database)?.name ?? ""
         return row.ticket(unit: unit)
+    }
+}
+
+extension ScorecardRow {
+    /// The stored card without its bonus, as `Store.scorecards(of:)` builds it.
+    var scorecard: Scorecard {
+        Scorecard(
+            target: Target(kind: Target.Kind(rawValue: targetKind) ?? .site, code: targetCode, name: targetName),
+            score: score, vetoes: vetoes.split(separator: ",").map { IndicatorID(rawValue: String($0)) },
+            passed: passed, incomplete: incomplete ?? false, unconfirmedColumns: unconfirmedColumns ?? 0)
     }
 }

@@ -50,9 +50,12 @@ struct OverviewRoutes: Sendable {
         let finished = Array(recentRuns.filter { $0.status == "finished" }.prefix(Self.trendRuns))
         let running = recentRuns.filter { $0.status == "running" }
 
+        // The scorecards of every run shown, read at once (the trend needs up to eight runs).
+        let cardsByRun = try await store.scorecards(ofRuns: finished.map(\.code), within: scope)
+
         // Latest run: rates per kind of site and per platform.
         if let latest = finished.first {
-            let cards = try await store.scorecards(of: latest.code, within: scope).1
+            let cards = cardsByRun[latest.code] ?? []
             var sitesTally = Tally(), accountsTally = Tally()
             var byKind: [SiteKind: Tally] = [:]
             var byPlatform: [Platform: Tally] = [:]
@@ -105,7 +108,7 @@ struct OverviewRoutes: Sendable {
             var siteRates: [Double?] = [], accountRates: [Double?] = [], portalRates: [Double?] = [], departmentRates: [Double?] = []
             for run in chronological {
                 var sites = Tally(), accounts = Tally(), portals = Tally(), departments = Tally()
-                for card in try await store.scorecards(of: run.code, within: scope).1 {
+                for card in cardsByRun[run.code] ?? [] {
                     switch card.target.kind {
                     case .site:
                         sites.add(card)
