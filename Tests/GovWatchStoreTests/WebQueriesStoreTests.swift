@@ -140,4 +140,55 @@ import Testing
             #expect(try await store.ticket("../etc", within: nil) == nil)
         }
     }
+
+    /// The batched and narrowed reads of the web pages (`scorecards(ofRuns:)`, `latestScorecard`,
+    /// `units(within:)` counting in the database) give what the one-run and full reads give.
+    @Test(arguments: TestDatabases.backends)
+    func batchedReadsMatchTheOneByOneReads(_ backend: TestDatabases.Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let first = try await seeded(store)
+            let later = now.addingTimeInterval(86_400)
+            let second = try await store.startRun(asOf: asOf, indicatorSet: "national-2019@1", startedAt: later)
+            try await store.record(
+                [
+                    Scorecard(target: target(.site, "4301210001"), score: 85, vetoes: [], passed: true),
+                    Scorecard(target: target(.site, "4301000002"), score: 70, vetoes: [.siteHomepageStale], passed: false),
+                    Scorecard(target: target(.account, "hx_jyj"), score: 90, vetoes: [], passed: true),
+                ], in: second.code)
+            try await store.finishRun(second.code, at: later)
+            let rule = BonusRule(indicators: .national2019)
+            try await store.setBonus(
+                BonusEntry(run: second.code, siteCode: "4301210001", points: 5, reason: "创新做法", rule: rule, enteredAt: later))
+            try await store.setBonus(
+                BonusEntry(run: first.code, siteCode: "4301210002", points: 3, reason: "创新做法", rule: rule, enteredAt: later))
+
+            let county = try #require(try await store.unitSubtree(named: "青川县人民政府"))
+            for scope in [nil, county] {
+                let batched = try await store.scorecards(ofRuns: [second.code, first.code, "r-unknown"], within: scope)
+                for run in [first.code, second.code] {
+                    let oneByOne = try await store.scorecards(of: run, within: scope).1
+                    #expect(batched[run] == oneByOne)
+                }
+                #expect(batched["r-unknown"] == nil)
+            }
+            #expect(try await store.scorecards(ofRuns: [], within: nil).isEmpty)
+            #expect(try await store.scorecards(ofRuns: [second.code], within: county)[second.code]?.map(\.bonus) == [5])
+
+            // The newest card of a target, bonus included, as the run's full read has it.
+            for code in ["4301210001", "4301210002", "4301000002"] {
+                let latest = try #require(try await store.latestScorecard(kind: .site, code: code))
+                let full = try await store.scorecards(of: latest.0.code).1.first { $0.target.code == code }
+                #expect(latest.1 == full)
+            }
+            #expect(try await store.latestScorecard(kind: .site, code: "4301210001")?.1.bonus == 5)
+
+            for scope in [nil, county] {
+                let expected = try await store.units().filter { scope?.contains(unit: $0.name) ?? true }
+                let counted = try await store.units(within: scope)
+                #expect(counted == expected)
+            }
+            let department = try #require(try await store.units(within: nil).first { $0.name == "青川县卫生健康局" })
+            #expect(department.sites == 1 && department.accounts == 1)
+        }
+    }
 }
