@@ -28,6 +28,10 @@ struct GovWatchCommand: AsyncParsableCommand {
             WorkerCommand.self,
             ServeCommand.self,
             UsersCommand.self,
+            BackupCommand.self,
+            RestoreCommand.self,
+            MigrateCommand.self,
+            PruneCommand.self,
         ]
     )
 

@@ -13,6 +13,8 @@ public enum JobKind: String, Sendable, Hashable, CaseIterable {
     case feeds
     /// Daily digest per unit (整改日报).
     case digest
+    /// Daily retention: drops the working state of runs beyond `retention.keep_runs`.
+    case prune
 
     public var chineseName: String {
         switch self {
@@ -21,6 +23,7 @@ public enum JobKind: String, Sendable, Hashable, CaseIterable {
         case .inspection: "全面检查"
         case .feeds: "数据源轮询"
         case .digest: "整改日报"
+        case .prune: "数据清理"
         }
     }
 }
@@ -60,6 +63,9 @@ public struct JobSchedule: Sendable, Hashable {
             return slotted(name: name, interval: 86_400, jitterFraction: 1.0 / 24, offset: Double(patrolHour) * 3_600, after: now)
         case .digest:
             return slotted(name: name, interval: 86_400, jitterFraction: 0, offset: Double(digestHour) * 3_600, after: now)
+        case .prune:
+            // 04:00 CST, after the patrol and the monthly inspection have started their work.
+            return slotted(name: name, interval: 86_400, jitterFraction: 0, offset: 4 * 3_600, after: now)
         case .inspection:
             var day = CalendarDate(now)
             day = CalendarDate(year: day.year, month: day.month, day: 1)!

@@ -111,7 +111,7 @@ public struct Scheduler: Sendable {
         switch kind {
         case .inspection: 12 * 3_600
         case .patrol: 4 * 3_600
-        case .probe, .feeds, .digest: 30 * 60
+        case .probe, .feeds, .digest, .prune: 30 * 60
         }
     }
 
@@ -143,7 +143,7 @@ public struct Scheduler: Sendable {
             }
             try await store.removeJobs(kind: JobKind.probe.rawValue, except: names)
         }
-        for kind in [JobKind.patrol, .inspection, .feeds, .digest] where kinds.contains(kind) {
+        for kind in [JobKind.patrol, .inspection, .feeds, .digest, .prune] where kinds.contains(kind) {
             try await store.ensureJob(
                 name: kind.rawValue, kind: kind.rawValue, parameter: nil,
                 firstRunAt: schedule.nextRun(kind: kind, name: kind.rawValue, after: now))

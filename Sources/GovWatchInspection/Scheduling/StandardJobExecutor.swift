@@ -75,6 +75,10 @@ public struct StandardJobExecutor: JobExecutor {
                 try? await crawler.shutdown()
                 throw error
             }
+        case .prune:
+            let report = try await store.prune(keepRuns: nil, keepDays: nil, now: now, dryRun: false)
+            guard !report.prunedRuns.isEmpty else { return "保留检查批次 \(report.keptRuns.count) 次，无需清理" }
+            return "清理检查批次 \(report.prunedRuns.count) 次的抓取会话 \(report.crawlSessions) 个、网址 \(report.crawlURLs) 条、可用性监测记录 \(report.probes) 条"
         case .digest:
             // Once a day, what the webhook could not take earlier is offered again, first.
             var resent = ""
