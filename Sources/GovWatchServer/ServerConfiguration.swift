@@ -21,6 +21,9 @@ public struct ServerConfiguration: Sendable {
     /// Checks a password against its bcrypt hash (`Credentials.verifyPassword`); tests count
     /// its calls to see that an unknown user name costs the same bcrypt run as a wrong password.
     public var verifyPassword: @Sendable (_ password: String, _ hash: String) async throws -> Bool
+    /// Each ticket feedback file may be this large (web.md: 20 MiB; the configuration's
+    /// `upload.max_attachment_mib` may lower it, the store never takes more).
+    public var maximumAttachmentBytes = Store.maximumAttachmentBytes
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, publicURL: URL? = nil, sessionIdleTimeout: TimeInterval = 8 * 3600,

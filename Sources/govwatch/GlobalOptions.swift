@@ -4,14 +4,33 @@ import GovWatchStore
 
 /// Options every command that touches the database takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "数据库地址：sqlite://PATH（默认 sqlite://govwatch.sqlite，或环境变量 GOVWATCH_DB）或 postgres://user:pass@host:port/db")
+    @Option(name: .long, help: "数据库地址：sqlite://PATH（默认 sqlite://govwatch.sqlite，或配置文件的 database.url、环境变量 GOVWATCH_DB）或 postgres://user:pass@host:port/db")
     var db: String?
 
-    /// Opens the store named by `--db` / `GOVWATCH_DB`, or fails with exit 2.
+    @OptionGroup var logging: LoggingOptions
+
+    @Option(
+        name: .customLong("config"),
+        help: "配置文件（YAML）；默认依次为环境变量 GOVWATCH_CONFIG、./govwatch.yaml、/etc/govwatch/govwatch.yaml")
+    var configFile: String?
+
+    /// The effective configuration with `--db` applied; a bad file or value has been
+    /// reported on stderr and ends the command with exit 2.
+    func configuration() throws -> GovWatchConfiguration {
+        try loadConfiguration(explicitPath: configFile) { configuration throws(ConfigurationError) in
+            try configuration.override("database.url", flag: "--db", with: db)
+        }
+    }
+
+    /// Opens the store named by `--db` / `GOVWATCH_DB` / the file's `database.url`, or fails with exit 2.
     func openStore() async throws -> Store {
+        try await openStore(configuration())
+    }
+
+    func openStore(_ configuration: GovWatchConfiguration) async throws -> Store {
         let location: DatabaseLocation
         do {
-            location = try DatabaseLocation.resolve(option: db)
+            location = try DatabaseLocation.parse(configuration.string("database.url") ?? DatabaseLocation.defaultURL)
         } catch {
             throw CLIError.usage("\(error)")
         }
@@ -20,6 +39,20 @@ struct GlobalOptions: ParsableArguments {
         } catch {
             throw CLIError.usage("无法打开数据库 \(location)：\(String(reflecting: error))")
         }
+    }
+}
+
+/// Loads the configuration (`--config` path or the default lookup), applies a command's
+/// flags with `flags`, and turns a bad value into the one-line message and exit 2.
+func loadConfiguration(
+    explicitPath: String?, flags: (inout GovWatchConfiguration) throws(ConfigurationError) -> Void = { _ in }
+) throws -> GovWatchConfiguration {
+    do {
+        var configuration = try GovWatchConfiguration.load(explicitPath: explicitPath)
+        try flags(&configuration)
+        return configuration
+    } catch let error as ConfigurationError {
+        throw reportFailure(error.description)
     }
 }
 
@@ -38,9 +71,14 @@ func reportFailure(_ message: String, code: Int32 = 2) -> ExitCode {
 
 /// Runs `body` with an open store, closing it afterwards and mapping errors to exit codes.
 func withStore<T>(_ options: GlobalOptions, _ body: (Store) async throws -> T) async throws -> T {
+    try await withStore(options, configuration: options.configuration(), body)
+}
+
+/// Runs `body` with the store of `configuration` (a command that has already resolved its flags).
+func withStore<T>(_ options: GlobalOptions, configuration: GovWatchConfiguration, _ body: (Store) async throws -> T) async throws -> T {
     let store: Store
     do {
-        store = try await options.openStore()
+        store = try await options.openStore(configuration)
     } catch CLIError.usage(let message) {
         throw reportFailure(message)
     }

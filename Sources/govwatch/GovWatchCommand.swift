@@ -28,6 +28,7 @@ struct GovWatchCommand: AsyncParsableCommand {
             WorkerCommand.self,
             ServeCommand.self,
             UsersCommand.self,
+            ConfigCommand.self,
             BackupCommand.self,
             RestoreCommand.self,
             MigrateCommand.self,
@@ -40,6 +41,13 @@ struct GovWatchCommand: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            // Every command reads the configuration file: a bad one stops any command before
+            // it does anything (one line naming the file, the key and the reason; exit 2).
+            if case .failure(let problem) = GovWatchConfiguration.preflight(arguments: Array(CommandLine.arguments.dropFirst())) {
+                FileHandle.standardError.write(Data("govwatch: \(problem.description)\n".utf8))
+                Foundation.exit(2)
+            }
+            ProcessObservability.bootstrap(arguments: Array(CommandLine.arguments.dropFirst()))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

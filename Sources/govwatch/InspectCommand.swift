@@ -56,12 +56,22 @@ struct InspectCommand: AsyncParsableCommand {
         } catch {
             throw reportFailure("\(error)")
         }
+        let configuration = try loadConfiguration(explicitPath: global.configFile) { configuration throws(ConfigurationError) in
+            try configuration.override("database.url", flag: "--db", with: global.db)
+            try crawl.apply(to: &configuration)
+        }
         if queue {
-            try await queueForWorkers(asOf: asOfDate, fileSet: fileSet)
+            try await queueForWorkers(asOf: asOfDate, fileSet: fileSet, configuration: configuration)
             return
         }
-        let outcome = try await withHTTPClient(proxy: crawl.proxy) { client in
-            try await withStore(global) { store in
+        let webhook: TicketWebhook?
+        do {
+            webhook = try configuration.ticketWebhook()
+        } catch {
+            throw reportFailure("\(error)")
+        }
+        let outcome = try await withHTTPClient(proxy: configuration.string("crawl.proxy")) { client in
+            try await withStore(global, configuration: configuration) { store in
                 // `--indicators` wins over the set stored with `govwatch indicators set`.
                 let indicatorSet: IndicatorSet
                 if let fileSet { indicatorSet = fileSet } else { indicatorSet = try await store.indicatorSet() }
@@ -79,10 +89,10 @@ struct InspectCommand: AsyncParsableCommand {
                     scanner: scanner)
                 let outcome: InspectionOutcome
                 do {
-                    outcome = try await crawl.withCrawler(store: store, progress: TerminalProgress.reporter()) { crawler in
+                    outcome = try await configuration.withCrawler(store: store, progress: TerminalProgress.reporter()) { crawler in
                         let runner = InspectionRunner(
                             store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http),
-                            sitesAtOnce: max(1, crawl.sitesAtOnce))
+                            sitesAtOnce: configuration.sitesAtOnce)
                         return try await runner.run(request, progress: { writeOut($0 + "\n") })
                     }
                 } catch let error as InspectionRunner.UnknownTargets {
@@ -92,7 +102,7 @@ struct InspectCommand: AsyncParsableCommand {
                 }
                 // The rectification loop: tickets from the findings, re-inspection (回访).
                 let loop = RectificationLoop(
-                    store: store, policy: RectificationPolicy(indicators: indicatorSet), webhook: try TicketWebhook.configured(option: nil))
+                    store: store, policy: RectificationPolicy(indicators: indicatorSet), webhook: webhook)
                 let rectification = try await loop.afterInspection(outcome, request: request)
                 writeOut(rectification.summary + "\n")
                 return outcome
@@ -109,8 +119,8 @@ struct InspectCommand: AsyncParsableCommand {
 extension InspectCommand {
     /// `--queue`: starts (or continues) the run and leaves a task per site not yet done, one
     /// for the accounts and one to finish the run, with the request, to the workers.
-    func queueForWorkers(asOf: Date, fileSet: IndicatorSet?) async throws {
-        try await withStore(global) { store in
+    func queueForWorkers(asOf: Date, fileSet: IndicatorSet?, configuration: GovWatchConfiguration) async throws {
+        try await withStore(global, configuration: configuration) { store in
             let indicatorSet: IndicatorSet
             if let fileSet { indicatorSet = fileSet } else { indicatorSet = try await store.indicatorSet() }
             // The dictionaries travel as text: the workers parse them again.

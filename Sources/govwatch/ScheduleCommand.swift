@@ -22,19 +22,19 @@ struct ScheduleCommand: AsyncParsableCommand {
         @Option(help: "运行到该时间为止：YYYY-MM-DD（当天24:00）或 ISO 8601 时间")
         var until: String?
 
-        @Option(help: "HTTP 代理，如 http://127.0.0.1:8080")
+        @Option(help: "HTTP 代理，如 http://127.0.0.1:8080（配置项 crawl.proxy）")
         var proxy: String?
 
-        @Option(name: .customLong("probes-per-day"), help: "每个网站每天的监测次数（不少于20，默认24）")
-        var probesPerDay = 24
+        @Option(name: .customLong("probes-per-day"), help: "每个网站每天的监测次数（不少于20，默认24；配置项 scheduler.probes_per_day）")
+        var probesPerDay: Int?
 
-        @Option(name: .customLong("max-pages"), help: "全面检查时每个网站最多抓取的页面数")
-        var maxPages = 5_000
+        @Option(name: .customLong("max-pages"), help: "全面检查时每个网站最多抓取的页面数（默认 5000；配置项 crawl.max_pages）")
+        var maxPages: Int?
 
         @Flag(name: .customLong("queue-inspections"), help: "每月全面检查只排队，由共用同一数据库的 govwatch worker 进程执行")
         var queueInspections = false
 
-        @Option(help: "整改单变化和整改日报的通知地址（默认为环境变量 GOVWATCH_WEBHOOK_URL）")
+        @Option(help: "整改单变化和整改日报的通知地址（配置项 webhook.url，环境变量 GOVWATCH_WEBHOOK_URL）")
         var webhook: String?
 
         @Option(name: .customLong("digest-dir"), help: "整改日报的输出目录（每个单位一个文本文件）")
@@ -46,8 +46,8 @@ struct ScheduleCommand: AsyncParsableCommand {
         @Option(help: "只创建并执行这些类型的任务，用逗号分隔：probe（可用性监测）、patrol（巡查）、inspection（全面检查）、feeds（数据源轮询）、digest（整改日报）；默认全部")
         var kinds: String?
 
-        @Option(help: "同时执行的任务数（长时间的全面检查只占其中一个，可用性监测照常进行）")
-        var concurrency = 8
+        @Option(help: "同时执行的任务数（长时间的全面检查只占其中一个，可用性监测照常进行；默认 8；配置项 scheduler.concurrency）")
+        var concurrency: Int?
 
         // A simulated clock, for rehearsing a day in minutes and for tests that run several
         // scheduler processes against one database: the clock reads `--clock-start` at the
@@ -62,11 +62,14 @@ struct ScheduleCommand: AsyncParsableCommand {
         @Option(name: .customLong("clock-anchor"), help: .hidden)
         var clockAnchor: Double?
 
+        @Option(name: .customLong("metrics-port"), help: "在 127.0.0.1 的该端口提供 Prometheus 指标 GET /metrics（0 表示任选空闲端口；默认不提供）")
+        var metricsPort: Int?
+
         @OptionGroup var global: GlobalOptions
 
-        /// The job kinds of `--kinds`.
-        func selectedKinds() throws -> Set<JobKind> {
-            guard let kinds else { return Set(JobKind.allCases) }
+        /// The job kinds of `--kinds`, else of `scheduler.kinds`.
+        func selectedKinds(_ configuration: GovWatchConfiguration) throws -> Set<JobKind> {
+            let kinds = self.kinds ?? configuration.list("scheduler.kinds").joined(separator: ",")
             var selected: Set<JobKind> = []
             for name in kinds.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
                 guard let kind = JobKind(rawValue: name) else {
@@ -88,10 +91,27 @@ struct ScheduleCommand: AsyncParsableCommand {
                 start: start, speed: clockSpeed, anchor: clockAnchor.map { Date(timeIntervalSince1970: $0) } ?? Date())
         }
 
+        /// The configuration with this command's flags applied.
+        func resolvedConfiguration() throws -> GovWatchConfiguration {
+            try loadConfiguration(explicitPath: global.configFile) { configuration throws(ConfigurationError) in
+                try configuration.override("database.url", flag: "--db", with: global.db)
+                try configuration.override("crawl.proxy", flag: "--proxy", with: proxy)
+                try configuration.override("crawl.max_pages", flag: "--max-pages", with: maxPages.map(String.init))
+                try configuration.override("scheduler.probes_per_day", flag: "--probes-per-day", with: probesPerDay.map(String.init))
+                try configuration.override("scheduler.concurrency", flag: "--concurrency", with: concurrency.map(String.init))
+                try configuration.override(
+                    "scheduler.queue_inspections", flag: "--queue-inspections", present: queueInspections, meaning: true)
+                try configuration.override("webhook.url", flag: "--webhook", with: webhook)
+                try configuration.override("scheduler.digest_dir", flag: "--digest-dir", with: digestDirectory)
+                try configuration.override("scheduler.deadlines", flag: "--deadlines", with: deadlines)
+            }
+        }
+
         func run() async throws {
-            let jobKinds = try selectedKinds()
+            if let concurrency, concurrency <= 0 { throw reportFailure("--concurrency 应大于0") }
+            let configuration = try resolvedConfiguration()
+            let jobKinds = try selectedKinds(configuration)
             let clock = try schedulerClock()
-            guard concurrency > 0 else { throw reportFailure("--concurrency 应大于0") }
             var end: Date?
             if let until {
                 guard let parsed = ChinaTime.parseMoment(until, bareDayMeansEnd: true) else {
@@ -104,34 +124,36 @@ struct ScheduleCommand: AsyncParsableCommand {
             let client: HTTPClientHandle
             let scanner: ContentScanner
             do {
-                webhookTarget = try TicketWebhook.configured(option: webhook)
-                policy = try deadlines.map { try RectificationPolicy.load(contentsOf: URL(fileURLWithPath: $0)) } ?? RectificationPolicy()
+                webhookTarget = try configuration.ticketWebhook()
+                policy =
+                    try configuration.string("scheduler.deadlines").map { try RectificationPolicy.load(contentsOf: URL(fileURLWithPath: $0)) }
+                    ?? RectificationPolicy()
                 scanner = try ContentScanner.standard()
-                client = try HTTPClientHandle(proxy: proxy)
+                client = try HTTPClientHandle(proxy: configuration.string("crawl.proxy"))
             } catch {
                 throw reportFailure("\(error)")
             }
-            var crawl = CrawlConfiguration()
-            crawl.proxy = proxy
-            crawl.maximumPages = maxPages
+            let crawl = configuration.crawl
             do {
-                try await withStore(global) { store in
+                try await withStore(global, configuration: configuration) { store in
                     let loop = RectificationLoop(store: store, policy: policy, webhook: webhookTarget)
                     let digests = DigestSender(
-                        store: store, folder: digestDirectory.map { URL(fileURLWithPath: $0) }, webhook: webhookTarget)
+                        store: store, folder: configuration.string("scheduler.digest_dir").map { URL(fileURLWithPath: $0) }, webhook: webhookTarget)
                     var executor = StandardJobExecutor(
                         store: store, http: client.http, crawl: crawl, indicators: nil, scanner: scanner, loop: loop,
                         digests: digests)
-                    executor.queueInspections = queueInspections
+                    executor.queueInspections = configuration.boolean("scheduler.queue_inspections")
                     let scheduler = Scheduler(
-                        store: store, executor: executor, clock: clock, schedule: JobSchedule(probesPerDay: probesPerDay),
-                        concurrency: concurrency, kinds: jobKinds)
-                    say("调度器 \(scheduler.owner) 已启动\(end.map { "，运行至 \(ChinaTime.display($0))" } ?? "")")
-                    try await scheduler.run(until: end, once: once) { record in
-                        // The slot is shown because after downtime a job runs late, once, for its missed slot.
-                        say(
-                            "\(ChinaTime.display(record.startedAt))  \(record.kind.chineseName)  \(record.job)  "
-                                + "（计划 \(ChinaTime.display(record.due))）  \(record.message)")
+                        store: store, executor: executor, clock: clock, schedule: JobSchedule(probesPerDay: configuration.integer("scheduler.probes_per_day")),
+                        concurrency: configuration.integer("scheduler.concurrency"), kinds: jobKinds)
+                    ProcessObservability.progress("调度器 \(scheduler.owner) 已启动\(end.map { "，运行至 \(ChinaTime.display($0))" } ?? "")")
+                    try await ProcessObservability.withMetricsEndpoint(port: metricsPort) { [end, once] in
+                        try await scheduler.run(until: end, once: once) { record in
+                            // The slot is shown because after downtime a job runs late, once, for its missed slot.
+                            ProcessObservability.progress(
+                                "\(ChinaTime.display(record.startedAt))  \(record.kind.chineseName)  \(record.job)  "
+                                    + "（计划 \(ChinaTime.display(record.due))）  \(record.message)")
+                        }
                     }
                 }
                 await client.shutdown()

@@ -14,7 +14,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var crawl: CrawlOptions
 
-    @Option(help: "整改单变化的通知地址（默认为环境变量 GOVWATCH_WEBHOOK_URL）")
+    @Option(help: "整改单变化的通知地址（配置项 webhook.url，环境变量 GOVWATCH_WEBHOOK_URL）")
     var webhook: String?
 
     @Flag(name: .customLong("exit-when-idle"), help: "所有排队任务都完成后退出（默认一直等待新任务）")
@@ -28,26 +28,36 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("poll-seconds"), help: .hidden)
     var pollSeconds = 5.0
 
+    @Option(name: .customLong("metrics-port"), help: "在 127.0.0.1 的该端口提供 Prometheus 指标 GET /metrics（0 表示任选空闲端口；默认不提供）")
+    var metricsPort: Int?
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        guard crawl.concurrency > 0, crawl.sitesAtOnce > 0 else { throw reportFailure("--concurrency 和 --sites-at-once 应大于0") }
+        guard crawl.concurrency ?? 1 > 0, crawl.sitesAtOnce ?? 1 > 0 else { throw reportFailure("--concurrency 和 --sites-at-once 应大于0") }
         guard leaseSeconds > 0, pollSeconds > 0 else { throw reportFailure("--lease-seconds 和 --poll-seconds 应大于0") }
+        let configuration = try loadConfiguration(explicitPath: global.configFile) { configuration throws(ConfigurationError) in
+            try configuration.override("database.url", flag: "--db", with: global.db)
+            try configuration.override("webhook.url", flag: "--webhook", with: webhook)
+            try crawl.apply(to: &configuration)
+        }
         let webhookTarget: TicketWebhook?
         do {
-            webhookTarget = try TicketWebhook.configured(option: webhook)
+            webhookTarget = try configuration.ticketWebhook()
         } catch {
             throw reportFailure("\(error)")
         }
-        try await withHTTPClient(proxy: crawl.proxy) { client in
-            try await withStore(global) { store in
-                try await crawl.withCrawler(store: store) { crawler in
+        try await withHTTPClient(proxy: configuration.string("crawl.proxy")) { client in
+            try await withStore(global, configuration: configuration) { store in
+                try await configuration.withCrawler(store: store) { crawler in
                     let runner = InspectionRunner(store: store, sites: crawler, accounts: AccountEvidenceBuilder(http: client.http))
                     let worker = InspectionWorker(
-                        store: store, runner: runner, webhook: webhookTarget, lanes: crawl.sitesAtOnce, leaseDuration: leaseSeconds,
+                        store: store, runner: runner, webhook: webhookTarget, lanes: configuration.sitesAtOnce, leaseDuration: leaseSeconds,
                         pollInterval: .milliseconds(Int64(pollSeconds * 1_000)))
-                    writeOut("检查工作进程 \(worker.owner) 已启动\n")
-                    try await worker.run(exitWhenIdle: exitWhenIdle) { writeOut($0 + "\n") }
+                    ProcessObservability.progress("检查工作进程 \(worker.owner) 已启动")
+                    try await ProcessObservability.withMetricsEndpoint(port: metricsPort) { [exitWhenIdle] in
+                        try await worker.run(exitWhenIdle: exitWhenIdle) { ProcessObservability.progress($0) }
+                    }
                 }
             }
         }

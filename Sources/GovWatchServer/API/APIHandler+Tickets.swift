@@ -43,9 +43,9 @@ extension APIHandler {
                 let data = try await Self.collect(field.payload.body, limit: Self.maximumFeedbackTextBytes, what: "整改情况说明")
                 text = String(decoding: data, as: UTF8.self)
             case .files(let field):
-                let data = try await Self.collect(field.payload.body, limit: Self.maximumAttachmentBytes, what: "附件")
+                let data = try await Self.collect(field.payload.body, limit: configuration.maximumAttachmentBytes, what: "附件")
                 // The bytes live in the database, never under the client's name on a disk.
-                files.append(try TicketActions.attachment(data, fileName: field.filename))
+                files.append(try TicketActions.attachment(data, fileName: field.filename, limit: configuration.maximumAttachmentBytes))
             case .undocumented(let unknown):
                 // Parts the document does not name are read to the end and dropped: the next
                 // part can only be read after this one.

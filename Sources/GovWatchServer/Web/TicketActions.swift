@@ -16,10 +16,10 @@ enum TicketActions {
     /// A feedback file checked by size (413) and by the type its bytes show (415: PDF, DOCX,
     /// XLSX, OFD, JPEG, PNG; the name and the browser's Content-Type are not trusted). The
     /// client's name is kept for display and as the download's suggested name only.
-    static func attachment(_ data: Data, fileName: String?) throws -> AttachmentInput {
+    static func attachment(_ data: Data, fileName: String?, limit: Int = maximumAttachmentBytes) throws -> AttachmentInput {
         let name = displayName(fileName)
-        guard data.count <= maximumAttachmentBytes else {
-            throw WebError.tooLarge("附件“\(name)”超过 \(maximumAttachmentBytes >> 20) MiB 的限制")
+        guard data.count <= min(limit, maximumAttachmentBytes) else {
+            throw WebError.tooLarge("附件“\(name)”超过 \(min(limit, maximumAttachmentBytes) >> 20) MiB 的限制")
         }
         guard AttachmentType.detect(data) != nil else {
             throw WebError.unsupportedType("附件“\(name)”的类型不支持：只接受 \(AttachmentType.acceptedNames) 文件（按文件内容判断，与文件名无关）")

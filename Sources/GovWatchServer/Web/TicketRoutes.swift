@@ -155,7 +155,7 @@ struct TicketRoutes: Sendable {
             values["feedbackForm"] = [
                 "action": "/tickets/\(ticket.code)/feedback?csrf_token=" + (csrf.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
                 "accept": ".pdf,.docx,.xlsx,.ofd,.jpg,.jpeg,.png",
-                "limit": "\(TicketActions.maximumAttachmentBytes >> 20) MiB", "types": AttachmentType.acceptedNames,
+                "limit": "\(configuration.maximumAttachmentBytes >> 20) MiB", "types": AttachmentType.acceptedNames,
             ]
         }
         if TicketActions.mayDecide(user) {
@@ -237,7 +237,7 @@ struct TicketRoutes: Sendable {
         }
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let form = try MultipartFormData(body: Data(body.readableBytesView), boundary: boundary)
-        let files = try form.files.map { try TicketActions.attachment($0.data, fileName: $0.fileName) }
+        let files = try form.files.map { try TicketActions.attachment($0.data, fileName: $0.fileName, limit: configuration.maximumAttachmentBytes) }
         try await TicketActions.feedback(
             store: store, ticket: ticket, text: form.text("text"), files: files, user: identity.user, context: context.auditContext,
             at: configuration.clock())
