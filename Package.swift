@@ -37,6 +37,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // The configuration file (README, "Configuration"); already in the graph through the OpenAPI generator.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Observability: library code records through swift-metrics; the CLI exports Prometheus text.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The domain: registry records, indicators, findings, scoring, content scanners.
@@ -99,6 +102,19 @@ let package = Package(
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Observability for the processes: the Prometheus registry behind swift-metrics, the
+        // `/metrics` endpoint of `worker`/`schedule run`, and the JSON log format.
+        .target(
+            name: "GovWatchObservability",
+            dependencies: [
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
         ),
@@ -135,6 +151,7 @@ let package = Package(
                 "GovWatchInspection",
                 "GovWatchReports",
                 "GovWatchDocuments",
+                "GovWatchObservability",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -160,6 +177,7 @@ let package = Package(
                 "GovWatchSampleCity",
                 "GovWatchReports",
                 "GovWatchServer",
+                "GovWatchObservability",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -125,7 +125,9 @@ public struct InspectionRunner: Sendable {
         if plan.resumed { progress("继续未完成的检查批次 \(plan.run.code)（已完成 \(plan.done) 个对象）") }
         let columns = try await store.columns()
         // The feeds are read while the sites are crawled: other hosts, and mostly waiting.
-        async let feedProblems = inspect(plan.accounts, request: request, runCode: plan.run.code, progress: progress)
+        async let feedProblems = InspectionLogContext.withTarget(run: plan.run.code, target: "accounts") {
+            try await inspect(plan.accounts, request: request, runCode: plan.run.code, progress: progress)
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running = 0
             for site in plan.sites {
@@ -134,7 +136,10 @@ public struct InspectionRunner: Sendable {
                     running -= 1
                 }
                 group.addTask {
-                    try await inspect(site, columns: columns.filter { $0.site == site.code }, request: request, runCode: plan.run.code, progress: progress)
+                    try await InspectionLogContext.withSite(run: plan.run.code, site: site.code) {
+                        try await inspect(
+                            site, columns: columns.filter { $0.site == site.code }, request: request, runCode: plan.run.code, progress: progress)
+                    }
                 }
                 running += 1
             }
@@ -189,6 +194,7 @@ public struct InspectionRunner: Sendable {
     public func inspect(
         _ site: SiteRecord, columns: [ColumnRecord], request: InspectionRequest, runCode: String, progress: @Sendable (String) -> Void
     ) async throws {
+        InspectionLogContext.siteStarted(site.code)
         var evidence = try await sites.evidence(
             for: site, columns: columns, asOf: request.asOf, runCode: runCode, scanner: request.scanner)
         let window = request.indicators.threshold(.siteUnreachable, "windowDays", default: 7) * 86_400
@@ -199,6 +205,8 @@ public struct InspectionRunner: Sendable {
         try await store.record(findings, in: runCode)
         let card = Scorer(indicators: request.indicators).score(evidence.target, findings: findings)
         try await store.record([card], in: runCode)
+        InspectionMetrics.stored(findings: findings.map(\.indicator.rawValue))
+        InspectionLogContext.siteFinished(site.code, findings: findings.count, verdict: card.verdict)
         progress(Self.line(card, findings: findings.count))
     }
 
@@ -219,6 +227,7 @@ public struct InspectionRunner: Sendable {
         for item in evidence {
             let own = findings.filter { $0.target == item.target }
             try await store.record(own, in: runCode)
+            InspectionMetrics.stored(findings: own.map(\.indicator.rawValue))
             let card = scorer.score(item.target, findings: own)
             try await store.record([card], in: runCode)
             if let problem = item.feedProblem { feedProblems.append((item.account, problem)) }

@@ -24,6 +24,9 @@ public enum GovWatchServer {
         // Errors are rendered twice over: inside the identity middleware, so a signed-in
         // person's 403, 404 or 413 page has the navigation and their name; outside it, for
         // what the identity middleware itself throws (a bad token: a minimal page or JSON).
+        // Request counts and latency by route pattern (bounded labels), outermost so it sees
+        // the status of rendered errors too.
+        router.add(middleware: MetricsMiddleware<AppRequestContext>())
         router.add(middleware: RequestLogMiddleware(logger: logger))
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorRenderingMiddleware(pages: pages, logger: logger))
@@ -48,6 +51,7 @@ public enum GovWatchServer {
         SettingsRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
         try await LoginService(store: store, configuration: configuration).register(on: routes, pages: pages)
 
+        MetricsRoutes().register(on: routes)
         routes.get("/api/v1/openapi.yaml", access: .everyone, kind: .api) { _, _ in
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
                 let data = try? Data(contentsOf: url)

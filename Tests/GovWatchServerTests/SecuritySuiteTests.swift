@@ -55,6 +55,7 @@ import Testing
         "POST /api/v1/tokens": RouteCase(
             body: .json(["username": "nobody", "password": "x"]), viewerMayPostBecause: "exchanging one's own credentials"),
         "GET /api/v1/openapi.yaml": RouteCase(),
+        "GET /metrics": RouteCase(),
 
         // Pages.
         "GET /": RouteCase(isScopedList: true),

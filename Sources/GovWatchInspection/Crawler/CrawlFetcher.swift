@@ -190,8 +190,10 @@ final class CrawlFetcher: Sendable {
             let latency = ContinuousClock.now - began
             if case .success(let response) = outcome {
                 gate.observe(host, latency: latency, status: response.status)
+                InspectionMetrics.fetched(status: response.status, bytes: response.body.count, latency: latency)
             } else {
                 gate.observe(host, latency: latency, status: nil)
+                if case .failure(let failure) = outcome { InspectionMetrics.fetched(status: failure.status, bytes: 0, latency: latency) }
             }
             var wait = configuration.retryBackoff * (1 << min(attempt, 16))
             switch outcome {

@@ -47,6 +47,21 @@ public struct SimpleHTTP: Sendable {
     public func get(
         _ url: String, headers: HTTPHeaders = [:], deadline: NIODeadline, maxBytes: Int, truncateOverLimit: Bool = false
     ) async throws -> Response {
+        let began = ContinuousClock.now
+        do {
+            let response = try await exchange(url, headers: headers, deadline: deadline, maxBytes: maxBytes, truncateOverLimit: truncateOverLimit)
+            InspectionMetrics.fetched(status: response.status, bytes: response.body.count, latency: ContinuousClock.now - began)
+            return response
+        } catch {
+            if !(error is CancellationError) { InspectionMetrics.fetched(status: nil, bytes: 0, latency: ContinuousClock.now - began) }
+            throw error
+        }
+    }
+
+    /// `get` without the metrics.
+    private func exchange(
+        _ url: String, headers: HTTPHeaders, deadline: NIODeadline, maxBytes: Int, truncateOverLimit: Bool
+    ) async throws -> Response {
         var headers = headers
         if !headers.contains(name: "User-Agent") { headers.add(name: "User-Agent", value: policy.userAgent) }
         if let forward, url.lowercased().hasPrefix("http://") {

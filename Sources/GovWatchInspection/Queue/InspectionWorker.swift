@@ -68,7 +68,7 @@ public struct InspectionWorker: Sendable {
     func lane(exitWhenIdle: Bool, log: @escaping @Sendable (String) -> Void) async throws {
         while !Task.isCancelled {
             if let task = try await store.claimInspectionTask(owner: owner, now: Date(), leaseFor: leaseDuration) {
-                try await perform(task, log: log)
+                try await InspectionLogContext.withTask(task) { try await perform(task, log: log) }
                 continue
             }
             // Open tasks other workers hold are waited for: should one of them die, its task
@@ -81,10 +81,14 @@ public struct InspectionWorker: Sendable {
     /// Runs a claimed task with its lease renewed, and records it done, or failed (to be tried
     /// again, up to three attempts in all).
     public func perform(_ task: InspectionTask, log: @escaping @Sendable (String) -> Void) async throws {
+        InspectionMetrics.queueTasks("leased")
+        InspectionLogContext.taskLeased(attempt: task.attempts)
         let renewal = Task { [store, owner, leaseDuration] in
             while !Task.isCancelled {
                 try await Task.sleep(for: .milliseconds(Int64(leaseDuration / 3 * 1_000)))
-                guard try await store.renewInspectionTask(task.id, owner: owner, until: Date().addingTimeInterval(leaseDuration)) else { return }
+                let renewed = try await store.renewInspectionTask(task.id, owner: owner, until: Date().addingTimeInterval(leaseDuration))
+                InspectionMetrics.leaseRenewal("task", renewed: renewed)
+                guard renewed else { return }
             }
         }
         defer { renewal.cancel() }
@@ -98,6 +102,8 @@ public struct InspectionWorker: Sendable {
         } catch let error as CancellationError {
             throw error
         } catch {
+            InspectionMetrics.queueTasks("failed")
+            InspectionLogContext.taskFailed(attempt: task.attempts, error: error)
             log("任务失败（第 \(task.attempts) 次）：批次 \(task.runCode) \(Self.describe(task.target))：\(error)")
             try await store.completeInspectionTask(task, owner: owner, at: Date(), error: "\(error)")
         }

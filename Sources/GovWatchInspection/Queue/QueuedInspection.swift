@@ -56,6 +56,7 @@ public struct QueuedInspection: Codable, Sendable, Equatable {
         let plan = try await InspectionRunner.plan(try request(), store: store, now: now)
         let targets = plan.sites.map { InspectionTask.site($0.code) } + (plan.accounts.isEmpty ? [] : [InspectionTask.accounts])
         try await store.queueInspection(runCode: plan.run.code, request: try json(), targets: targets, at: now)
+        InspectionMetrics.queueTasks("queued", count: targets.count)
         return plan
     }
 

@@ -184,18 +184,23 @@ public struct Scheduler: Sendable {
         let renewal = Task { [store, clock, owner] in
             while !Task.isCancelled {
                 try await Task.sleep(for: .milliseconds(Int64(lease / 3 / clock.speed * 1_000)))
-                guard try await store.renewJobLease(job.id, owner: owner, until: clock.now().addingTimeInterval(lease)) else { return }
+                let renewed = try await store.renewJobLease(job.id, owner: owner, until: clock.now().addingTimeInterval(lease))
+                InspectionMetrics.leaseRenewal("job", renewed: renewed)
+                guard renewed else { return }
             }
         }
         var message: String
         var failure: String?
         do {
-            message = try await executor.execute(job, kind: kind, now: started)
+            message = try await InspectionLogContext.withJob(job.name) {
+                try await executor.execute(job, kind: kind, now: started)
+            }
         } catch {
             failure = "\(error)"
             message = "失败：\(error)"
         }
         renewal.cancel()
+        InspectionMetrics.schedulerJob(kind: kind.rawValue, lagSeconds: started.timeIntervalSince(job.nextRunAt), failed: failure != nil)
         let finished = clock.now()
         let schedule = try await currentSchedule()
         try await store.completeJob(
