@@ -33,6 +33,7 @@ struct GovWatchCommand: AsyncParsableCommand {
             RestoreCommand.self,
             MigrateCommand.self,
             PruneCommand.self,
+            SampleCityCommand.self,
         ]
     )
 
