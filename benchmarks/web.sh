@@ -51,6 +51,7 @@ cleanup() {
   [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   [ -n "$pg_data" ] && as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m fast stop >/dev/null 2>&1 || true
+  [ -f "$work/wrk.log" ] && cp "$work/wrk.log" /tmp/govwatch-bench-web-wrk.log
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -74,9 +74,25 @@ extension Store {
 
     /// The sites within `scope` whose newest probe since `since` failed, newest failure first.
     public func latestProbeFailures(since: Date, within scope: UnitSubtree?) async throws -> [ProbeFailure] {
-        let sites = SiteRow.query(on: database)
-        if let scope { sites.filter(\.$unitID ~~ Array(scope.ids)) }
-        let siteRows = try await sites.all().keyed(by: \.id)
+        struct SiteName: Decodable {
+            var id: Int
+            var code: String
+            var name: String
+            var unit_id: Int
+        }
+        // Plain rows, not Fluent models (see `sites(within:)`): the overview asks on every load.
+        var siteRows: [Int: SiteName] = [:]
+        if let sql = database as? any SQLDatabase {
+            var query = sql.select().columns("id", "code", "name", "unit_id").from(SiteRow.schema)
+            if let scope { query = query.where("unit_id", .in, scope.ids.isEmpty ? [-1] : Array(scope.ids)) }
+            for site in try await query.all(decoding: SiteName.self) { siteRows[site.id] = site }
+        } else {
+            let sites = SiteRow.query(on: database)
+            if let scope { sites.filter(\.$unitID ~~ Array(scope.ids)) }
+            for site in try await sites.all() {
+                siteRows[try site.requireID()] = SiteName(id: try site.requireID(), code: site.code, name: site.name, unit_id: site.unitID)
+            }
+        }
         guard !siteRows.isEmpty else { return [] }
         // The newest probe id of each site since `since`, found in the database.
         var newest: [Int] = []
@@ -90,11 +106,13 @@ extension Store {
         }
         guard !newest.isEmpty else { return [] }
         let failed = try await ProbeRow.query(on: database).filter(\.$id ~~ newest).filter(\.$ok == false).all()
-        let units = try await UnitRow.query(on: database).all().keyed(by: \.id).mapValues(\.name)
+        guard !failed.isEmpty else { return [] }
+        let unitIDs = Array(Set(failed.compactMap { siteRows[$0.siteID]?.unit_id }))
+        let units = try await UnitRow.query(on: database).filter(\.$id ~~ unitIDs).all().keyed(by: \.id).mapValues(\.name)
         return failed.compactMap { row -> ProbeFailure? in
             guard let site = siteRows[row.siteID] else { return nil }
             return ProbeFailure(
-                siteCode: site.code, siteName: site.name, unit: units[site.unitID] ?? "",
+                siteCode: site.code, siteName: site.name, unit: units[site.unit_id] ?? "",
                 probe: Probe(
                     siteCode: site.code, at: row.probedAt, ok: row.ok, status: row.status,
                     latencyMilliseconds: row.latencyMilliseconds, error: row.error))

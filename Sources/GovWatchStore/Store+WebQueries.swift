@@ -128,27 +128,100 @@ extension Store {
                 .from(table).groupBy("unit_id").all(decoding: UnitCount.self)
             return Dictionary(rows.map { ($0.unit_id, $0.count) }, uniquingKeysWith: +)
         }
-        let units = try await UnitRow.query(on: database).all()
-        let byID = units.keyed(by: \.id)
+        let units = try await unitRows(sql)
         let sites = try await counts(SiteRow.schema)
         let accounts = try await counts(AccountRow.schema)
-        return units.compactMap { unit -> UnitListing? in
-            guard scope?.contains(unit: unit.name) ?? true, let id = unit.id else { return nil }
+        return units.values.compactMap { unit -> UnitListing? in
+            guard scope?.contains(unit: unit.name) ?? true else { return nil }
             return UnitListing(
-                name: unit.name, parent: unit.parentID.flatMap { byID[$0]?.name },
-                sites: sites[id] ?? 0, accounts: accounts[id] ?? 0)
+                name: unit.name, parent: unit.parent_id.flatMap { units[$0]?.name },
+                sites: sites[unit.id] ?? 0, accounts: accounts[unit.id] ?? 0)
         }
         .sorted { $0.name < $1.name }
     }
 
-    /// Sites within `scope`, by code.
+    /// Sites within `scope`, by code, as `sites()` gives them.
+    ///
+    /// Read through SQLKit into plain structs, not Fluent models: Fluent finds a model's
+    /// fields by reflection (`Mirror`) for every row, and profiling the pages under load
+    /// (`benchmarks/web.sh`) showed most of a request's time spent there for a few hundred
+    /// registry rows. The same holds for the other registry reads of the pages below.
     public func sites(within scope: UnitSubtree?) async throws -> [SiteRecord] {
-        try await sites().filter { scope?.contains(unit: $0.unit) ?? true }
+        guard let sql = database as? any SQLDatabase else {
+            return try await sites().filter { scope?.contains(unit: $0.unit) ?? true }
+        }
+        struct Row: Decodable {
+            var code: String
+            var name: String
+            var url: String
+            var kind: String
+            var unit_id: Int
+            var icp: String?
+            var police: String?
+            var aliases: String?
+        }
+        let units = try await unitRows(sql)
+        return try await sql.select()
+            .columns("code", "name", "url", "kind", "unit_id", "icp", "police", "aliases")
+            .from(SiteRow.schema).orderBy("code").all(decoding: Row.self)
+            .compactMap { site -> SiteRecord? in
+                let unit = units[site.unit_id]
+                guard scope?.contains(unit: unit?.name ?? "") ?? true else { return nil }
+                return SiteRecord(
+                    code: site.code, name: site.name, url: site.url, kind: SiteKind(rawValue: site.kind) ?? .department,
+                    unit: unit?.name ?? "", parent: unit?.parent_id.flatMap { units[$0]?.name }, icp: site.icp,
+                    police: site.police, aliases: site.aliases.map { $0.split(separator: " ").map(String.init) } ?? [])
+            }
     }
 
-    /// Accounts within `scope`, by platform and id.
+    /// Accounts within `scope`, by platform and id, as `accounts()` gives them.
     public func accounts(within scope: UnitSubtree?) async throws -> [AccountRecord] {
-        try await accounts().filter { scope?.contains(unit: $0.unit) ?? true }
+        guard let sql = database as? any SQLDatabase else {
+            return try await accounts().filter { scope?.contains(unit: $0.unit) ?? true }
+        }
+        struct Row: Decodable {
+            var platform: String
+            var account_id: String
+            var name: String
+            var unit_id: Int
+            var is_main: Bool
+            var status: String
+            var feed: String?
+            var closure_filed: String?
+            var download_url: String?
+            var interaction: Bool?
+            var closed_on: String?
+        }
+        let units = try await unitRows(sql)
+        return try await sql.select()
+            .columns(
+                "platform", "account_id", "name", "unit_id", "is_main", "status", "feed", "closure_filed", "download_url",
+                "interaction", "closed_on"
+            )
+            .from(AccountRow.schema).all(decoding: Row.self)
+            .compactMap { account -> AccountRecord? in
+                let unit = units[account.unit_id]?.name ?? ""
+                guard scope?.contains(unit: unit) ?? true else { return nil }
+                return AccountRecord(
+                    platform: Platform(rawValue: account.platform) ?? .other, id: account.account_id,
+                    name: account.name, unit: unit, main: account.is_main,
+                    status: AccountStatus(rawValue: account.status) ?? .active, feed: account.feed,
+                    closureFiled: account.closure_filed.flatMap(ChinaTime.parseDay), downloadURL: account.download_url,
+                    interaction: account.interaction, closedOn: account.closed_on.flatMap(ChinaTime.parseDay))
+            }
+            .sorted { ($0.platform.rawValue, $0.id) < ($1.platform.rawValue, $1.id) }
+    }
+
+    /// Every unit by id (name and parent), read without Fluent's models.
+    struct UnitNameRow: Decodable {
+        var id: Int
+        var name: String
+        var parent_id: Int?
+    }
+
+    func unitRows(_ sql: any SQLDatabase) async throws -> [Int: UnitNameRow] {
+        let rows = try await sql.select().columns("id", "name", "parent_id").from(UnitRow.schema).all(decoding: UnitNameRow.self)
+        return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The targets (sites, accounts, units) of `scope` by kind, for filtering findings and scorecards.
@@ -255,16 +328,48 @@ extension Store {
         let bonuses = try await BonusPointsRow.query(on: database).filter(\.$runID ~~ runIDs).all()
             .keyed { "\($0.runID) \($0.siteCode)" }
         let order: [String: Int] = ["site": 0, "account": 1, "unit": 2]
+        struct Row: Decodable {
+            var run_id: Int
+            var target_kind: String
+            var target_code: String
+            var target_name: String
+            var score: Double
+            var vetoes: String
+            var passed: Bool
+            var incomplete: Bool?
+            var unconfirmed_columns: Int?
+        }
+        // Plain rows rather than `ScorecardRow` models: eight runs are thousands of cards, and
+        // Fluent reflects over a model's fields for every row.
+        let rows: [Row]
+        if let sql = database as? any SQLDatabase {
+            rows = try await sql.select()
+                .columns(
+                    "run_id", "target_kind", "target_code", "target_name", "score", "vetoes", "passed", "incomplete",
+                    "unconfirmed_columns"
+                )
+                .from(ScorecardRow.schema).where("run_id", .in, runIDs).all(decoding: Row.self)
+        } else {
+            rows = try await ScorecardRow.query(on: database).filter(\.$runID ~~ runIDs).all().map {
+                Row(
+                    run_id: $0.runID, target_kind: $0.targetKind, target_code: $0.targetCode, target_name: $0.targetName,
+                    score: $0.score, vetoes: $0.vetoes, passed: $0.passed, incomplete: $0.incomplete,
+                    unconfirmed_columns: $0.unconfirmedColumns)
+            }
+        }
         var cards: [String: [(order: Int, card: Scorecard)]] = [:]
-        for row in try await ScorecardRow.query(on: database).filter(\.$runID ~~ runIDs).all() {
-            guard let runCode = codeOfRun[row.runID] else { continue }
-            let kind = Target.Kind(rawValue: row.targetKind) ?? .site
-            if let targets, !(targets[kind]?.contains(row.targetCode) ?? false) { continue }
-            var card = row.scorecard
-            if kind == .site, let bonus = bonuses["\(row.runID) \(row.targetCode)"] {
+        for row in rows {
+            guard let runCode = codeOfRun[row.run_id] else { continue }
+            let kind = Target.Kind(rawValue: row.target_kind) ?? .site
+            if let targets, !(targets[kind]?.contains(row.target_code) ?? false) { continue }
+            var card = Scorecard(
+                target: Target(kind: kind, code: row.target_code, name: row.target_name),
+                score: row.score, vetoes: row.vetoes.split(separator: ",").map { IndicatorID(rawValue: String($0)) },
+                passed: row.passed, incomplete: row.incomplete ?? false, unconfirmedColumns: row.unconfirmed_columns ?? 0)
+            if kind == .site, let bonus = bonuses["\(row.run_id) \(row.target_code)"] {
                 card = bonus.entry(run: runCode).apply(to: card)
             }
-            cards[runCode, default: []].append((order[row.targetKind] ?? 9, card))
+            cards[runCode, default: []].append((order[row.target_kind] ?? 9, card))
         }
         return cards.mapValues { list in
             list.sorted { ($0.order, $0.card.target.code) < ($1.order, $1.card.target.code) }.map(\.card)

@@ -142,7 +142,8 @@ import Testing
     }
 
     /// The batched and narrowed reads of the web pages (`scorecards(ofRuns:)`, `latestScorecard`,
-    /// `units(within:)` counting in the database) give what the one-run and full reads give.
+    /// `units(within:)` counting in the database, sites and accounts read without Fluent's
+    /// models) give what the one-run and full reads give.
     @Test(arguments: TestDatabases.backends)
     func batchedReadsMatchTheOneByOneReads(_ backend: TestDatabases.Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
@@ -186,7 +187,14 @@ import Testing
                 let expected = try await store.units().filter { scope?.contains(unit: $0.name) ?? true }
                 let counted = try await store.units(within: scope)
                 #expect(counted == expected)
+                let sites = try await store.sites().filter { scope?.contains(unit: $0.unit) ?? true }
+                let scopedSites = try await store.sites(within: scope)
+                #expect(scopedSites == sites)
+                let accounts = try await store.accounts().filter { scope?.contains(unit: $0.unit) ?? true }
+                let scopedAccounts = try await store.accounts(within: scope)
+                #expect(scopedAccounts == accounts)
             }
+            #expect(try await store.sites(within: county).map(\.parent) == ["鸿溪市人民政府", "青川县人民政府"])
             let department = try #require(try await store.units(within: nil).first { $0.name == "青川县卫生健康局" })
             #expect(department.sites == 1 && department.accounts == 1)
         }

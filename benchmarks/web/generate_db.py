@@ -229,31 +229,67 @@ def main():
     finding_columns = ["id", "run_id", "target_kind", "target_code", "target_name", "indicator", "level", "url",
                        "detail", "evidence", "fingerprint"]
 
-    def problem(target, k):
+    # Problems found page by page (a dead link, personal information on a page, a wrong
+    # expression in a post) repeat within a target; the others are found at most once a
+    # target (the homepage, the search box, the identity code) or once a column.
+    repeatable = {"site.links.broken": 50, "site.content.privacy": 10, "site.content.severe-error": 10,
+                  "site.content.sensitive": 5, "site.dark-link": 5, "site.https.missing": 10,
+                  "account.content.privacy": 1, "account.content.severe-error": 1}
+    per_column = {"site.column.stale", "site.column.blank"}
+    weighted = {kind: [t for t in pool if t[0] in repeatable for _ in range(repeatable[t[0]])] or pool
+                for kind, pool in kinds.items()}
+    once = {kind: [t for t in pool if t[0] not in repeatable and t[0] not in per_column] for kind, pool in kinds.items()}
+    column_templates = [t for t in kinds["site"] if t[0] in per_column]
+
+    def once_problems(target):
+        """The target's problems of the found-once kind: (key, template, url), stable over runs."""
         kind, code, name, unit_id, base = target
-        pool = kinds[kind]
-        indicator, level, url, detail, evidence = pool[int(md5(f"{code}/{k}")[:6], 16) % len(pool)]
-        if url is not None and base is not None:
-            url = f"{base}art/{2020 + k % 7}/{k % 12 + 1}/art_{k}.html"
-        return indicator, level, url, detail, evidence, md5(f"{kind}|{code}|{k}")
+        found = []
+        pool = once[kind]
+        for i in range(min(6, len(pool))):
+            template = pool[int(md5(f"{code}/once/{i}")[:6], 16) % len(pool)]
+            if template[0] not in {t[1][0] for t in found}:
+                found.append((f"once/{i}", template, template[2] and base))
+        if kind == "site":
+            for c in range(COLUMNS_PER_SITE):
+                h = int(md5(f"{code}/column/{c}")[:6], 16)
+                if h % 3 == 0:
+                    found.append((f"column/{c}", column_templates[h % len(column_templates)], f"{base}col{c + 1}/"))
+        return found
+
+    once_of = {t[1]: once_problems(t) for t in targets}
+
+    def problems(target, run_id, m):
+        """The m problems of a target in a run: its found-once problems still open in this run,
+        then page problems from a window over the target's pool that moves on by an eighth a run."""
+        kind, code, name, unit_id, base = target
+        chosen = [(key, template, url) for key, template, url in once_of[code]
+                  if int(md5(f"{code}/{key}/{run_id}")[:6], 16) % 4 != 0][:m]
+        rest = m - len(chosen)
+        shift = max(1, rest // 8)
+        pool = weighted[kind]
+        for k in range((run_id - 1) * shift, (run_id - 1) * shift + rest):
+            template = pool[int(md5(f"{code}/{k}")[:6], 16) % len(pool)]
+            url = template[2] and base and f"{base}art/{2020 + k % 7}/{k % 12 + 1}/art_{k}.html"
+            chosen.append((f"page/{k}", template, url))
+        for key, (indicator, level, _, detail, evidence), url in chosen:
+            yield indicator, level, url, detail, evidence, md5(f"{kind}|{code}|{key}")
 
     fid = 0
-    seen = {}  # fingerprint -> [target, k, first run, last run, occurrences]
+    seen = {}  # fingerprint -> [target, problem, first run, last run, occurrences]
     for run_id, code, *_ in runs:
         rows = []
         extra = leftover if run_id == RUNS else 0
         for target in targets:
             m = counts[target[1]] + (extra if target is targets[0] else 0)
-            shift = max(1, m // 8)
-            start = (run_id - 1) * shift
-            for k in range(start, start + m):
-                indicator, level, url, detail, evidence, fingerprint = problem(target, k)
+            for problem in problems(target, run_id, m):
+                indicator, level, url, detail, evidence, fingerprint = problem
                 fid += 1
                 rows.append((fid, run_id, target[0], target[1], target[2], indicator, level, url, detail, evidence,
                              fingerprint))
                 entry = seen.get(fingerprint)
                 if entry is None:
-                    seen[fingerprint] = [target, k, run_id, run_id, 1, level]
+                    seen[fingerprint] = [target, problem, run_id, run_id, 1, level]
                 else:
                     entry[3] = run_id
                     entry[4] += 1
@@ -283,9 +319,9 @@ def main():
     run_code = {r[0]: r[1] for r in runs}
     tickets, events = [], []
     for tid, fp in enumerate(chosen, start=1):
-        target, k, first, last, occurrences, level = seen[fp]
+        target, problem, first, last, occurrences, level = seen[fp]
         kind, code, name, unit_id, _ = target
-        indicator, level, url, detail, evidence, _ = problem(target, k)
+        indicator, level, url, detail, evidence, _ = problem
         h = int(fp[:8], 16)
         created = run_as_of[first] + 9 * 3600
         deadline = (dt.datetime.fromtimestamp(run_as_of[first], CST) + dt.timedelta(days=15 if level != "veto" else 5)).date()
