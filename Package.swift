@@ -224,7 +224,7 @@ let package = Package(
         .testTarget(
             name: "GovWatchServerTests",
             dependencies: [
-                "GovWatchServer", "GovWatchStore", "GovWatchCore",
+                "GovWatchServer", "GovWatchStore", "GovWatchCore", "GovWatchInspection",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -101,6 +101,11 @@ import Testing
         "GET /settings": RouteCase(),
         "POST /settings/indicators": RouteCase(body: .form(["reset": "0"])),
         "POST /settings/indicators/reset": RouteCase(),
+        "POST /settings/dictionary": RouteCase(body: .form(["dictionary": "鸿溪新区管委会\t鸿溪新区管理委员会\tsevere"])),
+        "POST /settings/holidays": RouteCase(body: .form(["holidays": "2022-04-06\tholiday\t本地假日"])),
+        "POST /settings/schedule": RouteCase(
+            body: .form(["probesPerDay": "30", "patrolHour": "5", "inspectionHour": "3", "digestHour": "9"])),
+        "POST /settings/webhook": RouteCase(body: .form(["url": "http://127.0.0.1:9/hook", "secret": "s3cret"])),
         "GET /users": RouteCase(),
         "POST /users": RouteCase(body: .form(["username": "new-viewer", "role": "viewer", "password": "pw-0123456789"])),
         "GET /users/{username}": RouteCase(inScope: { _ in ["username": "county"] }),
