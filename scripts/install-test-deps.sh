@@ -6,10 +6,12 @@
 # (and fail in CI, where `CI` is set).
 #
 # Debian packages: libxml2-dev (the HTML parser, needed to build), postgresql (initdb/psql:
-# the store tests' throwaway server), poppler-utils (pdftotext: PDF tests), catdoc (legacy
+# the store tests' throwaway server), sqlite3 (the database dump scanned for personal data),
+# poppler-utils (pdftotext: PDF tests), catdoc (legacy
 # .doc/.xls text), fonts-noto-cjk (CJK glyphs for rendered reports), python3 and python3-pip
 # when there is no Python, chromium and chromium-driver (the browser test,
-# tests/python/test_browser.py). PyPI: python-docx, openpyxl and pytest (the notice files'
+# tests/python/test_browser.py), systemd (systemd-analyze: the deploy/ units' check; it
+# verifies unit files offline, so a container without systemd running is fine). PyPI: python-docx, openpyxl and pytest (the notice files'
 # check, tests/python/test_report_files.py), selenium (the browser test) and schemathesis
 # (the JSON API fuzzing, tests/python/test_api_schemathesis.py).
 set -euo pipefail
@@ -18,18 +20,20 @@ set -euo pipefail
 debian_present() {
   case "$1" in
     postgresql) ls /usr/lib/postgresql/*/bin/initdb && command -v psql ;;
+    sqlite3) command -v sqlite3 ;;
     poppler-utils) command -v pdftotext ;;
     catdoc) command -v catdoc ;;
     python3) command -v python3 ;;
     python3-pip) command -v python3 && python3 -m pip --version ;;
     chromium) command -v chromium ;;
     chromium-driver) command -v chromedriver ;;
+    systemd) command -v systemd-analyze ;;
     *) dpkg-query -W -f='${Status}' "$1" | grep -q "ok installed" ;;
   esac >/dev/null 2>&1
 }
 
 missing_debian=()
-for package in libxml2-dev postgresql poppler-utils catdoc fonts-noto-cjk python3 python3-pip chromium chromium-driver; do
+for package in libxml2-dev postgresql sqlite3 poppler-utils catdoc fonts-noto-cjk python3 python3-pip chromium chromium-driver systemd; do
   debian_present "$package" || missing_debian+=("$package")
 done
 

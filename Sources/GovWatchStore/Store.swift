@@ -75,6 +75,7 @@ public final class Store: Sendable {
         CreateRegistry(), CreateInspections(), CreateTickets(), CreateCrawlState(), CreateFeedStates(),
         CreateJobsAndNotifications(), CreateSettings(), AddCrawlOrderIndex(), CreateInspectionTasks(),
         AddScorecardCompleteness(), AddSiteAliasesAndClosureDates(), CreateBonusPoints(), CreateUsersAndAudit(),
+        AddInspectionTaskRetryTime(),
         AddWebQueryIndexes(),
     ]
 

@@ -17,6 +17,12 @@ enum ToolAvailability {
 
     static var pdftotext: String? { program("pdftotext", package: "poppler-utils") }
 
+    /// The sqlite3 shell, for dumping a database as text.
+    static var sqlite3: String? { program("sqlite3", package: "sqlite3") }
+
+    /// pg_dump (and the test server), for dumping a PostgreSQL database as text.
+    static var pgDump: String? { postgres ?? program("pg_dump", package: "postgresql-client") }
+
     /// Nil when the PostgreSQL server of `scripts/test.sh` is there to test on, else why not.
     static var postgres: String? {
         guard ProcessInfo.processInfo.environment["GOVWATCH_TEST_POSTGRES_URL"] != nil else {
@@ -24,6 +30,19 @@ enum ToolAvailability {
         }
         return program("psql", package: "postgresql-client")
     }
+
+    /// Nil when a PostgreSQL server can be started by a test itself (`initdb`, `pg_ctl` of
+    /// the Debian package, and `psql`), else why not: the worker outage test stops and starts
+    /// a cluster of its own, never the shared one of `scripts/test.sh`.
+    static var postgresServer: String? {
+        guard OwnPostgresCluster.binaries != nil else {
+            return "initdb/pg_ctl are not installed (Debian package postgresql; scripts/test.sh installs it as root)"
+        }
+        return program("psql", package: "postgresql-client")
+    }
+
+    /// Nil when `systemd-analyze` is there to verify the deploy/ units, else why not.
+    static var systemdAnalyze: String? { program("systemd-analyze", package: "systemd") }
 
     struct Missing: Error, CustomStringConvertible {
         var reason: String

@@ -5,7 +5,8 @@ import Testing
 
 /// The queue of `govwatch inspect --queue` / `govwatch worker`, on SQLite and PostgreSQL:
 /// each task goes to one worker, a dead worker's task is taken over when its lease expires,
-/// a failing task is tried again up to its limit, and a run's `finish` waits for the rest.
+/// a failing task is tried again after a backoff up to its limit, and a run's `finish` waits
+/// for the rest.
 @Suite struct InspectionQueueTests {
     @Test(arguments: TestDatabases.backends)
     func tasksAreClaimedOnceAndFinishWaitsForTheRest(_ backend: TestDatabases.Backend) async throws {
@@ -33,11 +34,16 @@ import Testing
             #expect(accounts.target == InspectionTask.accounts)
             #expect(try await second.claimInspectionTask(owner: "B", now: t0, leaseFor: 60) == nil, "finish waits")
 
-            // The accounts task fails: released for another attempt.
+            // The accounts task fails: released for another attempt, a minute later (the row says
+            // when, how many attempts so far, and why), not at once.
             #expect(try await first.completeInspectionTask(accounts, owner: "A", at: t0, error: "超时"))
-            let retry = try #require(try await second.claimInspectionTask(owner: "B", now: t0, leaseFor: 60))
+            let waiting = try #require(try await first.inspectionTaskStates(runCode: run.code).first { $0.target == InspectionTask.accounts })
+            #expect(waiting.attempts == 1 && waiting.lastError == "超时" && waiting.leaseOwner == nil && waiting.doneAt == nil)
+            #expect(waiting.retryAt.map { abs($0.timeIntervalSince(t0.addingTimeInterval(60))) < 0.001 } == true, "\(waiting)")
+            #expect(try await second.claimInspectionTask(owner: "B", now: t0.addingTimeInterval(59), leaseFor: 60) == nil, "backing off")
+            let retry = try #require(try await second.claimInspectionTask(owner: "B", now: t0.addingTimeInterval(60), leaseFor: 60))
             #expect(retry.target == InspectionTask.accounts && retry.attempts == 2)
-            #expect(try await second.completeInspectionTask(retry, owner: "B", at: t0))
+            #expect(try await second.completeInspectionTask(retry, owner: "B", at: t0.addingTimeInterval(60)))
 
             // A's site worker dies: after its lease, C takes the task over, and A can no
             // longer complete it.
@@ -135,13 +141,24 @@ import Testing
             let t0 = ChinaTime.parseMoment("2022-04-01T10:00:00")!
             let run = try await store.startRun(asOf: t0, indicatorSet: "national-2019@1", startedAt: t0)
             try await store.queueInspection(runCode: run.code, request: "{}", targets: [InspectionTask.site("4390000002")], at: t0)
+            // Attempts a minute, then two minutes apart (the backoff doubles).
+            var now = t0
             for attempt in 1...3 {
-                let task = try #require(try await store.claimInspectionTask(owner: "A", now: t0, leaseFor: 60))
+                if attempt > 1 {
+                    #expect(try await store.claimInspectionTask(owner: "A", now: now.addingTimeInterval(-1), leaseFor: 60) == nil, "too early")
+                }
+                let task = try #require(try await store.claimInspectionTask(owner: "A", now: now, leaseFor: 60))
                 #expect(task.siteCode == "4390000002" && task.attempts == attempt)
-                #expect(try await store.completeInspectionTask(task, owner: "A", at: t0, error: "第\(attempt)次失败"))
+                #expect(try await store.completeInspectionTask(task, owner: "A", at: now, error: "第\(attempt)次失败"))
+                now = now.addingTimeInterval(InspectionTask.retryDelay(afterAttempt: attempt))
             }
-            // The site is given up; the run can finish without it, and says what is missing.
-            let finish = try #require(try await store.claimInspectionTask(owner: "A", now: t0, leaseFor: 60))
+            #expect(InspectionTask.retryDelay(afterAttempt: 1) == 60 && InspectionTask.retryDelay(afterAttempt: 2) == 120)
+            #expect(InspectionTask.retryDelay(afterAttempt: 10) == 3_600, "capped at an hour")
+            // The site is given up at once after its last attempt; the run can finish without
+            // it, and says what is missing.
+            let states = try await store.inspectionTaskStates(runCode: run.code)
+            #expect(states.first.map { $0.attempts == 3 && $0.doneAt != nil && $0.retryAt == nil } == true, "\(states)")
+            let finish = try #require(try await store.claimInspectionTask(owner: "A", now: t0.addingTimeInterval(180), leaseFor: 60))
             #expect(finish.target == InspectionTask.finish)
             let failed = try await store.failedInspectionTasks(runCode: run.code)
             #expect(failed.map(\.target) == [InspectionTask.site("4390000002")] && failed.map(\.error) == ["第3次失败"])

@@ -50,14 +50,20 @@ public struct QueuedInspection: Codable, Sendable, Equatable {
     }
 
     /// Starts (or continues) the run and queues, with this request, a task per site not yet
-    /// done, one for the accounts and one to finish the run (`inspect --queue`, and the
+    /// done, one per unit for the accounts not yet done and one to finish the run (`inspect --queue`, and the
     /// scheduler's monthly inspection with `--queue-inspections`). Returns what was queued.
     public func enqueue(in store: Store, now: Date) async throws -> InspectionRunner.Plan {
         let plan = try await InspectionRunner.plan(try request(), store: store, now: now)
-        let targets = plan.sites.map { InspectionTask.site($0.code) } + (plan.accounts.isEmpty ? [] : [InspectionTask.accounts])
+        let targets = plan.sites.map { InspectionTask.site($0.code) } + Self.accountTasks(plan.accounts)
         try await store.queueInspection(runCode: plan.run.code, request: try json(), targets: targets, at: now)
         InspectionMetrics.queueTasks("queued", count: targets.count)
         return plan
+    }
+
+    /// One task per unit with accounts to inspect, in the units' order of first appearance.
+    public static func accountTasks(_ accounts: [AccountRecord]) -> [String] {
+        var seen = Set<String>()
+        return accounts.map(\.unit).filter { seen.insert($0).inserted }.map(InspectionTask.accounts(unit:))
     }
 
     /// The request to run: the scanner is built from the shipped dictionary, the stored
