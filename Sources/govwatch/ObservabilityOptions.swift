@@ -13,7 +13,7 @@ struct LoggingOptions: ParsableArguments {
     @Option(name: .customLong("log-format"), help: "日志格式：text（默认）或 json（每行一个 JSON 对象，写到标准错误）；也可用配置项 log.format")
     var logFormat: LogFormatArgument?
 
-    @Option(name: .customLong("log-level"), help: "日志级别：trace、debug、info（默认）、notice、warning、error、critical；也可用配置项 log.level")
+    @Option(name: .customLong("log-level"), help: "日志级别：trace、debug、info、notice、warning、error、critical（默认 serve、worker、schedule 为 info，其他命令为 notice）；也可用配置项 log.level")
     var logLevel: LogLevelArgument?
 }
 
@@ -38,8 +38,8 @@ struct LogLevelArgument: ExpressibleByArgument {
 /// Logging and metrics of the process, set up once before the command runs.
 enum ProcessObservability {
     /// Bootstraps swift-metrics with the Prometheus registry (`/metrics`) and swift-log with the
-    /// format and level of the flags, else the configuration file's `log.format`/`log.level`,
-    /// else text at info; every line written during an inspection carries its run, site and
+    /// format and level of the flags, else the configuration's `log.format`/`log.level`, else
+    /// text at ``defaultLevel(_:)``; every line written during an inspection carries its run, site and
     /// task (`InspectionLogContext`).
     static func bootstrap(arguments: [String]) {
         ProcessMetrics.bootstrap()
@@ -48,10 +48,19 @@ enum ProcessObservability {
         let format =
             flag("--log-format", in: arguments).flatMap(LogFormat.init(rawValue:))
             ?? configured?.string("log.format").flatMap(LogFormat.init(rawValue:)) ?? .text
+        let configuredLevel = configured.flatMap { $0.source("log.level") == .builtIn ? nil : $0.string("log.level") }
         let level =
-            flag("--log-level", in: arguments).flatMap(Logger.Level.init(rawValue:))
-            ?? configured?.string("log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info
+            (flag("--log-level", in: arguments) ?? configuredLevel).flatMap(Logger.Level.init(rawValue:))
+            ?? defaultLevel(arguments)
         ProcessLogging.bootstrap(format: format, level: level, metadataProvider: InspectionLogContext.metadataProvider)
+    }
+
+    /// Info for the services an operator runs and watches (`serve`, `worker`, `schedule`);
+    /// notice for the commands a person runs at a terminal (`inspect`, `demo`, …), whose own
+    /// output already says what happens — their per-site log lines would only interleave with it.
+    static func defaultLevel(_ arguments: [String]) -> Logger.Level {
+        let command = arguments.first { !$0.hasPrefix("-") }
+        return ["serve", "worker", "schedule"].contains(command ?? "") ? .info : .notice
     }
 
     /// The value of `--name VALUE` or `--name=VALUE` before a `--`.
