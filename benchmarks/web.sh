@@ -16,6 +16,7 @@ connections=${CONNECTIONS:-32}
 threads=${THREADS:-2}
 soak=${SOAK:-300}
 backends=${BACKENDS:-sqlite postgres}
+soak_backends=${SOAK_BACKENDS:-$backends}
 port=${PORT:-18190}
 nginx_port=${NGINX_PORT:-18191}
 label=${LABEL:-}
@@ -199,7 +200,7 @@ for backend in $backends; do
   kill "$(cat "$work/nginx.pid")"
   rm -f "$work/nginx.pid"
 
-  if [ "$soak" -gt 0 ]; then
+  if [ "$soak" -gt 0 ] && [[ " $soak_backends " == *" $backend "* ]]; then
     # The four pages in turn for SOAK seconds; serve's RSS before the load and every minute.
     cat >"$work/rotate.lua" <<EOF
 paths = {"/tickets", "/api/v1/tickets", "/sites/$site", "/"}

@@ -45,7 +45,8 @@ def sh(command):
 
 latest_header, latest_lines = runs[-1]
 pages, rss, soak = parse(latest_lines)
-before = next((parse(lines)[0] for header, lines in reversed(runs) if header.split()[0] == "before"), None)
+before_run = next(((header, lines) for header, lines in reversed(runs) if header.split()[0] == "before"), None)
+before = parse(before_run[1])[0] if before_run else None
 names = [("tickets-page", "整改 list page `/tickets`"), ("tickets-api", "ticket list API `/api/v1/tickets`"),
          ("site-page", "site page `/sites/{code}`"), ("overview", "overview `/`"),
          ("nginx", "nginx: static copy of `/tickets` (ceiling)")]
@@ -101,10 +102,13 @@ def table(backend, rows, reference):
             continue
         ratio = f"{r['rps'] / ceiling['rps']:.3f}×" if ceiling and name != "nginx" else ("1×" if name == "nginx" else "")
         single = f"{r['single']:.1f}" if name != "nginx" else "—"
-        line = f"| {title} | {r['bytes']:,} | {single} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {ratio} | {r['bad']} |"
+        def p99(r):  # no answer within wrk's 2 s timeout: wrk has no latency to report
+            return f"{r['p99']:.1f}" if r["rps"] > 0 else "> 2,000"
+        line = (f"| {title} | {r['bytes']:,} | {single} | {r['rps']:,.1f} | {r['p50']:.1f} | {p99(r)} | {ratio} |"
+                f" {r['bad']} |")
         if before:
             b = before.get((backend, name))
-            line += f" {b['rps']:,.0f} | {b['p99']:.1f} |" if b else " | |"
+            line += f" {b['rps']:,.1f} | {p99(b)} |" if b else " | |"
         p(line)
     met = [name for name, _ in names[:4] if (backend, name) in rows
            and rows[(backend, name)]["rps"] >= 500 and rows[(backend, name)]["p99"] <= 100]
@@ -112,6 +116,9 @@ def table(backend, rows, reference):
 
 
 p("## Results\n")
+if before_run:
+    p(f"`before` columns: the run `{before_run[0]}` (the code before the fixes, same data). `errors` counts")
+    p("socket errors (timeouts: no answer within wrk's 2 s) and non-2xx answers.\n")
 for backend in backends:
     table(backend, pages, before)
 
