@@ -195,14 +195,14 @@ struct SiteEvidenceBuilder {
                 }
                 if let text = record.text, !text.isEmpty {
                     kept.append(KeptDocument(
-                        row: url, contentHash: entry.contentHash, document: DocumentEvidence(url: url, title: record.title, text: text)))
+                        row: url, contentHash: entry.contentHash, document: DocumentEvidence(url: url, title: record.title, text: text, personalInformation: record.privacy)))
                 }
                 for section in record.sections ?? [] where !section.text.isEmpty {
                     kept.append(KeptDocument(
                         row: url, contentHash: entry.contentHash,
                         document: DocumentEvidence(
                             url: section.label.map { "\(url)#\($0)" } ?? url, title: record.title, text: section.text,
-                            isAttachment: true)))
+                            isAttachment: true, personalInformation: section.privacy)))
                 }
             }
         }

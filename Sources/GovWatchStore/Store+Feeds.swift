@@ -66,8 +66,15 @@ extension Store {
     /// out of the feed's window, and posts from an import stay.
     /// Returns how many posts were new.
     @discardableResult
+    ///
+    /// Posts are stored masked (`PostRecord.masked()`), with marks of where their personal
+    /// information was; the poll's problem is masked too (it may quote the feed).
     public func recordFeedPoll(platform: Platform, account id: String, state: FeedState, posts: [PostRecord]) async throws -> Int {
-        try await database.transaction { db in
+        let posts = posts.map { $0.masked() }
+        let state = FeedState(
+            feedURL: state.feedURL, etag: state.etag, lastModified: state.lastModified, polledAt: state.polledAt,
+            problem: state.problem.map(PersonalInfoRedaction.masked))
+        return try await database.transaction { db in
             let account = try await self.accountRow(platform: platform, id: id, on: db)
             let accountRef = try account.requireID()
             let row = try await FeedStateRow.query(on: db).filter(\.$accountRef == accountRef).first() ?? FeedStateRow()
@@ -119,7 +126,8 @@ extension Store {
         return try await PostRow.query(on: database).filter(\.$accountRef == account.requireID()).sort(\.$published).all()
             .map {
                 PostRecord(platform: platform, account: id, published: $0.published, title: $0.title, url: $0.url, text: $0.text,
-                           guid: $0.key.hasPrefix("guid:") ? String($0.key.dropFirst(5)) : nil)
+                           guid: $0.key.hasPrefix("guid:") ? String($0.key.dropFirst(5)) : nil,
+                           personalInformation: PersonalInfoMark.marks(json: $0.personalInfo))
             }
     }
 }

@@ -96,13 +96,20 @@ extension Store {
             let accounts = try await AccountRow.query(on: db).all().keyed { "\($0.platform) \($0.accountID)" }
             let existing = try await PostRow.query(on: db).all().keyed { "\($0.accountRef) \($0.key)" }
             var fresh: [PostRow] = []
-            for row in file.rows {
+            for var row in file.rows {
+                // Stored masked: the one place imported posts enter the store.
+                row.record = row.record.masked()
                 guard let accountRef = accounts["\(row.record.platform.rawValue) \(row.record.account)"]?.id else {
                     throw file.error(
                         line: row.line, field: "account",
                         reason: "\(row.record.platform.chineseName)账号“\(row.record.account)”未登记，请先导入账号（govwatch import accounts）")
                 }
                 let current = existing["\(accountRef) \(row.record.key)"]
+                if let current, current.title == row.record.title, current.text == row.record.text {
+                    // The stored post listed and imported again: its text is the masked one,
+                    // in which nothing matches any more; the stored marks still say where it was.
+                    row.record.personalInformation = PersonalInfoMark.marks(json: current.personalInfo) ?? row.record.personalInformation
+                }
                 let source = current?.source ?? "import"
                 try await Self.upsert(
                     current, matches: { $0.matches(row.record, accountRef: accountRef, source: source) },
@@ -369,12 +376,15 @@ extension AccountRow {
 }
 
 extension PostRow {
+    /// `r` must be masked (`PostRecord.masked()`): posts are stored without personal data in clear.
     func assign(_ r: PostRecord, accountRef: Int, source: String) {
         (self.accountRef, key, published, title, url, text, self.source) = (accountRef, r.key, r.published, r.title, r.url, r.text, source)
+        personalInfo = PersonalInfoMark.json(r.personalInformation ?? [])
     }
     func matches(_ r: PostRecord, accountRef: Int, source: String) -> Bool {
         (self.accountRef, key, published, title) == (accountRef, r.key, r.published, r.title)
             && (url, text, self.source) == (r.url, r.text, source)
+            && personalInfo == PersonalInfoMark.json(r.personalInformation ?? [])
     }
 }
 

@@ -77,6 +77,7 @@ public final class Store: Sendable {
         AddScorecardCompleteness(), AddSiteAliasesAndClosureDates(), CreateBonusPoints(), CreateUsersAndAudit(),
         AddInspectionTaskRetryTime(),
         AddWebQueryIndexes(),
+        MaskCrawledText(),
     ]
 
     /// Write-ahead logging: a commit appends to the log instead of copying pages to a

@@ -21,7 +21,9 @@ public struct ScannedDocument: Sendable {
         for document in documents where seen.insert(document.url).inserted {
             unique.append(document)
         }
-        return unique.sorted { $0.url < $1.url }.map { ScannedDocument(document: $0, result: scanner.scan($0.text)) }
+        return unique.sorted { $0.url < $1.url }.map {
+            ScannedDocument(document: $0, result: scanner.scan($0.text, personalInformation: $0.personalInformation))
+        }
     }
 }
 

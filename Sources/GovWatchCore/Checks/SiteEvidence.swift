@@ -314,8 +314,15 @@ public struct DocumentEvidence: Sendable, Hashable {
     /// groups personal information by column type.
     public var columnCategory: ColumnCategory?
     public var isAttachment: Bool
+    /// Where the personal information was when `text` was stored masked; nil for a text in
+    /// clear (the scanner then finds it itself).
+    public var personalInformation: [PersonalInfoMark]?
 
-    public init(url: String, title: String? = nil, text: String, columnCategory: ColumnCategory? = nil, isAttachment: Bool = false) {
+    public init(
+        url: String, title: String? = nil, text: String, columnCategory: ColumnCategory? = nil, isAttachment: Bool = false,
+        personalInformation: [PersonalInfoMark]? = nil
+    ) {
+        self.personalInformation = personalInformation
         self.url = url
         self.title = title
         self.text = text

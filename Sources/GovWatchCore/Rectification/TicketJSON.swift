@@ -91,13 +91,16 @@ public struct TicketEventMessage: Encodable, Sendable {
     public init(event: TicketEvent, ticket: Ticket, at moment: Date) {
         self.event = EventJSON(
             id: event.id, action: event.action.rawValue, actionName: event.action.chineseName, from: event.from?.rawValue,
-            to: event.to.rawValue, actor: event.actor, at: ChinaTime.iso8601(event.at), reason: event.reason)
+            to: event.to.rawValue, actor: event.actor, at: ChinaTime.iso8601(event.at),
+            reason: event.reason.map(PersonalInfoRedaction.masked))
         self.ticket = TicketJSON(ticket, at: moment)
         var text = "【整改单 \(ticket.code) \(event.action.chineseName)】\(ticket.unit)：\(ticket.target.name) \(ticket.indicator)"
         text += "，状态 \(event.from.map { $0.chineseName + "→" } ?? "")\(event.to.chineseName)"
         if let deadline = ticket.deadline, ticket.state == .open { text += "，整改期限 \(deadline)" }
         if let reason = event.reason, !reason.isEmpty { text += "。\(reason)" }
-        self.text = text
+        // A reason is typed by people (a unit's reply may quote what it removed): a webhook
+        // payload carries no personal number in clear.
+        self.text = PersonalInfoRedaction.masked(text)
     }
 
     /// The JSON body.

@@ -102,11 +102,15 @@ public struct PostRecord: Hashable, Sendable, Codable {
     public var text: String
     /// A feed's id for the post when it has no URL (not part of the import file).
     public var guid: String?
+    /// Where the personal information of `scannedText` was, once the post is stored masked
+    /// (`masked()`); nil for a post as read from a feed or a file.
+    public var personalInformation: [PersonalInfoMark]?
 
     public init(
         platform: Platform, account: String, published: Date, title: String, url: String? = nil, text: String = "",
-        guid: String? = nil
+        guid: String? = nil, personalInformation: [PersonalInfoMark]? = nil
     ) {
+        self.personalInformation = personalInformation
         self.platform = platform
         self.account = account
         self.published = published

@@ -172,6 +172,34 @@ public struct ContentScanner: Sendable {
         // One automaton walk finds the dictionary terms and the health condition words.
         let (dictionaryMatches, conditions) = matcher.matchesAndConditions(in: scanned)
         let personalHits = personalInfo.scan(scanned, conditions: conditions)
+        return result(text: text, scanned: scanned, personalHits: personalHits, dictionaryMatches: dictionaryMatches)
+    }
+
+    /// Every problem in `text`, a text stored masked (`PersonalInfoRedaction`), with the
+    /// personal information its `marks` say was there when it was read: the masked values
+    /// no longer match, so they are taken from the marks, with the same evidence. Nil marks
+    /// (text stored before masking) scan the text as it is.
+    public func scan(_ text: String, personalInformation marks: [PersonalInfoMark]?) -> ContentScanResult {
+        guard let marks else { return scan(text) }
+        let scanned = ScannedText(text)
+        let dictionaryMatches = matcher.matchesAndConditions(in: scanned).matches
+        let length = text.utf8.count
+        let personalHits = marks.compactMap { mark -> PersonalInfoScanner.RawHit? in
+            // A mark beyond the text (a damaged row) is dropped rather than trusted.
+            guard mark.utf8Range.upperBound <= length else { return nil }
+            let range = scanned.scalarIndex(utf8Offset: mark.utf8Range.lowerBound)..<scanned.scalarIndex(utf8Offset: mark.utf8Range.upperBound)
+            return PersonalInfoScanner.RawHit(kind: mark.kind, range: range, masked: mark.masked, replacement: scanned.string(range))
+        }.sorted { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+        // Each mark's replacement is its own (masked) text: excerpts show a value cut by
+        // their window whole, as they did when the value was in clear.
+        return result(text: text, scanned: scanned, personalHits: personalHits, dictionaryMatches: dictionaryMatches)
+    }
+
+    /// The problems of both kinds merged in text order.
+    private func result(
+        text: String, scanned: ScannedText, personalHits: [PersonalInfoScanner.RawHit],
+        dictionaryMatches: [AhoCorasickAutomaton.Match]
+    ) -> ContentScanResult {
         // Both lists are already in text order (start, then end): merge them, personal
         // information first where two problems cover the same characters.
         var problems: [ContentProblem] = []

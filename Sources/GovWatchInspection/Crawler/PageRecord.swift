@@ -55,6 +55,8 @@ package struct PageRecord: Codable, Sendable, Hashable {
     struct Section: Codable, Sendable, Hashable {
         var label: String?
         var text: String
+        /// Where the personal information of `text` was (the text is stored masked).
+        var privacy: [PersonalInfoMark]?
     }
 
     var title: String?
@@ -66,6 +68,10 @@ package struct PageRecord: Codable, Sendable, Hashable {
     var links: [Link] = []
     /// The visible text (pages only), kept only when the content screen found a problem in it.
     var text: String?
+    /// Where the personal information of `text` was: the text is stored masked, and the
+    /// content checks take these in place of the numbers no longer in it. Nil for a text
+    /// stored in clear by an earlier version (the migration masks those).
+    var privacy: [PersonalInfoMark]?
     /// The page says it has nothing (暂无信息 …) and lists nothing dated.
     var placeholder: Bool = false
     /// "下一页" and page-number links of a paged list.
@@ -91,9 +97,32 @@ package struct PageRecord: Codable, Sendable, Hashable {
     /// ever report problems, so a clean text is never read again; keeping every page's text
     /// would make the store and the evidence grow with the site (the checks rescan the kept
     /// texts with the same scanner, so their findings do not change).
+    ///
+    /// What is kept is masked (`PersonalInfoRedaction`), with marks of where the personal
+    /// information was, so nothing personal is stored in clear and the checks still find it.
     package mutating func screen(with scanner: ContentScanner) {
-        if let text, scanner.scan(text).problems.isEmpty { self.text = nil }
-        if let sections { self.sections = sections.filter { !scanner.scan($0.text).problems.isEmpty } }
+        // The short texts kept whatever the screen finds (titles, list items, link texts,
+        // message titles) are masked too: a 公示 list's item may name a person's number.
+        title = title.map(PersonalInfoRedaction.masked)
+        for index in items.indices { items[index].title = PersonalInfoRedaction.masked(items[index].title) }
+        for index in links.indices where links[index].t != nil { links[index].t = links[index].t.map(PersonalInfoRedaction.masked) }
+        for index in messages.indices { messages[index].title = PersonalInfoRedaction.masked(messages[index].title) }
+        if let text {
+            if scanner.scan(text, personalInformation: privacy).problems.isEmpty {
+                self.text = nil
+                self.privacy = nil
+            } else {
+                let redacted = PersonalInfoRedaction.redact(text, keeping: privacy)
+                self.text = redacted.text
+                self.privacy = redacted.marks
+            }
+        }
+        if let sections {
+            self.sections = sections.filter { !scanner.scan($0.text, personalInformation: $0.privacy).problems.isEmpty }.map { section in
+                let redacted = PersonalInfoRedaction.redact(section.text, keeping: section.privacy)
+                return Section(label: section.label, text: redacted.text, privacy: redacted.marks)
+            }
+        }
     }
 
     /// The record as JSON, written by hand (see `PageRecordJSON`): `JSONEncoder` was 5% of
@@ -189,6 +218,10 @@ enum PageRecordJSON {
         if let text = record.text {
             key("text")
             JSONText.appendString(text, to: &out)
+        }
+        if let privacy = record.privacy {
+            key("privacy")
+            appendMarks(privacy, to: &out)
         }
         key("placeholder")
         appendBool(record.placeholder, to: &out)
@@ -302,7 +335,17 @@ enum PageRecordJSON {
         }
         appendKey("text", to: &out)
         JSONText.appendString(section.text, to: &out)
+        if let privacy = section.privacy {
+            out.append(UInt8(ascii: ","))
+            appendKey("privacy", to: &out)
+            appendMarks(privacy, to: &out)
+        }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// Marks as their `encoded` strings (what `PersonalInfoMark`'s `Codable` conformance writes).
+    private static func appendMarks(_ marks: [PersonalInfoMark], to out: inout [UInt8]) {
+        appendArray(marks, to: &out) { mark, out in JSONText.appendString(mark.encoded, to: &out) }
     }
 
     /// All five keys, absent values as `null` (what `FooterIdentity.encode(to:)` writes).
@@ -416,6 +459,7 @@ enum PageRecordJSON {
                     record.links = try reader.array { try $0.link() }
                     present |= 2
                 case "text": record.text = try reader.optional { try $0.string() }
+                case "privacy": record.privacy = try reader.optional { try $0.marks() }
                 case "placeholder":
                     record.placeholder = try reader.bool()
                     present |= 4
@@ -514,15 +558,25 @@ enum PageRecordJSON {
         mutating func section() throws -> PageRecord.Section {
             var label: String?
             var text: String?
+            var privacy: [PersonalInfoMark]?
             try members { reader, key in
                 switch key {
                 case "label": label = try reader.optional { try $0.string() }
                 case "text": text = try reader.string()
+                case "privacy": privacy = try reader.optional { try $0.marks() }
                 default: throw Unsupported()
                 }
             }
             guard let text else { throw Unsupported() }
-            return PageRecord.Section(label: label, text: text)
+            return PageRecord.Section(label: label, text: text, privacy: privacy)
+        }
+
+        /// An array of marks in their `encoded` form.
+        mutating func marks() throws -> [PersonalInfoMark] {
+            try array { reader in
+                guard let mark = PersonalInfoMark(encoded: try reader.string()) else { throw Unsupported() }
+                return mark
+            }
         }
 
         /// `FooterIdentity.init(from:)`: every key optional, the badge false when absent or null.

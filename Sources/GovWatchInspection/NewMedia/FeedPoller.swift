@@ -76,13 +76,15 @@ public struct FeedPoller: Sendable {
                 posts: posts)
             return Outcome(account: account, newPosts: added, notModified: false, problem: items.isEmpty ? "数据源中没有任何信息" : nil)
         } catch let error as FeedError {
-            try await recordProblem(error.reason, account: account, feed: feed, now: now, store: store)
-            return Outcome(account: account, newPosts: 0, notModified: false, problem: error.reason)
+            // A parse error may quote the feed: reported and logged masked.
+            let reason = PersonalInfoRedaction.masked(error.reason)
+            try await recordProblem(reason, account: account, feed: feed, now: now, store: store)
+            return Outcome(account: account, newPosts: 0, notModified: false, problem: reason)
         } catch let error as FetchProblem {
             try await recordProblem(error.reason, account: account, feed: feed, now: now, store: store)
             return Outcome(account: account, newPosts: 0, notModified: false, problem: error.reason)
         } catch {
-            let reason = Prober.describe(error)
+            let reason = PersonalInfoRedaction.masked(Prober.describe(error))
             try await recordProblem(reason, account: account, feed: feed, now: now, store: store)
             return Outcome(account: account, newPosts: 0, notModified: false, problem: reason)
         }

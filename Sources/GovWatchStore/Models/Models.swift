@@ -79,6 +79,9 @@ public final class PostRow: Model, @unchecked Sendable {
     @Field(key: "body") public var text: String
     /// `import` or `feed`.
     @Field(key: "source") public var source: String
+    /// Where the personal information of the (masked) title and text was, as JSON
+    /// (`PersonalInfoMark.json`); nil for a post stored in clear before `MaskCrawledText`.
+    @OptionalField(key: "personal_info") public var personalInfo: String?
     public init() {}
 }
 

@@ -8,9 +8,8 @@
 public enum AccountContent {
     public static func check(_ evidence: AccountEvidence, scanner: ContentScanner) -> [Finding] {
         evidence.postsUpToAsOf.reversed().flatMap { post -> [Finding] in
-            let text = post.title.isEmpty ? post.text : post.title + "\n" + post.text
             let location = post.url ?? post.key
-            return scanner.scan(text).findings(target: evidence.target, url: location).map { finding in
+            return scanner.scan(post.scannedText, personalInformation: post.personalInformation).findings(target: evidence.target, url: location).map { finding in
                 var finding = finding
                 if case .object(var detail) = finding.detail {
                     detail["published"] = .string(ChinaTime.iso8601(post.published))
