@@ -310,7 +310,7 @@ struct SettingKey: Sendable {
             key("scheduler.digest_dir", .path, nil, flags: ["--digest-dir"], "整改日报的输出目录"),
             key("scheduler.deadlines", .path, nil, flags: ["--deadlines"], "整改期限设置文件（JSON）"),
             key("upload.max_attachment_mib", .integer(1...20), "20", "整改反馈每个附件的最大大小（MiB，不超过20）"),
-            key("log.level", .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]), "info",
+            key("log.level", .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]), "info", flags: ["--log-level"],
                 "日志级别"),
             key("log.format", .choice(["text", "json"]), "text", flags: ["--log-format"], "日志格式：text 或 json（每行一个 JSON 对象）"),
         ]

@@ -15,7 +15,7 @@ struct ExtractCommand: AsyncParsableCommand {
     @Argument(help: "本地 HTML 文件，或 http(s) 网址")
     var source: String
 
-    @Option(name: .long, help: "HTTP 代理：http://主机:端口")
+    @Option(name: .long, help: "HTTP 代理：http://主机:端口（配置项 crawl.proxy）")
     var proxy: String?
 
     @Option(name: .long, help: "输出格式：text（默认，中文）或 json（规范格式）")
@@ -60,9 +60,13 @@ struct ExtractCommand: AsyncParsableCommand {
     }
 
     private func extractURL(with extractor: PageExtractor) async throws -> ExtractedPage {
+        // No --config here: the file is $GOVWATCH_CONFIG or the default one (already checked before the command ran).
+        let configuration = try loadConfiguration(explicitPath: nil) { configuration throws(ConfigurationError) in
+            try configuration.override("crawl.proxy", flag: "--proxy", with: proxy)
+        }
         let fetcher: PageFetcher
         do {
-            fetcher = try PageFetcher(proxy: proxy)
+            fetcher = try PageFetcher(proxy: configuration.string("crawl.proxy"))
         } catch {
             throw reportFailure("--proxy：\(error)")
         }

@@ -17,7 +17,7 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(name: .customLong("site"), help: "网站标识码，可重复")
     var sites: [String] = []
 
-    @Option(help: "HTTP 代理，如 http://127.0.0.1:8080")
+    @Option(help: "HTTP 代理，如 http://127.0.0.1:8080（配置项 crawl.proxy）")
     var proxy: String?
 
     @Option(help: "指标文件（JSON），其 site.unreachable 的 timeoutSeconds 为监测超时；默认为当前使用的指标")
@@ -32,8 +32,12 @@ struct ProbeCommand: AsyncParsableCommand {
         } catch {
             throw reportFailure("\(error)")
         }
-        let results = try await withHTTPClient(proxy: proxy) { client in
-            try await withStore(global) { store in
+        let configuration = try loadConfiguration(explicitPath: global.configFile) { configuration throws(ConfigurationError) in
+            try configuration.override("database.url", flag: "--db", with: global.db)
+            try configuration.override("crawl.proxy", flag: "--proxy", with: proxy)
+        }
+        let results = try await withHTTPClient(proxy: configuration.string("crawl.proxy")) { client in
+            try await withStore(global, configuration: configuration) { store in
                 // `--indicators` wins over the set stored with `govwatch indicators set`.
                 let set: IndicatorSet
                 if let fileSet { set = fileSet } else { set = try await store.indicatorSet() }

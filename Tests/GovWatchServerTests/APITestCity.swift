@@ -44,13 +44,17 @@ struct APITestCity {
 
     /// Builds the city in a fresh SQLite database, runs `body` with a client of the real
     /// router, and closes the store.
-    static func withServer(_ body: @escaping @Sendable (APITestCity, any TestClientProtocol) async throws -> Void) async throws {
+    static func withServer(
+        configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: @escaping @Sendable (APITestCity, any TestClientProtocol) async throws -> Void
+    ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("govwatch-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let store = try await Store.open(.sqlite(path: folder.appendingPathComponent("api.sqlite").path))
         do {
             let city = try await APITestCity(store: store, folder: folder)
-            let configuration = ServerConfiguration(bcryptCost: 4, clock: { APITestCity.now })
+            var configuration = ServerConfiguration(bcryptCost: 4, clock: { APITestCity.now })
+            configure(&configuration)
             let (router, _) = try await GovWatchServer.buildRouter(
                 store: store, configuration: configuration, logger: Logger(label: "govwatch.api-tests"))
             try await Application(router: router).test(.router) { client in try await body(city, client) }
