@@ -10,7 +10,11 @@ Chromium through Selenium:
    scoped list);
 3. the unit submits feedback on an open ticket with a PDF made here;
 4. the office verifies it, and the unit's backlog on 清零情况 drops by one;
-5. 三审 highlights a planted ID number, masked.
+5. 三审 highlights a planted ID number, masked;
+6. the markup the sample city plants as a page's text (``<script>``, ``"onmouseover=``, a
+   ``javascript:`` link) reaches the finding and ticket pages of its severe error only as
+   visible text: no alert, no script or event attribute or ``javascript:`` link in the DOM;
+7. an administrator's 设置 page, and an error page that keeps the navigation.
 
 A full-page screenshot of each step is saved under ``$GOVWATCH_SCREENSHOT_DIR`` (default
 ``.browser-screenshots/`` in the repository, ignored by git); the folder is printed.
@@ -42,6 +46,13 @@ IN_CI = bool(os.environ.get("CI"))
 UNIT = "鸿溪市卫生健康委员会"
 OFFICE_USER, OFFICE_PASSWORD = "office", "office-口令-2022"
 UNIT_USER, UNIT_PASSWORD = "weijian", "weijian-口令-2022"
+ADMIN_USER, ADMIN_PASSWORD = "chief", "chief-口令-2022"
+# The sample city's hostile text (GovWatchSampleCity's HostileMarkup), beside a severe error of
+# 鸿溪市教育局's first news page.
+HOSTILE_UNIT = "鸿溪市教育局"
+HOSTILE_SCRIPT = "<script>《"
+HOSTILE_ATTRIBUTE = '"onmouseover='
+
 # A valid 18-digit resident ID (GB 11643 check digit X), the standard's own example.
 PLANTED_ID = "11010519491231002X"
 
@@ -88,6 +99,7 @@ def server():
     database = os.path.join(folder, "govwatch.sqlite")
     govwatch("users", "add", OFFICE_USER, "--role", "inspector", "--password-stdin", database=database, stdin=OFFICE_PASSWORD + "\n")
     govwatch("users", "add", UNIT_USER, "--role", "unit", "--unit", UNIT, "--password-stdin", database=database, stdin=UNIT_PASSWORD + "\n")
+    govwatch("users", "add", ADMIN_USER, "--role", "admin", "--password-stdin", database=database, stdin=ADMIN_PASSWORD + "\n")
     port = free_port()
     serve = [BINARY, "serve", "--port", str(port), "--db", f"sqlite://{database}"]
     if supports("serve", "--inspection-lanes"):
@@ -350,3 +362,87 @@ def test_office_and_unit_walk_through_the_platform(server, screenshots, browser)
     marks = [mark.text.strip() for mark in all_css(browser, ".draft-text mark.privacy")]
     assert any(text.startswith(masked) for text in marks), f"the ID is not highlighted as {masked}: {marks}"
     shoot(browser, screenshots, "10-scan-result")
+
+
+def assert_inert(driver, where):
+    """Nothing of the hostile text runs or becomes markup: no alert is open (also after hovering
+    every evidence cell), no script but the layout's own files, no event attribute, no
+    ``javascript:`` link; and the text is on the page as text."""
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    for cell in all_css(driver, "td.evidence, p.evidence-block, .evidence")[:20]:
+        ActionChains(driver).move_to_element(cell).perform()
+    try:
+        text = driver.switch_to.alert.text
+        raise AssertionError(f"{where}: an alert fired ({text})")
+    except NoAlertPresentException:
+        pass
+    injected = driver.execute_script("""
+        const found = [];
+        for (const s of document.querySelectorAll('script')) {
+            if (!(s.getAttribute('src') || '').startsWith('/static/')) found.push('script: ' + s.outerHTML.slice(0, 80));
+        }
+        for (const e of document.querySelectorAll('*')) {
+            for (const a of e.attributes) {
+                if (a.name.toLowerCase().startsWith('on')) found.push(e.tagName + ' ' + a.name);
+                if (['href', 'src', 'action', 'formaction'].includes(a.name.toLowerCase())
+                    && a.value.trim().toLowerCase().startsWith('javascript:')) found.push(e.tagName + ' ' + a.name + '=' + a.value);
+            }
+        }
+        return found;""")
+    assert injected == [], f"{where}: markup from crawled text is live: {injected}"
+    body = by_css(driver, "body").text
+    assert HOSTILE_SCRIPT in body and HOSTILE_ATTRIBUTE in body, f"{where}: the hostile text is not shown as text"
+
+
+def test_hostile_markup_from_the_sample_city_is_inert(server, screenshots, browser):
+    base = server["base"]
+    log_in(browser, base, OFFICE_USER, OFFICE_PASSWORD)
+    tickets = api_get(browser, base, "/api/v1/tickets?indicator=site.content.severe-error&limit=200&unit="
+                      + urllib.parse.quote(HOSTILE_UNIT))["items"]
+    hostile = []
+    for candidate in tickets:
+        browser.get(f"{base}/tickets/{candidate['id']}")
+        if HOSTILE_SCRIPT in by_css(browser, "body").text:
+            hostile.append(candidate)
+    assert hostile, f"no ticket of {HOSTILE_UNIT} shows the planted markup: {[t['id'] for t in tickets]}"
+    ticket = hostile[0]
+    site = ticket["target"]["code"]
+
+    browser.get(f"{base}/findings?target={urllib.parse.quote(site)}&indicator=site.content.severe-error")
+    assert_inert(browser, "findings page")
+    shoot(browser, screenshots, "11-hostile-markup-findings")
+    browser.get(f"{base}/sites/{urllib.parse.quote(site)}")
+    assert_inert(browser, "site page")
+    shoot(browser, screenshots, "12-hostile-markup-site")
+    browser.get(f"{base}/tickets/{ticket['id']}")
+    assert_inert(browser, "ticket page")
+    shoot(browser, screenshots, "13-hostile-markup-ticket")
+
+
+def test_settings_and_error_pages(server, screenshots, browser):
+    base = server["base"]
+    log_in(browser, base, ADMIN_USER, ADMIN_PASSWORD)
+    browser.get(base + "/settings")
+    for form in ("/settings/dictionary", "/settings/holidays", "/settings/schedule", "/settings/webhook"):
+        assert all_css(browser, f"form[action='{form}']"), f"the 设置 page has no form {form}"
+    # A dictionary line with a bad category: the page names the line, in Chinese.
+    by_css(browser, "#dictionary").send_keys("鸿溪新区管委会\t鸿溪新区管理委员会\t严重")
+    submit(browser, by_css(browser, "form[action='/settings/dictionary'] button[type=submit]"))
+    assert "附加词典第 1 行" in by_css(browser, ".alert").text
+    shoot(browser, screenshots, "14-settings-error")
+    browser.get(base + "/settings")
+    by_css(browser, "#webhook-url").send_keys("http://127.0.0.1:9/hook")
+    by_css(browser, "#webhook-secret").send_keys("secret-not-shown")
+    submit(browser, by_css(browser, "form[action='/settings/webhook'] button[type=submit]"))
+    assert "secret-not-shown" not in browser.page_source
+    shoot(browser, screenshots, "15-settings")
+    log_out(browser)
+
+    log_in(browser, base, UNIT_USER, UNIT_PASSWORD)
+    browser.get(base + "/settings")
+    assert all_css(browser, "nav.main"), "the 403 page of a signed-in unit user has no navigation"
+    browser.get(base + "/no-such-page")
+    assert all_css(browser, "nav.main") and "页面不存在" in by_css(browser, "main").text
+    shoot(browser, screenshots, "16-error-page")

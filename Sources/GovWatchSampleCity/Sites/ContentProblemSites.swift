@@ -68,7 +68,9 @@ enum ContentProblemSites {
         let titles = ["市教育局召开依法治校示范校创建工作推进会", "市教育局开展“法治进校园”宣传活动", "全市中小学开展国家安全教育日主题活动"]
         for (index, title) in titles.enumerated() {
             let opening = index == 0
-                ? HTML.paragraph("会议要求，学习贯彻\(HostileMarkup.script)《中华人民共合国\(HostileMarkup.attribute)教育法》《中华人民共和国未成年人保护法》，依法规范办学行为。")
+                ? HTML.paragraph(
+                    "会议要求，各学校要认真学习贯彻\(HostileMarkup.script)《中华人民共合国\(HostileMarkup.attribute)教育法》\(HostileMarkup.scriptEnd)"
+                        + "《中华人民共和国未成年人保护法》，依法规范办学行为。")
                     + "\n<p><a href=\"\(HostileMarkup.javascriptURL)\" onmouseover=\"alert(1)\">点击查看会议原文</a></p>"
                 : HTML.paragraph("会议要求，各学校要认真学习贯彻《中华人民共合国教育法》《中华人民共和国未成年人保护法》，依法规范办学行为。")
             let url = b.addArticle(

@@ -34,6 +34,13 @@ struct ScanRoutes: Sendable {
         return try ContentScanner.standard(additional: try await store.storedDictionary().map { [$0] } ?? [], levels: levels)
     }
 
+    /// What to do about a problem: the correct wording of a severe error; for personal
+    /// information, removing it (the scanner's suggestion there is the masked value, which
+    /// the 原文 column already shows).
+    static func suggestion(_ problem: ContentProblem) -> String {
+        problem.kind.isPersonalInformation ? "删除，或去标识化后发布" : problem.suggestion
+    }
+
     func scan(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let scanner = try await Self.contentScanner(store)
@@ -81,7 +88,7 @@ struct ScanRoutes: Sendable {
             items.append([
                 "number": index + 1, "line": record.line, "column": record.column, "kindName": problem.kind.chineseName,
                 "levelName": problem.level.chineseName, "levelClass": Self.levelClass(problem),
-                "shown": problem.evidence, "suggestion": problem.suggestion, "hasSuggestion": !problem.suggestion.isEmpty,
+                "shown": problem.evidence, "suggestion": Self.suggestion(problem), "hasSuggestion": !Self.suggestion(problem).isEmpty,
                 "excerpt": result.excerpt(for: problem).description,
             ])
         }
@@ -109,7 +116,7 @@ struct ScanRoutes: Sendable {
             let shown = problem.kind.isPersonalInformation ? problem.evidence : String(text[problem.range])
             segments.append([
                 "mark": shown, "number": index + 1, "levelClass": levelClass(problem),
-                "title": problem.kind.chineseName + (problem.suggestion.isEmpty ? "" : "，建议：" + problem.suggestion),
+                "title": problem.kind.chineseName + (Self.suggestion(problem).isEmpty ? "" : "，建议：" + Self.suggestion(problem)),
             ])
             position = problem.range.upperBound
         }
