@@ -138,7 +138,7 @@ public struct InspectionWorker: Sendable {
                 InspectionLogContext.taskFailed(attempt: task.attempts, error: error)
                 log("任务失败（第 \(task.attempts) 次）：\(name)：\(error)")
                 let retryAfter = InspectionTask.retryDelay(afterAttempt: task.attempts, base: retryBase)
-                try await persistently("记录任务失败", log: log) {
+                _ = try await persistently("记录任务失败", log: log) {
                     try await store.completeInspectionTask(task, owner: owner, at: Date(), error: "\(error)", retryAfter: retryAfter)
                 }
                 return
