@@ -390,20 +390,38 @@ extension Store {
 
     /// A page of tickets, in id order; `total` counts every ticket the filter matches.
     public func tickets(_ filter: ScopedTicketFilter, limit: Int, offset: Int) async throws -> Page<Ticket> {
+        // 待整改 after the deadline day has ended (`Ticket.isOverdue`): the deadline is before the
+        // day of `moment` in China Standard Time (days sort as text).
+        let today = filter.overdueAt.map { CalendarDate($0.addingTimeInterval(-0.001)).description }
         func query() -> QueryBuilder<TicketRow> {
             let query = TicketRow.query(on: database)
             if let units = filter.units { query.filter(\.$unitID ~~ Array(units.ids)) }
             if let state = filter.state { query.filter(\.$state == state.rawValue) }
             if let indicator = filter.indicator { query.filter(\.$indicator == indicator) }
-            if let moment = filter.overdueAt {
-                // 待整改 after the deadline day has ended (`Ticket.isOverdue`): the deadline is
-                // before the day of `moment` in China Standard Time (days sort as text).
-                let today = CalendarDate(moment.addingTimeInterval(-0.001))
-                query.filter(\.$state == TicketState.open.rawValue).filter(\.$deadline != nil).filter(\.$deadline < today.description)
+            if let today {
+                query.filter(\.$state == TicketState.open.rawValue).filter(\.$deadline != nil).filter(\.$deadline < today)
             }
             return query
         }
-        let total = try await query().count()
+        let total: Int
+        if let sql = database as? any SQLDatabase {
+            // COUNT(*) with the same conditions: Fluent counts `COUNT(id)`, which SQLite answers by
+            // reading a whole index (13 ms for 50,000 tickets, on every list page), while an
+            // unconditional COUNT(*) comes from the table's b-tree at once.
+            struct Count: Decodable { var count: Int }
+            let count = sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count").from(TicketRow.schema)
+            // An empty subtree matches nothing, as Fluent's `~~ []` does (ids are positive).
+            if let units = filter.units { count.where("unit_id", .in, units.ids.isEmpty ? [-1] : Array(units.ids)) }
+            if let state = filter.state { count.where("state", .equal, state.rawValue) }
+            if let indicator = filter.indicator { count.where("indicator", .equal, indicator) }
+            if let today {
+                count.where("state", .equal, TicketState.open.rawValue).where("deadline", .isNot, SQLLiteral.null)
+                    .where("deadline", .lessThan, today)
+            }
+            total = try await count.first(decoding: Count.self)?.count ?? 0
+        } else {
+            total = try await query().count()
+        }
         let rows = try await query().sort(\.$id).range(offset..<(offset + limit)).all()
         let unitIDs = Array(Set(rows.map(\.unitID)))
         let names = try await UnitRow.query(on: database).filter(\.$id ~~ unitIDs).all().keyed(by: \.id).mapValues(\.name)

@@ -102,9 +102,12 @@ def table(backend, rows, reference):
             continue
         ratio = f"{r['rps'] / ceiling['rps']:.3f}×" if ceiling and name != "nginx" else ("1×" if name == "nginx" else "")
         single = f"{r['single']:.1f}" if name != "nginx" else "—"
-        def p99(r):  # no answer within wrk's 2 s timeout: wrk has no latency to report
-            return f"{r['p99']:.1f}" if r["rps"] > 0 else "> 2,000"
-        line = (f"| {title} | {r['bytes']:,} | {single} | {r['rps']:,.1f} | {r['p50']:.1f} | {p99(r)} | {ratio} |"
+        def p99(r):  # wrk leaves requests without an answer within its 2 s timeout out of the latencies
+            timed_out = r["rps"] <= 0 or r["p99"] <= 0 or r["bad"] > 0.01 * r["rps"] * 30
+            return "> 2,000" if timed_out else f"{r['p99']:.1f}"
+        def p50(r):
+            return "—" if r["p50"] <= 0 else f"{r['p50']:.1f}"
+        line = (f"| {title} | {r['bytes']:,} | {single} | {r['rps']:,.1f} | {p50(r)} | {p99(r)} | {ratio} |"
                 f" {r['bad']} |")
         if before:
             b = before.get((backend, name))
