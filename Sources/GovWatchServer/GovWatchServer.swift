@@ -26,6 +26,9 @@ public enum GovWatchServer {
         // what the identity middleware itself throws (a bad token: a minimal page or JSON).
         // Request counts and latency by route pattern (bounded labels), outermost so it sees
         // the status of rendered errors too.
+        if !configuration.trustedProxies.isEmpty {
+            router.add(middleware: ForwardedClientMiddleware(trustedProxies: configuration.trustedProxies))
+        }
         router.add(middleware: MetricsMiddleware<AppRequestContext>())
         router.add(middleware: RequestLogMiddleware(logger: logger))
         router.add(middleware: SecurityHeadersMiddleware())

@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     /// Each ticket feedback file may be this large (web.md: 20 MiB; the configuration's
     /// `upload.max_attachment_mib` may lower it, the store never takes more).
     public var maximumAttachmentBytes = Store.maximumAttachmentBytes
+    /// The reverse proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`);
+    /// empty: the peer's own address is the client's.
+    public var trustedProxies: Set<String> = []
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, publicURL: URL? = nil, sessionIdleTimeout: TimeInterval = 8 * 3600,

@@ -245,6 +245,8 @@ struct SettingKey: Sendable {
         case choice([String])
         /// Some of these, comma-separated (or a YAML list).
         case choices([String])
+        /// IPv4 or IPv6 addresses, comma-separated (or a YAML list).
+        case addresses
     }
 
     var name: String
@@ -284,6 +286,8 @@ struct SettingKey: Sendable {
             key("server.port", .integer(0...65535), "8080", flags: ["--port"], "govwatch serve 的监听端口（0 表示任选空闲端口）"),
             key("server.public_url", .url(schemes: web), nil, flags: ["--public-url"], "用户访问平台的地址；https 时会话 Cookie 加 Secure"),
             key("server.inspection_lanes", .integer(0...256), "2", flags: ["--inspection-lanes"], "serve 同时执行的排队检查任务数（0 表示不执行）"),
+            key("server.trusted_proxies", .addresses, nil,
+                "反向代理的 IP 地址：来自这些地址的请求按 X-Forwarded-For 认定用户地址（登录限制与审计日志使用）"),
             key("server.scheduler", .boolean, "false", flags: ["--scheduler"], "serve 是否在同一进程中运行定时检查"),
             key("crawl.proxy", .url(schemes: ["http"]), nil, flags: ["--proxy"], secret: true, "抓取与监测使用的 HTTP 代理（http://主机:端口）"),
             key("crawl.max_pages", .integer(1...10_000_000), "5000", flags: ["--max-pages"], "每个网站最多抓取的页面数"),
@@ -334,8 +338,9 @@ struct SettingKey: Sendable {
             }
             return scalar.string
         case .sequence(let items):
-            guard case .choices = kind else {
-                throw ConfigurationError("\(origin.chinese)：键 \(name) 的值是列表，\(kind.expectation)")
+            switch kind {
+            case .choices, .addresses: break
+            default: throw ConfigurationError("\(origin.chinese)：键 \(name) 的值是列表，\(kind.expectation)")
             }
             var values: [String] = []
             for item in items {
@@ -392,6 +397,10 @@ struct SettingKey: Sendable {
             let picked = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
             guard !picked.isEmpty, picked.allSatisfy(options.contains) else { throw bad() }
             return picked.joined(separator: ",")
+        case .addresses:
+            let addresses = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard !addresses.isEmpty, addresses.allSatisfy(ForwardedClientMiddleware.isIPAddress) else { throw bad() }
+            return addresses.joined(separator: ",")
         }
     }
 
@@ -408,7 +417,7 @@ struct SettingKey: Sendable {
 extension SettingKey.Kind {
     var isText: Bool {
         switch self {
-        case .text, .path, .url, .database, .choice, .choices: return true
+        case .text, .path, .url, .database, .choice, .choices, .addresses: return true
         case .integer, .positiveNumber, .boolean: return false
         }
     }
@@ -425,6 +434,7 @@ extension SettingKey.Kind {
         case .boolean: return "不是 true 或 false"
         case .choice(let options): return "不是 \(options.joined(separator: "、")) 之一"
         case .choices(let options): return "应为 \(options.joined(separator: "、")) 中的一个或多个（用逗号分隔或写成列表）"
+        case .addresses: return "应为一个或多个 IP 地址（用逗号分隔或写成列表）"
         }
     }
 }
@@ -448,6 +458,7 @@ extension GovWatchConfiguration {
             host: string("server.host") ?? "127.0.0.1", port: integer("server.port"),
             publicURL: string("server.public_url").flatMap { URL(string: $0) })
         server.maximumAttachmentBytes = integer("upload.max_attachment_mib") << 20
+        server.trustedProxies = Set((string("server.trusted_proxies") ?? "").split(separator: ",").map(String.init))
         return server
     }
 

@@ -154,4 +154,57 @@ import Testing
             }
         }
     }
+
+    /// Behind nginx every connection comes from 127.0.0.1: with the proxy trusted, twenty
+    /// failures from one client lock that client only; a client that is not a trusted proxy
+    /// cannot pick its address with the header.
+    @Test func behindATrustedProxyTheForwardedAddressIsTheClients() async throws {
+        try await TestServer.run { plain in
+            var configuration = plain.configuration
+            configuration.trustedProxies = ["127.0.0.1"]
+            let server = TestServer(store: plain.store, clock: plain.clock, configuration: configuration)
+            let (user, password) = try await server.addUser(.viewer)
+            @Sendable func login(_ client: any TestClientProtocol, from address: String, _ username: String, _ password: String)
+                async throws -> TestResponse
+            {
+                try await client.execute(
+                    uri: "/login", method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded", ForwardedClientMiddleware.forwardedFor: "10.1.1.1, \(address)"],
+                    body: ByteBuffer(string: ServerTestSupport.form(["username": username, "password": password])))
+            }
+            try await server.test(.live) { client in
+                for attempt in 0..<20 {
+                    #expect(try await login(client, from: "198.51.100.7", "guess-\(attempt % 5)-\(attempt / 5)", "123456").status == .unauthorized)
+                }
+                #expect(try await login(client, from: "198.51.100.7", user.username, password).status == .tooManyRequests)
+                // Another client behind the same proxy signs in.
+                #expect(try await login(client, from: "198.51.100.8", user.username, password).status == .seeOther)
+                let entries = try await server.store.auditEntries(object: "user:\(user.username)")
+                #expect(entries.contains { $0.action == "login.locked" && $0.address == "198.51.100.7" })
+                #expect(entries.contains { $0.address == "198.51.100.8" })
+            }
+            // Not trusted: the header is the client's own words and changes nothing.
+            try await plain.test(.live) { client in
+                let answer = try await login(client, from: "198.51.100.9", user.username, password)
+                #expect(answer.status == .seeOther)
+                let entries = try await plain.store.auditEntries(object: "user:\(user.username)")
+                #expect(!entries.contains { $0.address == "198.51.100.9" })
+                #expect(entries.contains { $0.address == "127.0.0.1" })
+            }
+        }
+    }
+
+    @Test func theClientAddressIsTheNearestUntrustedOneInTheChain() {
+        let trusted: Set<String> = ["127.0.0.1", "10.0.0.2"]
+        func client(_ peer: String, _ header: [String]) -> String {
+            ForwardedClientMiddleware.clientAddress(peer: peer, forwardedFor: header, trustedProxies: trusted)
+        }
+        #expect(client("127.0.0.1", ["203.0.113.5"]) == "203.0.113.5")
+        #expect(client("127.0.0.1", ["1.2.3.4, 203.0.113.5, 10.0.0.2"]) == "203.0.113.5")
+        #expect(client("127.0.0.1", ["1.2.3.4", "2001:db8::1"]) == "2001:db8::1")
+        #expect(client("192.0.2.1", ["203.0.113.5"]) == "192.0.2.1")
+        #expect(client("127.0.0.1", []) == "127.0.0.1")
+        #expect(client("127.0.0.1", ["203.0.113.5, not-an-address"]) == "127.0.0.1")
+        #expect(client("127.0.0.1", ["10.0.0.2"]) == "10.0.0.2")
+    }
 }

@@ -100,13 +100,16 @@ struct TestServer: Sendable {
             .createToken(username: username, label: "test", expiresInDays: nil, audit: AuditContext(actor: "test")).token
     }
 
-    /// Runs `body` against the real router (no socket).
-    func test<T: Sendable>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+    /// Runs `body` against the real router: without a socket, or (`.live`) over loopback,
+    /// where the peer's address is 127.0.0.1.
+    func test<T: Sendable>(
+        _ mode: TestingSetup = .router, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> T
+    ) async throws -> T {
         var logger = Logger(label: "govwatch.test")
         logger.logLevel = .warning
         let (router, _) = try await GovWatchServer.buildRouter(store: store, configuration: configuration, logger: logger)
         let app = Application(router: router, logger: logger)
-        return try await app.test(.router) { client in try await body(client) }
+        return try await app.test(mode) { client in try await body(client) }
     }
 
     /// The routes of the real router.

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GovWatchStore
 import HTTPTypes
 import Hummingbird
@@ -33,6 +36,42 @@ struct RequestLogMiddleware: RouterMiddleware {
         let response = try await next(request, context)
         status = response.status.code
         return response
+    }
+}
+
+/// Behind a reverse proxy every connection comes from the proxy, so the client's address is
+/// the one the proxy appended to `X-Forwarded-For`. Only a configured proxy is believed:
+/// anyone else could write the header to dodge the per-address login throttle or to put
+/// another address into the audit log.
+public struct ForwardedClientMiddleware: RouterMiddleware {
+    public typealias Context = AppRequestContext
+    public static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+
+    let trustedProxies: Set<String>
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        var context = context
+        context.remoteAddress = Self.clientAddress(
+            peer: context.remoteAddress, forwardedFor: request.headers[values: Self.forwardedFor], trustedProxies: trustedProxies)
+        return try await next(request, context)
+    }
+
+    /// The nearest address in the chain that is not a trusted proxy, read from the right
+    /// (each proxy appends the address it was connected from); the peer itself when it is
+    /// not trusted or the header is missing or malformed.
+    public static func clientAddress(peer: String, forwardedFor: [String], trustedProxies: Set<String>) -> String {
+        guard trustedProxies.contains(peer) else { return peer }
+        let chain = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !chain.isEmpty, chain.allSatisfy(isIPAddress) else { return peer }
+        return chain.last { !trustedProxies.contains($0) } ?? chain[0]
+    }
+
+    public static func isIPAddress(_ text: String) -> Bool {
+        var address4 = in_addr()
+        var address6 = in6_addr()
+        return inet_pton(AF_INET, text, &address4) == 1 || inet_pton(AF_INET6, text, &address6) == 1
     }
 }
 
