@@ -189,12 +189,23 @@ def all_css(driver_or_element, selector):
 def submit(driver, button):
     """Clicks a form's submit button and waits for the page it loads: a click does not wait,
     and on a loaded machine the next look at the page would still see the old one."""
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
     old_page = by_css(driver, "html")
     button.click()
-    WebDriverWait(driver, 120).until(expected_conditions.staleness_of(old_page))
+
+    def old_page_gone(_driver):
+        # Selenium's staleness_of expects StaleElementReferenceException; Chromium answers
+        # a node of the unloaded document mid-navigation with "Node with given id does not
+        # belong to the document" (a plain WebDriverException) too. Either means it is gone.
+        try:
+            old_page.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    WebDriverWait(driver, 120).until(old_page_gone)
 
 
 def log_in(driver, base, username, password):
