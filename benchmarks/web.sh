@@ -232,5 +232,7 @@ mkdir -p benchmarks/results
   echo "# run ${label:-$(date -u +%FT%TZ)} bin=$bin load=$(cut -d' ' -f1-3 /proc/loadavg)"
   cat "$raw"
 } >>"$raw_out"
-python3 benchmarks/web/report.py "$raw_out" "$cache" >benchmarks/results/web.md
+# Into a new file first: a redirect would empty web.md before report.py reads its hand-written analysis.
+python3 benchmarks/web/report.py "$raw_out" "$cache" >benchmarks/results/web.md.new
+mv benchmarks/results/web.md.new benchmarks/results/web.md
 echo "web.sh: wrote benchmarks/results/web.md"
