@@ -25,10 +25,7 @@ else
 fi
 
 swift build --build-tests
-# One test at a time: the suite starts many processes (inspections, workers, PostgreSQL
-# clusters) that, run side by side on a 2-core machine, starve the loopback tests that
-# measure a transport's deadlines or a crawler's concurrency.
-swift test --skip-build --no-parallel "$@"
+swift test --skip-build "$@"
 
 if [ $# -eq 0 ]; then
   if command -v python3 >/dev/null 2>&1 && python3 -c "import pytest" >/dev/null 2>&1; then
