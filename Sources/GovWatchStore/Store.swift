@@ -21,9 +21,18 @@ public final class Store: Sendable {
     /// several connections fail with "database is locked"; one connection serialises them.
     let sqliteEventLoop: (any EventLoop)?
 
+    /// The event loops of every store in the process, apart from the network's
+    /// (`MultiThreadedEventLoopGroup.singleton`, which the crawler, the probes and the web
+    /// server share). The drivers decode every row on the connection's event loop (SQLiteNIO
+    /// submits one task per row), so a query of a few thousand rows held a loop for seconds
+    /// on a loaded machine; on a shared loop that stalled the crawler's connections and the
+    /// server's requests behind it, and a loopback server in the same process answered after
+    /// the crawler's first-byte deadline. Created once, never shut down (like the singleton).
+    static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: min(System.coreCount, 4))
+
     /// The database handle for queries.
     public var database: any Database {
-        databases.database(logger: logger, on: sqliteEventLoop ?? MultiThreadedEventLoopGroup.singleton.any())!
+        databases.database(logger: logger, on: sqliteEventLoop ?? Self.eventLoops.any())!
     }
 
     private init(location: DatabaseLocation, databases: Databases, logger: Logger) {
@@ -31,7 +40,7 @@ public final class Store: Sendable {
         self.databases = databases
         self.logger = logger
         if case .sqlite = location {
-            sqliteEventLoop = MultiThreadedEventLoopGroup.singleton.next()
+            sqliteEventLoop = Self.eventLoops.next()
         } else {
             sqliteEventLoop = nil
         }
@@ -46,8 +55,7 @@ public final class Store: Sendable {
     public static func open(_ location: DatabaseLocation, logger: Logger = Logger(label: "govwatch.store")) async throws
         -> Store
     {
-        let group = MultiThreadedEventLoopGroup.singleton
-        let databases = Databases(threadPool: NIOThreadPool.singleton, on: group)
+        let databases = Databases(threadPool: NIOThreadPool.singleton, on: Self.eventLoops)
         switch location {
         case .sqlite(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -99,7 +107,7 @@ public final class Store: Sendable {
         migrations.add(Self.migrations)
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
-            on: sqliteEventLoop ?? MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)
+            on: sqliteEventLoop ?? Self.eventLoops.any(), migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
     }

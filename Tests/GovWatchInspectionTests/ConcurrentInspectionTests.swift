@@ -19,7 +19,7 @@ struct ConcurrentInspectionTests {
         var pages: [String: TinySite.Page] = [:]
         var links = ""
         for index in 0..<12 {
-            pages["/p\(index).html"] = .init(body: "<html><body><p>第\(index)页</p></body></html>", delay: .milliseconds(40))
+            pages["/p\(index).html"] = .init(body: "<html><body><p>第\(index)页</p></body></html>", delay: .seconds(5), gather: 2)
             links += "<a href=\"/p\(index).html\">第\(index)篇文章标题</a>"
         }
         pages["/"] = .init(body: "<html><head><title>首页</title></head><body>\(links)</body></html>")

@@ -79,12 +79,17 @@ final class TinySite: Sendable {
         var headers: [(String, String)] = []
         /// Answer only after this long.
         var delay: TimeAmount? = nil
+        /// Answer once this many requests are in flight (then without `delay`), or after
+        /// `delay` at the latest: a peak of concurrency that does not depend on the machine's
+        /// speed (on a loaded machine a fixed delay could pass before a second request arrived).
+        var gather: Int? = nil
     }
 
     /// Requests being answered, and the most at once; shareable by several sites.
     final class InFlight: Sendable {
         private let counts = NIOLockedValueBox((now: 0, most: 0))
         var most: Int { counts.withLockedValue { $0.most } }
+        var now: Int { counts.withLockedValue { $0.now } }
         func begin() { counts.withLockedValue { $0.now += 1; $0.most = max($0.most, $0.now) } }
         func end() { counts.withLockedValue { $0.now -= 1 } }
     }
@@ -165,7 +170,15 @@ final class TinySite: Sendable {
                     }
                     context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
                 }
-                if let delay = page.delay {
+                if let gather = page.gather {
+                    let latest = NIODeadline.now() + (page.delay ?? .seconds(5))
+                    let loop = context.eventLoop.assumeIsolated()
+                    func answerWhenGathered() {
+                        if inFlight.now >= gather || .now() >= latest { return answer() }
+                        loop.scheduleTask(in: .milliseconds(5), answerWhenGathered)
+                    }
+                    answerWhenGathered()
+                } else if let delay = page.delay {
                     context.eventLoop.assumeIsolated().scheduleTask(in: delay, answer)
                 } else {
                     answer()
