@@ -72,7 +72,7 @@ struct RestoreCommand: AsyncParsableCommand {
         } catch let error as BackupError {
             throw reportFailure("恢复失败：\(error.description)", code: 1)
         } catch {
-            throw reportFailure("恢复失败：\(String(reflecting: error))", code: 1)
+            throw reportFailure("恢复失败：\(DatabaseErrorText.cause(of: error))（详情：\(String(reflecting: error))）", code: 1)
         }
         printDigests(source: report.manifest.tables, target: report.restored, sourceTitle: "备份", targetTitle: "恢复后")
         guard report.mismatches.isEmpty else {
@@ -110,7 +110,7 @@ struct MigrateCommand: AsyncParsableCommand {
             do {
                 target = try await Store.open(targetLocation)
             } catch {
-                throw reportFailure("无法打开目标数据库 \(targetLocation)：\(String(reflecting: error))", code: 1)
+                throw reportFailure("目标数据库：" + DatabaseErrorText.openFailure(error, location: targetLocation), code: 1)
             }
             do {
                 let report = try await source.copy(into: target, replacing: force)

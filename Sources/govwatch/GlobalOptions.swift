@@ -37,7 +37,7 @@ struct GlobalOptions: ParsableArguments {
         do {
             return try await Store.open(location)
         } catch {
-            throw CLIError.usage("无法打开数据库 \(location)：\(String(reflecting: error))")
+            throw CLIError.usage(DatabaseErrorText.openFailure(error, location: location))
         }
     }
 }
