@@ -111,6 +111,7 @@ let package = Package(
         .target(
             name: "GovWatchObservability",
             dependencies: [
+                "GovWatchCore",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),

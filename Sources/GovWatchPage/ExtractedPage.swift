@@ -197,29 +197,7 @@ struct JSONWriter {
     }
 
     /// A JSON string literal, or `null`.
-    static func quoted(_ value: String?) -> String {
-        guard let value else { return "null" }
-        var result = "\""
-        result.reserveCapacity(value.utf8.count + 2)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{2028}": result += "\\u2028"
-            case "\u{2029}": result += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    result += String(format: "\\u%04x", scalar.value)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
-    }
+    static func quoted(_ value: String?) -> String { JSONText.quoted(value) }
 }
 
 /// The identity marks a government site must show in its footer (defined in the core,

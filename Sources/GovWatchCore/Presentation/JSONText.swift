@@ -1,6 +1,8 @@
 /// JSON written by hand where `JSONEncoder` was the cost (`govwatch scan --format json` on
-/// large files, the crawler's page records): strings escaped exactly as `JSONEncoder` with
-/// `.withoutEscapingSlashes` escapes them, so the output is byte-for-byte the same.
+/// large files, the crawler's page records) or cannot keep the key order (`govwatch extract`
+/// in the spec's order, JSON log lines with the timestamp first): strings escaped exactly as
+/// `JSONEncoder` with `.withoutEscapingSlashes` escapes them, so the output is byte-for-byte
+/// the same.
 package enum JSONText {
     /// Appends `value` as a JSON string literal: `"` and `\` escaped, control characters as
     /// `\b \t \n \f \r` or `\u00XX`, everything else (including `/` and non-ASCII) as is.
@@ -30,5 +32,18 @@ package enum JSONText {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// `value` as a JSON string literal.
+    package static func quoted(_ value: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count + 2)
+        appendString(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `value` as a JSON string literal, or `null`.
+    package static func quoted(_ value: String?) -> String {
+        value.map { quoted($0) } ?? "null"
     }
 }
