@@ -21,6 +21,7 @@
 #
 #   bash benchmarks/crawl.sh [SIZE...]             # default: 10000 100000
 #   CONCURRENCY=16 TIMEOUT=1800 PEERS_AT_LARGE=0 LIBRARY=0 PROFILE=1 PORT=18089 REPEAT=3 bash benchmarks/crawl.sh
+#   GOVWATCH_BIN=path/to/release/govwatch bash benchmarks/crawl.sh 10000   # a binary already built
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -41,9 +42,13 @@ have() { command -v "$1" >/dev/null; }
 have scrapy || echo "crawl.sh: scrapy not installed (pip install scrapy): Scrapy is left out" >&2
 have linkchecker || echo "crawl.sh: linkchecker not installed (apt-get install -y linkchecker): LinkChecker is left out" >&2
 
-echo "crawl.sh: building (release)…" >&2
-timeout 3600 swift build -c release --scratch-path .build-release --product govwatch >/dev/null
-gw=$(swift build -c release --scratch-path .build-release --show-bin-path)/govwatch
+if [ -n "${GOVWATCH_BIN:-}" ]; then
+  gw=$GOVWATCH_BIN
+else
+  echo "crawl.sh: building (release)…" >&2
+  timeout 3600 swift build -c release --scratch-path .build-release --product govwatch >/dev/null
+  gw=$(swift build -c release --scratch-path .build-release --show-bin-path)/govwatch
+fi
 if [ "$library" = 1 ]; then
   (cd benchmarks/crawl && timeout 3600 swift build -c release --product GovWatchCrawlBench >/dev/null)
   bench=$(cd benchmarks/crawl && swift build -c release --show-bin-path)/GovWatchCrawlBench
