@@ -188,35 +188,38 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "GovWatchCoreTests", dependencies: ["GovWatchCore"], swiftSettings: strictSettings),
+        // What the test targets share: ToolAvailability, running child processes without holding
+        // a thread of the concurrency pool, the govwatch binary runner. Only tests depend on it.
+        .target(name: "GovWatchTestSupport", path: "Tests/GovWatchTestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "GovWatchCoreTests", dependencies: ["GovWatchCore", "GovWatchTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "GovWatchPageTests", dependencies: ["GovWatchPage", "GovWatchCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "GovWatchDocumentsTests",
-            dependencies: ["GovWatchDocuments", "GovWatchCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["GovWatchDocuments", "GovWatchCore", "GovWatchTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "GovWatchStoreTests",
-            dependencies: ["GovWatchStore", "GovWatchCore", .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: ["GovWatchStore", "GovWatchCore", "GovWatchTestSupport", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "GovWatchInspectionTests",
             dependencies: [
-                "GovWatchInspection", "GovWatchSampleCity", "GovWatchStore", "GovWatchCore",
+                "GovWatchInspection", "GovWatchSampleCity", "GovWatchStore", "GovWatchCore", "GovWatchTestSupport",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "GovWatchSampleCityTests",
-            dependencies: ["GovWatchSampleCity", "GovWatchCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["GovWatchSampleCity", "GovWatchCore", "GovWatchTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "GovWatchReportsTests",
             dependencies: [
-                "GovWatchReports", "GovWatchStore", "GovWatchCore", "GovWatchInspection", "GovWatchSampleCity",
+                "GovWatchReports", "GovWatchStore", "GovWatchCore", "GovWatchInspection", "GovWatchSampleCity", "GovWatchTestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -234,6 +237,6 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "GovWatchCLITests", dependencies: ["govwatch", "GovWatchCore", "GovWatchSampleCity"], swiftSettings: strictSettings),
+            name: "GovWatchCLITests", dependencies: ["govwatch", "GovWatchCore", "GovWatchSampleCity", "GovWatchTestSupport"], swiftSettings: strictSettings),
     ]
 )

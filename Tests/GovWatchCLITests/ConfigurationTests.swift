@@ -1,43 +1,20 @@
 import Foundation
+import GovWatchTestSupport
 import Testing
 
 /// The configuration file as an operator uses it: the built binary, a real YAML file, real
 /// environment variables, real flags (README, "Configuration").
 @Suite struct ConfigurationTests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("govwatch")
-    }
-
     /// Runs govwatch in `directory` with only `environment` of GovWatch's own variables: the
     /// runner's `GOVWATCH_*` settings are left out, so the layers are the test's alone.
-    static func govwatch(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
+    static func govwatch(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> ProcessOutput {
         var variables = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GOVWATCH_") }
         // A machine's own /etc/govwatch/govwatch.yaml must not leak into a test that means "no file".
         if environment["GOVWATCH_CONFIG"] == nil, !FileManager.default.fileExists(atPath: directory.appendingPathComponent("govwatch.yaml").path) {
             variables["GOVWATCH_CONFIG"] = ""
         }
         variables.merge(environment) { $1 }
-        process.environment = variables
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return try await GovWatchBinary.run(arguments, in: directory, environment: variables)
     }
 
     static func scratch() throws -> URL {
@@ -66,14 +43,14 @@ import Testing
         subscript(_ key: String) -> Setting? { settings.first { $0.key == key } }
     }
 
-    static func show(in directory: URL, _ arguments: [String] = [], environment: [String: String] = [:]) throws -> Shown {
-        let run = try govwatch(["config", "show", "--format", "json"] + arguments, in: directory, environment: environment)
+    static func show(in directory: URL, _ arguments: [String] = [], environment: [String: String] = [:]) async throws -> Shown {
+        let run = try await govwatch(["config", "show", "--format", "json"] + arguments, in: directory, environment: environment)
         #expect(run.status == 0, "\(run.stderr)")
         return try JSONDecoder().decode(Shown.self, from: Data(run.stdout.utf8))
     }
 
     @Test("each layer overrides the one before it: default < file < environment < flag")
-    func precedence() throws {
+    func precedence() async throws {
         let folder = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = try Self.write(
@@ -87,14 +64,14 @@ import Testing
               per_host_rate: 3
             """, to: "govwatch.yaml", in: folder)
 
-        let defaults = try Self.show(in: folder, environment: ["GOVWATCH_CONFIG": ""])
+        let defaults = try await Self.show(in: folder, environment: ["GOVWATCH_CONFIG": ""])
         #expect(defaults.file == nil)
         #expect(defaults["database.url"]?.value == "sqlite://govwatch.sqlite")
         #expect(defaults["database.url"]?.source == "默认")
         #expect(defaults["server.port"]?.value == "8080")
         #expect(defaults["crawl.per_host_rate"]?.value == "10")
 
-        let fromFile = try Self.show(in: folder)
+        let fromFile = try await Self.show(in: folder)
         #expect(fromFile.file == file.path)
         #expect(fromFile["database.url"]?.value == "sqlite://from-file.sqlite")
         #expect(fromFile["database.url"]?.source == "配置文件 \(file.path)")
@@ -106,20 +83,20 @@ import Testing
         #expect(fromFile["server.public_url"]?.source == "默认")
 
         let environment = ["GOVWATCH_DB": "sqlite://from-env.sqlite", "GOVWATCH_SERVER_PORT": "9002"]
-        let fromEnvironment = try Self.show(in: folder, environment: environment)
+        let fromEnvironment = try await Self.show(in: folder, environment: environment)
         #expect(fromEnvironment["database.url"]?.value == "sqlite://from-env.sqlite")
         #expect(fromEnvironment["database.url"]?.source == "环境变量 GOVWATCH_DB")
         #expect(fromEnvironment["server.port"]?.value == "9002")
         #expect(fromEnvironment["server.port"]?.source == "环境变量 GOVWATCH_SERVER_PORT")
         #expect(fromEnvironment["server.host"]?.value == "0.0.0.0", "a key the environment does not set keeps the file's value")
 
-        let fromFlag = try Self.show(in: folder, ["--db", "sqlite://from-flag.sqlite"], environment: environment)
+        let fromFlag = try await Self.show(in: folder, ["--db", "sqlite://from-flag.sqlite"], environment: environment)
         #expect(fromFlag["database.url"]?.value == "sqlite://from-flag.sqlite")
         #expect(fromFlag["database.url"]?.source == "命令行参数 --db")
         #expect(fromFlag["server.port"]?.value == "9002")
 
         // The text form names the same sources.
-        let text = try Self.govwatch(["config", "show", "--db", "sqlite://from-flag.sqlite"], in: folder, environment: environment)
+        let text = try await Self.govwatch(["config", "show", "--db", "sqlite://from-flag.sqlite"], in: folder, environment: environment)
         #expect(text.status == 0)
         #expect(text.stdout.contains("配置文件：\(file.path)"))
         let lines = text.stdout.split(separator: "\n").map(String.init)
@@ -130,23 +107,23 @@ import Testing
     }
 
     @Test("the file is --config, else GOVWATCH_CONFIG, else ./govwatch.yaml; a named file that is missing is an error")
-    func lookupOrder() throws {
+    func lookupOrder() async throws {
         let folder = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         let local = try Self.write("server:\n  port: 7001\n", to: "govwatch.yaml", in: folder)
         let named = try Self.write("server:\n  port: 7002\n", to: "named.yaml", in: folder)
         let flagged = try Self.write("server:\n  port: 7003\n", to: "flagged.yaml", in: folder)
 
-        #expect(try Self.show(in: folder)["server.port"]?.value == "7001")
-        #expect(try Self.show(in: folder).file == local.path)
-        let byVariable = try Self.show(in: folder, environment: ["GOVWATCH_CONFIG": named.path])
+        #expect(try await Self.show(in: folder)["server.port"]?.value == "7001")
+        #expect(try await Self.show(in: folder).file == local.path)
+        let byVariable = try await Self.show(in: folder, environment: ["GOVWATCH_CONFIG": named.path])
         #expect(byVariable["server.port"]?.value == "7002")
         #expect(byVariable.file == named.path)
-        let byFlag = try Self.show(in: folder, ["--config", flagged.path], environment: ["GOVWATCH_CONFIG": named.path])
+        let byFlag = try await Self.show(in: folder, ["--config", flagged.path], environment: ["GOVWATCH_CONFIG": named.path])
         #expect(byFlag["server.port"]?.value == "7003")
         #expect(byFlag["server.port"]?.source == "配置文件 \(flagged.path)")
         // An empty GOVWATCH_CONFIG reads no file, not even ./govwatch.yaml.
-        let none = try Self.show(in: folder, environment: ["GOVWATCH_CONFIG": ""])
+        let none = try await Self.show(in: folder, environment: ["GOVWATCH_CONFIG": ""])
         #expect(none.file == nil)
         #expect(none["server.port"]?.value == "8080")
 
@@ -155,7 +132,7 @@ import Testing
             (["list", "sites", "--config", missing], [String: String](), "命令行参数 --config"),
             (["list", "sites"], ["GOVWATCH_CONFIG": missing], "环境变量 GOVWATCH_CONFIG"),
         ] {
-            let run = try Self.govwatch(arguments, in: folder, environment: environment)
+            let run = try await Self.govwatch(arguments, in: folder, environment: environment)
             #expect(run.status == 2)
             #expect(run.stderr == "govwatch: \(origin) 指定的配置文件 \(missing) 不存在\n")
             #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("govwatch.sqlite").path))
@@ -163,7 +140,7 @@ import Testing
     }
 
     @Test("config show hides the database password, the webhook secret and proxy credentials, in text and JSON")
-    func masking() throws {
+    func masking() async throws {
         let folder = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try Self.write(
@@ -177,7 +154,7 @@ import Testing
               proxy: http://crawler:Pr0xy-pass@proxy.example.gov.cn:3128
             """, to: "govwatch.yaml", in: folder)
         for format in ["text", "json"] {
-            let run = try Self.govwatch(["config", "show", "--format", format], in: folder)
+            let run = try await Self.govwatch(["config", "show", "--format", format], in: folder)
             #expect(run.status == 0, "\(run.stderr)")
             for secret in ["Pa55-database", "s3cret-webhook-key", "Pr0xy-pass"] {
                 #expect(!run.stdout.contains(secret), "\(format) shows \(secret)")
@@ -186,10 +163,10 @@ import Testing
             #expect(run.stdout.contains("http://crawler:******@proxy.example.gov.cn:3128"))
             #expect(run.stdout.contains("https://hooks.example.gov.cn/govwatch"), "a URL without credentials is shown whole")
         }
-        let shown = try Self.show(in: folder)
+        let shown = try await Self.show(in: folder)
         #expect(shown["webhook.secret"]?.value == "******")
         // The same secret from the environment is masked too.
-        let fromEnvironment = try Self.show(in: folder, environment: ["GOVWATCH_WEBHOOK_SECRET": "other-secret"])
+        let fromEnvironment = try await Self.show(in: folder, environment: ["GOVWATCH_WEBHOOK_SECRET": "other-secret"])
         #expect(fromEnvironment["webhook.secret"]?.value == "******")
         #expect(fromEnvironment["webhook.secret"]?.source == "环境变量 GOVWATCH_WEBHOOK_SECRET")
     }
@@ -214,12 +191,12 @@ import Testing
             ("server:\n  port: [8080\n", "不是有效的 YAML"),
             ("- server\n- port\n", "顶层应为各节"),
         ])
-    func badValue(file text: String, reason: String) throws {
+    func badValue(file text: String, reason: String) async throws {
         let folder = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = try Self.write(text, to: "bad.yaml", in: folder)
         for arguments in [["config", "show"], ["list", "sites"], ["users", "list"]] {
-            let run = try Self.govwatch(arguments + ["--config", file.path], in: folder)
+            let run = try await Self.govwatch(arguments + ["--config", file.path], in: folder)
             #expect(run.status == 2, "\(arguments)")
             #expect(run.stdout.isEmpty)
             let lines = run.stderr.split(separator: "\n", omittingEmptySubsequences: false)
@@ -231,34 +208,34 @@ import Testing
         // A command without database options (`scan`) reads the default file too.
         let page = try Self.write("<p>市政府办公室</p>", to: "page.html", in: folder)
         try FileManager.default.moveItem(at: file, to: folder.appendingPathComponent("govwatch.yaml"))
-        let scan = try Self.govwatch(["scan", page.path], in: folder)
+        let scan = try await Self.govwatch(["scan", page.path], in: folder)
         #expect(scan.status == 2)
         #expect(scan.stderr.hasPrefix("govwatch: 配置文件 \(folder.appendingPathComponent("govwatch.yaml").path)"), "\(scan.stderr)")
         #expect(scan.stderr.contains(reason), "\(scan.stderr)")
     }
 
     @Test("a bad environment variable or flag value is named the same way")
-    func badEnvironmentAndFlag() throws {
+    func badEnvironmentAndFlag() async throws {
         let folder = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let port = try Self.govwatch(["list", "sites"], in: folder, environment: ["GOVWATCH_SERVER_PORT": "abc"])
+        let port = try await Self.govwatch(["list", "sites"], in: folder, environment: ["GOVWATCH_SERVER_PORT": "abc"])
         #expect(port.status == 2)
         #expect(port.stderr == "govwatch: 环境变量 GOVWATCH_SERVER_PORT：键 server.port 的值 \"abc\" 不是 0–65535 之间的整数\n")
-        let rate = try Self.govwatch(["list", "sites"], in: folder, environment: ["GOVWATCH_CRAWL_PER_HOST_RATE": "-1"])
+        let rate = try await Self.govwatch(["list", "sites"], in: folder, environment: ["GOVWATCH_CRAWL_PER_HOST_RATE": "-1"])
         #expect(rate.status == 2)
         #expect(rate.stderr.contains("环境变量 GOVWATCH_CRAWL_PER_HOST_RATE：键 crawl.per_host_rate"))
-        let pages = try Self.govwatch(["inspect", "--all", "--max-pages", "0"], in: folder)
+        let pages = try await Self.govwatch(["inspect", "--all", "--max-pages", "0"], in: folder)
         #expect(pages.status == 2)
         #expect(pages.stderr == "govwatch: 命令行参数 --max-pages：键 crawl.max_pages 的值 \"0\" 不是 1–10000000 之间的整数\n")
     }
 
     @Test("the example file in deploy/ is valid and sets what it documents")
-    func exampleFile() throws {
+    func exampleFile() async throws {
         let folder = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("deploy/govwatch.example.yaml")
-        let shown = try Self.show(in: folder, ["--config", example.path])
+        let shown = try await Self.show(in: folder, ["--config", example.path])
         #expect(shown.file == example.path)
         #expect(shown["database.url"]?.value == "postgres://govwatch:******@127.0.0.1:5432/govwatch")
         #expect(shown["server.public_url"]?.value == "https://govwatch.example.gov.cn/")
@@ -291,7 +268,7 @@ import Testing
         let fallback = folder.appendingPathComponent("govwatch.sqlite")
         for arguments in [["list", "sites"], ["users", "list"], ["inspect", "--all"], ["worker", "--exit-when-idle"], ["schedule", "list"]] {
             try? FileManager.default.removeItem(at: database)
-            let run = try Self.govwatch(arguments, in: folder)
+            let run = try await Self.govwatch(arguments, in: folder)
             #expect(run.status == 0, "\(arguments): \(run.stderr)")
             #expect(FileManager.default.fileExists(atPath: database.path), "\(arguments) did not open the file's database")
             #expect(!FileManager.default.fileExists(atPath: fallback.path), "\(arguments) opened the default database")
@@ -299,7 +276,7 @@ import Testing
 
         try? FileManager.default.removeItem(at: database)
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = GovWatchBinary.url
         process.arguments = ["serve"]
         process.currentDirectoryURL = folder
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GOVWATCH_") }
@@ -308,10 +285,10 @@ import Testing
         process.standardError = FileHandle.nullDevice
         try process.run()
         defer { if process.isRunning { process.terminate() } }
+        var chunks = out.fileHandleForReading.chunks().makeAsyncIterator()
         var printed = ""
         while !printed.contains("\n") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
+            guard let chunk = await chunks.next() else { break }
             printed += String(decoding: chunk, as: UTF8.self)
         }
         // The printed address is the file's public URL, and the database is the file's.
@@ -319,7 +296,7 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: database.path))
         #expect(!FileManager.default.fileExists(atPath: fallback.path))
         kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationStatus == 0)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GovWatchTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -23,8 +24,7 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("govwatch")
+        process.executableURL = GovWatchBinary.url
         process.arguments = ["demo", "--output", directory.appendingPathComponent("demo").path]
         process.currentDirectoryURL = directory
         let out = Pipe()
@@ -34,10 +34,10 @@ import Testing
         defer { if process.isRunning { process.terminate() } }
 
         // Read until the serving section has printed its last line.
+        var chunks = out.fileHandleForReading.chunks().makeAsyncIterator()
         var printed = ""
         while !printed.contains("按 Ctrl+C 停止") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
+            guard let chunk = await chunks.next() else { break }
             printed += String(decoding: chunk, as: UTF8.self)
         }
         let lines = printed.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -74,7 +74,7 @@ import Testing
         }
 
         kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
     }

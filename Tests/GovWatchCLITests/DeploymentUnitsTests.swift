@@ -1,4 +1,5 @@
 import Foundation
+import GovWatchTestSupport
 import Synchronization
 import Testing
 
@@ -38,33 +39,26 @@ import Testing
     /// Runs `systemd-analyze verify` on copies of `files` (name → text) whose ExecStart names the
     /// built binary (verify checks that it exists); returns its exit status and every line it
     /// printed about the units.
-    static func verify(_ files: [String: String]) throws -> (status: Int32, complaints: [String]) {
+    static func verify(_ files: [String: String]) async throws -> (status: Int32, complaints: [String]) {
         let folder = try ImportCommandTests.scratch()
         for (name, text) in files {
             try text.replacingOccurrences(of: installedBinary, with: binary.path)
                 .write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["systemd-analyze", "verify"] + files.keys.sorted().map { folder.appendingPathComponent($0).path }
-        process.currentDirectoryURL = folder
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-        return (process.terminationStatus, lines.filter { line in files.keys.contains { line.contains($0) } })
+        let result = try await ChildProcess.program(
+            "systemd-analyze", ["verify"] + files.keys.sorted().map { folder.appendingPathComponent($0).path }, in: folder,
+            stderrIntoStdout: true)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        return (result.status, lines.filter { line in files.keys.contains { line.contains($0) } })
     }
 
-    @Test(.requires(ToolAvailability.systemdAnalyze)) func systemdAnalyzeVerifiesTheUnits() throws {
+    @Test(.requires(ToolAvailability.systemdAnalyze)) func systemdAnalyzeVerifiesTheUnits() async throws {
         let files = Dictionary(uniqueKeysWithValues: try Self.units.map { ($0, try Self.text($0)) })
-        let result = try Self.verify(files)
+        let result = try await Self.verify(files)
         #expect(result.status == 0 && result.complaints.isEmpty, "\(result)")
         // The check sees a mistake: a misspelt key is reported (verify still exits 0 for it).
         let broken = try Self.text("govwatch-serve.service").replacingOccurrences(of: "NoNewPrivileges=", with: "NoNewPrivilege=")
-        let complaint = try Self.verify(["govwatch-serve.service": broken])
+        let complaint = try await Self.verify(["govwatch-serve.service": broken])
         #expect(complaint.complaints.contains { $0.contains("NoNewPrivilege") }, "\(complaint)")
     }
 
@@ -117,15 +111,15 @@ import Testing
         try process.run()
         // Its first line (serve: the address, worker and scheduler: "… 已启动"), or the end of
         // its output when it exits.
+        var chunks = output.fileHandleForReading.chunks().makeAsyncIterator()
         var seen = ""
         while !seen.contains("\n") {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
+            guard let chunk = await chunks.next() else { break }
             seen += String(decoding: chunk, as: UTF8.self)
         }
         let running = process.isRunning
         if running { process.terminate() }
-        process.waitUntilExit()
+        await process.exited()
         let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
         #expect(running, "\(unit): \(arguments) ended: \(process.terminationStatus) \(stderr)")
         #expect(seen.contains("已启动"), "\(unit): \(seen) \(stderr)")

@@ -1,36 +1,14 @@
 import Foundation
 import GovWatchCore
+import GovWatchTestSupport
 import Testing
 
 /// `govwatch import` and `govwatch list` as a user runs them: the real binary, a real file.
 @Suite struct ImportCommandTests {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// Runs the built `govwatch` (next to the test bundle) in `directory`.
-    static func govwatch(_ arguments: [String], in directory: URL) throws -> Result {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("govwatch")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["GOVWATCH_DB"] = nil
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+    /// Runs the built `govwatch` (next to the test bundle) in `directory`, with the runner's
+    /// environment less `GOVWATCH_DB`.
+    static func govwatch(_ arguments: [String], in directory: URL) async throws -> ProcessOutput {
+        try await GovWatchBinary.run(arguments, in: directory, environment: GovWatchBinary.environmentWithoutDatabase)
     }
 
     static func scratch() throws -> URL {
@@ -46,51 +24,51 @@ import Testing
 
         """
 
-    @Test func gbkFileImportsIntoTheDefaultDatabaseAndListsBack() throws {
+    @Test func gbkFileImportsIntoTheDefaultDatabaseAndListsBack() async throws {
         let directory = try Self.scratch()
         try sites.data(using: TextDecoding.gb18030)!.write(to: directory.appendingPathComponent("网站.csv"))
-        let imported = try Self.govwatch(["import", "sites", "网站.csv"], in: directory)
+        let imported = try await Self.govwatch(["import", "sites", "网站.csv"], in: directory)
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("新增 2 条"))
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("govwatch.sqlite").path))
 
-        let listed = try Self.govwatch(["list", "sites"], in: directory)
+        let listed = try await Self.govwatch(["list", "sites"], in: directory)
         #expect(listed.stdout.contains("鸿溪市教育局"))
         #expect(listed.stdout.contains("共 2 个网站"))
-        let csv = try Self.govwatch(["list", "sites", "--format", "csv"], in: directory)
+        let csv = try await Self.govwatch(["list", "sites", "--format", "csv"], in: directory)
         try Data(csv.stdout.utf8).write(to: directory.appendingPathComponent("listed.csv"))
-        let again = try Self.govwatch(["import", "sites", "listed.csv"], in: directory)
+        let again = try await Self.govwatch(["import", "sites", "listed.csv"], in: directory)
         #expect(again.stdout.contains("新增 0 条，更新 0 条，未变化 2 条"))
-        let units = try Self.govwatch(["list", "units", "--format", "json"], in: directory)
+        let units = try await Self.govwatch(["list", "units", "--format", "json"], in: directory)
         #expect(units.stdout.contains("\"parent\" : \"鸿溪市人民政府\""))
     }
 
-    @Test func badRowExitsTwoNamingLineAndFieldAndChangesNothing() throws {
+    @Test func badRowExitsTwoNamingLineAndFieldAndChangesNothing() async throws {
         let directory = try Self.scratch()
         try Data(sites.utf8).write(to: directory.appendingPathComponent("sites.csv"))
-        #expect(try Self.govwatch(["import", "sites", "sites.csv", "--db", "sqlite://db/gw.sqlite"], in: directory).status == 0)
-        let before = try Self.govwatch(["list", "sites", "--format", "json", "--db", "sqlite://db/gw.sqlite"], in: directory).stdout
+        #expect(try await Self.govwatch(["import", "sites", "sites.csv", "--db", "sqlite://db/gw.sqlite"], in: directory).status == 0)
+        let before = try await Self.govwatch(["list", "sites", "--format", "json", "--db", "sqlite://db/gw.sqlite"], in: directory).stdout
 
         let bad = sites + "4301000003,鸿溪市公安局,http://gaj.hongxi.gov.cn/,部门网站,鸿溪市公安局,\n43010000X4,坏行,http://x.gov.cn/,部门网站,某局,\n"
         try Data(bad.utf8).write(to: directory.appendingPathComponent("bad.csv"))
-        let result = try Self.govwatch(["import", "sites", "bad.csv", "--db", "sqlite://db/gw.sqlite"], in: directory)
+        let result = try await Self.govwatch(["import", "sites", "bad.csv", "--db", "sqlite://db/gw.sqlite"], in: directory)
         #expect(result.status == 2)
         #expect(result.stderr.hasPrefix("govwatch: bad.csv:5: field '网站标识码': "))
         #expect(result.stderr.split(separator: "\n").count == 1)
-        let after = try Self.govwatch(["list", "sites", "--format", "json", "--db", "sqlite://db/gw.sqlite"], in: directory).stdout
+        let after = try await Self.govwatch(["list", "sites", "--format", "json", "--db", "sqlite://db/gw.sqlite"], in: directory).stdout
         #expect(after == before)
         #expect(!after.contains("鸿溪市公安局"))
     }
 
-    @Test func unreadableFileAndBadDatabaseURLExitTwo() throws {
+    @Test func unreadableFileAndBadDatabaseURLExitTwo() async throws {
         let directory = try Self.scratch()
-        let missing = try Self.govwatch(["import", "sites", "nope.csv"], in: directory)
+        let missing = try await Self.govwatch(["import", "sites", "nope.csv"], in: directory)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("nope.csv"))
-        let badURL = try Self.govwatch(["list", "sites", "--db", "mysql://x"], in: directory)
+        let badURL = try await Self.govwatch(["list", "sites", "--db", "mysql://x"], in: directory)
         #expect(badURL.status == 2)
         #expect(badURL.stderr.contains("数据库地址"))
-        let badKind = try Self.govwatch(["import", "things", "x.csv"], in: directory)
+        let badKind = try await Self.govwatch(["import", "things", "x.csv"], in: directory)
         #expect(badKind.status == 2)
         #expect(badKind.stderr.split(separator: "\n").count == 1)
     }

@@ -1,7 +1,7 @@
 import Foundation
 import GovWatchCore
 import GovWatchSampleCity
-import Synchronization
+import GovWatchTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -15,7 +15,7 @@ import Testing
     @Test func serveMetricsCountRequestsByRoutePattern() async throws {
         let directory = try ImportCommandTests.scratch()
         let serve = try RunningProcess.start(["serve", "--port", "0", "--inspection-lanes", "0"], in: directory)
-        defer { serve.stop() }
+        defer { serve.terminate() }
         let started = try #require(try await serve.waitForStdout { $0.hasPrefix("GovWatch 网页平台已启动：") }, serve.diagnostics)
         let base = String(started.dropFirst("GovWatch 网页平台已启动：".count))
 
@@ -47,23 +47,23 @@ import Testing
         let city = SampleCity.standard
         let server = try await FixtureServer.start(city: city)
         let directory = try ImportCommandTests.scratch()
-        try InspectResumeTests.prepare(city, in: directory)
+        try await InspectResumeTests.prepare(city, in: directory)
         let worker = try RunningProcess.start(
             ["worker", "--proxy", server.proxyURL, "--metrics-port", "0", "--poll-seconds", "0.2", "--log-format", "json"], in: directory)
-        defer { worker.stop() }
+        defer { worker.terminate() }
         let listening = try #require(try await worker.waitForStderr { $0.contains("指标地址：") }, worker.diagnostics)
         let address = try #require(listening.range(of: "http://127.0.0.1:").map { listening[$0.lowerBound...] })
         let metricsURL = String(address.prefix { $0 != "\"" })
         #expect(metricsURL.hasSuffix("/metrics"))
 
         let before = try PrometheusText.parse(try await Self.get(metricsURL))
-        let queued = try ImportCommandTests.govwatch(["inspect", "--as-of", "2022-03-31", "--queue"] + InspectResumeTests.targets, in: directory)
+        let queued = try await ImportCommandTests.govwatch(["inspect", "--as-of", "2022-03-31", "--queue"] + InspectResumeTests.targets, in: directory)
         #expect(queued.status == 0, "\(queued.stderr)")
         let runCode = try #require(queued.stdout.split(separator: " ").dropFirst().first.map(String.init))
         let finished = try await worker.waitForStderr { $0.contains("检查批次 \(runCode) 完成") }
         #expect(finished != nil, worker.diagnostics)
         let after = try PrometheusText.parse(try await Self.get(metricsURL))
-        worker.stop()
+        await worker.stop()
         try await server.shutdown()
 
         // The counters moved: pages by status class, bytes, the latency histogram, findings
@@ -115,79 +115,6 @@ import Testing
         let status = (response as? HTTPURLResponse)?.statusCode
         try #require(status == 200, "GET \(url): \(status.map(String.init) ?? "no status")")
         return String(decoding: data, as: UTF8.self)
-    }
-}
-
-/// A `govwatch` process left running, its output read line by line as it comes.
-final class RunningProcess: Sendable {
-    private let process: Process
-    private let output = Mutex<(stdout: String, stderr: String, stdoutClosed: Bool, stderrClosed: Bool)>(("", "", false, false))
-
-    private init(process: Process) { self.process = process }
-
-    static func start(_ arguments: [String], in directory: URL) throws -> RunningProcess {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("govwatch")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["GOVWATCH_DB"] = nil
-        process.environment = environment
-        let running = RunningProcess(process: process)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        for (pipe, isStdout) in [(out, true), (err, false)] {
-            let handle = pipe.fileHandleForReading
-            Thread.detachNewThread {
-                while true {
-                    let chunk = handle.availableData
-                    running.output.withLock { output in
-                        if chunk.isEmpty {
-                            if isStdout { output.stdoutClosed = true } else { output.stderrClosed = true }
-                        } else if isStdout {
-                            output.stdout += String(decoding: chunk, as: UTF8.self)
-                        } else {
-                            output.stderr += String(decoding: chunk, as: UTF8.self)
-                        }
-                    }
-                    if chunk.isEmpty { return }
-                }
-            }
-        }
-        return running
-    }
-
-    var stdoutLines: [String] { output.withLock { $0.stdout }.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
-    var stderrLines: [String] { output.withLock { $0.stderr }.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
-
-    /// The first complete line of standard output matching `predicate`; nil when the process
-    /// ended without writing one.
-    func waitForStdout(_ predicate: (String) -> Bool) async throws -> String? { try await wait(stdout: true, predicate) }
-    func waitForStderr(_ predicate: (String) -> Bool) async throws -> String? { try await wait(stdout: false, predicate) }
-
-    private func wait(stdout: Bool, _ predicate: (String) -> Bool) async throws -> String? {
-        while true {
-            let (text, closed) = output.withLock { stdout ? ($0.stdout, $0.stdoutClosed) : ($0.stderr, $0.stderrClosed) }
-            // Only complete lines: the last element after a newline is the line being written.
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-            if let line = lines.first(where: { predicate(String($0)) }) { return String(line) }
-            if closed { return nil }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
-
-    var diagnostics: Comment {
-        let (out, err) = output.withLock { ($0.stdout, $0.stderr) }
-        return "stdout: \(out.suffix(2_000))\nstderr: \(err.suffix(4_000))"
-    }
-
-    /// SIGTERM, then waits for the process to end.
-    func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GovWatchTestSupport
 
 /// A PostgreSQL cluster a test starts, stops and starts again on the same port (as
 /// `scripts/throwaway-postgres.sh` does for the whole suite, whose server no test may stop):
@@ -9,34 +10,25 @@ final class OwnPostgresCluster: @unchecked Sendable {
     let port: Int
     private let bin: URL
 
-    /// The newest `/usr/lib/postgresql/N/bin` with initdb and pg_ctl.
-    static var binaries: URL? {
-        let root = URL(fileURLWithPath: "/usr/lib/postgresql")
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
-        return versions.sorted { $0.compare($1, options: .numeric) == .orderedAscending }.reversed()
-            .map { root.appendingPathComponent($0).appendingPathComponent("bin") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("initdb").path) }
-    }
-
     /// `postgres://postgres@127.0.0.1:PORT/postgres?sslmode=disable`.
     var url: String { "postgres://postgres@127.0.0.1:\(port)/postgres?sslmode=disable" }
 
-    init() throws {
+    init() async throws {
         try ToolAvailability.require(ToolAvailability.postgresServer)
-        bin = Self.binaries!
+        bin = ToolAvailability.postgresBinaries!
         folder = URL(fileURLWithPath: "/tmp").appendingPathComponent("govwatch-test-pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         port = try Self.freePort()
-        if getuid() == 0 { try Self.run("/bin/chown", ["postgres", folder.path]) }
-        try runAsPostgres("initdb", ["-D", dataPath, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"])
-        try start()
+        if getuid() == 0 { try await Self.run("/bin/chown", ["postgres", folder.path]) }
+        try await runAsPostgres("initdb", ["-D", dataPath, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"])
+        try await start()
     }
 
     private var dataPath: String { folder.appendingPathComponent("data").path }
 
     /// Starts the server and returns once it accepts connections (`pg_ctl -w`).
-    func start() throws {
-        try runAsPostgres("pg_ctl", [
+    func start() async throws {
+        try await runAsPostgres("pg_ctl", [
             "-D", dataPath, "-w", "-l", folder.appendingPathComponent("server.log").path, "-o",
             "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100", "start",
         ])
@@ -44,29 +36,47 @@ final class OwnPostgresCluster: @unchecked Sendable {
 
     /// Stops the server as an operator restarting it would: `pg_ctl stop -m fast` ends every
     /// session (their clients see the connection closed) and returns once it is down.
-    func stop() throws {
-        try runAsPostgres("pg_ctl", ["-D", dataPath, "-w", "-m", "fast", "stop"])
+    func stop() async throws {
+        try await runAsPostgres("pg_ctl", ["-D", dataPath, "-w", "-m", "fast", "stop"])
     }
 
-    /// Stops the server at once and deletes its folder.
+    /// Stops the server at once and deletes its folder, on a thread of its own without waiting
+    /// (for a `defer`, which cannot await).
     func destroy() {
-        try? runAsPostgres("pg_ctl", ["-D", dataPath, "-m", "immediate", "stop"])
-        try? FileManager.default.removeItem(at: folder)
+        let (command, folder) = (commandAsPostgres("pg_ctl", ["-D", dataPath, "-m", "immediate", "stop"]), folder)
+        Thread.detachNewThread {
+            try? Self.spawnAndWait(command.executable, command.arguments)
+            try? FileManager.default.removeItem(at: folder)
+        }
     }
 
-    private func runAsPostgres(_ tool: String, _ arguments: [String]) throws {
+    private func runAsPostgres(_ tool: String, _ arguments: [String]) async throws {
+        let command = commandAsPostgres(tool, arguments)
+        try await Self.run(command.executable, command.arguments)
+    }
+
+    private func commandAsPostgres(_ tool: String, _ arguments: [String]) -> (executable: String, arguments: [String]) {
         let path = bin.appendingPathComponent(tool).path
-        if getuid() == 0 {
-            try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", path] + arguments)
-        } else {
-            try Self.run(path, arguments)
+        return getuid() == 0 ? ("/usr/sbin/runuser", ["-u", "postgres", "--", path] + arguments) : (path, arguments)
+    }
+
+    /// Runs a tool to its end, waiting on a thread of its own (see `spawnAndWait`).
+    private static func run(_ executable: String, _ arguments: [String]) async throws {
+        let failure = await ChildProcess.onThread { () -> ToolAvailability.Missing? in
+            do {
+                try spawnAndWait(executable, arguments)
+                return nil
+            } catch {
+                return error as? ToolAvailability.Missing ?? ToolAvailability.Missing(reason: "\(error)")
+            }
         }
+        if let failure { throw failure }
     }
 
     /// Runs a tool to its end with posix_spawn and waitpid rather than Foundation's Process:
     /// `pg_ctl start` leaves the server running with descriptors inherited from it, and
     /// Process.waitUntilExit never returned after that on Linux.
-    private static func run(_ executable: String, _ arguments: [String]) throws {
+    private static func spawnAndWait(_ executable: String, _ arguments: [String]) throws {
         var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

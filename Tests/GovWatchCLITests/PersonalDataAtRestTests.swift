@@ -1,6 +1,7 @@
 import Foundation
 import GovWatchCore
 import GovWatchSampleCity
+import GovWatchTestSupport
 import Testing
 
 /// Nothing the crawler or the feed poller read is stored or logged with a citizen's personal
@@ -17,17 +18,17 @@ import Testing
         let directory = try ImportCommandTests.scratch()
         let log = try await Self.inspectWholeCity(in: directory, database: [])
         let file = directory.appendingPathComponent("govwatch.sqlite").path
-        let dump = try Self.run(["sqlite3", file, ".dump"])
-        let hashes = try Self.run(["sqlite3", file, Self.bodyHashesQuery])
+        let dump = try await Self.run(["sqlite3", file, ".dump"])
+        let hashes = try await Self.run(["sqlite3", file, Self.bodyHashesQuery])
         try Self.expectNoPersonalNumbers(dump: dump, log: log, bodyHashes: hashes, peopleRows: Self.sqlitePeopleRows)
     }
 
     @Test(.requires(ToolAvailability.pgDump)) func postgresDumpAndTraceLogHoldNoPersonalNumbers() async throws {
-        let database = try ScheduleProcessesTests.freshPostgresDatabase()
+        let database = try await ScheduleProcessesTests.freshPostgresDatabase()
         let directory = try ImportCommandTests.scratch()
         let log = try await Self.inspectWholeCity(in: directory, database: ["--db", database])
-        let dump = try Self.run(["pg_dump", "--no-owner", "--dbname", database])
-        let hashes = try Self.run(["psql", "-At", "--dbname", database, "-c", Self.bodyHashesQuery])
+        let dump = try await Self.run(["pg_dump", "--no-owner", "--dbname", database])
+        let hashes = try await Self.run(["psql", "-At", "--dbname", database, "-c", Self.bodyHashesQuery])
         try Self.expectNoPersonalNumbers(dump: dump, log: log, bodyHashes: hashes, peopleRows: Self.postgresPeopleRows)
     }
 
@@ -43,18 +44,18 @@ import Testing
         do {
             for kind in RegistryFile.allCases {
                 try city.registryCSVData(kind).write(to: directory.appendingPathComponent("\(kind.rawValue).csv"))
-                let imported = try govwatch(
+                let imported = try await govwatch(
                     ["import", kind.rawValue, "\(kind.rawValue).csv", "--log-level", "trace"] + database, in: directory)
                 #expect(imported.status == 0, "\(imported.output)")
                 // The people file is the registry's own contact data, the one exception: its
                 // trace log shows the rows it writes.
                 if kind != .people { log += imported.output }
             }
-            let inspected = try govwatch(
+            let inspected = try await govwatch(
                 ["inspect", "--as-of", "2022-03-31", "--proxy", server.proxyURL, "--log-level", "trace"] + database, in: directory)
             #expect(inspected.status == 0, "\(inspected.output.suffix(2_000))")
             log += inspected.output
-            let findings = try govwatch(["findings", "--format", "json"] + database, in: directory)
+            let findings = try await govwatch(["findings", "--format", "json"] + database, in: directory)
             #expect(findings.status == 0)
             // The inspection did read the planted personal information (else the scan proves nothing).
             #expect(findings.output.contains("content.privacy"), "no privacy finding: the city was not inspected")
@@ -74,12 +75,11 @@ import Testing
     }
 
     /// The CLI with its output in files (a trace log fills a pipe long before the end).
-    static func govwatch(_ arguments: [String], in directory: URL) throws -> Output {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("govwatch")
-        return try run([binary.path] + arguments, in: directory)
+    static func govwatch(_ arguments: [String], in directory: URL) async throws -> Output {
+        try await run([GovWatchBinary.url.path] + arguments, in: directory)
     }
 
-    static func run(_ command: [String], in directory: URL? = nil) throws -> Output {
+    static func run(_ command: [String], in directory: URL? = nil) async throws -> Output {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gw-out-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -99,15 +99,15 @@ import Testing
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        process.waitUntilExit()
+        await process.exited()
         try out.close()
         try err.close()
         let text = String(decoding: try Data(contentsOf: outURL), as: UTF8.self) + String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
         return Output(status: process.terminationStatus, output: text)
     }
 
-    static func run(_ command: [String]) throws -> String {
-        let result = try run(command, in: nil)
+    static func run(_ command: [String]) async throws -> String {
+        let result = try await run(command, in: nil)
         try #require(result.status == 0, "\(command[0]) failed: \(result.output.suffix(500))")
         return result.output
     }

@@ -1,36 +1,14 @@
 import Foundation
 import GovWatchCore
+import GovWatchTestSupport
 import Testing
 
 /// `govwatch scan` as a user runs it: the built binary, real files, stdin, exit codes.
 @Suite struct ScanCommandTests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// Runs the `govwatch` built next to the test bundle (`.build/debug/` on Linux).
-    static func govwatch(_ arguments: [String], in directory: URL, stdin: Data? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("govwatch")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
-        try process.run()
-        if let stdin {
-            input.fileHandleForWriting.write(stdin)
-            try input.fileHandleForWriting.close()
-        }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    /// Runs the `govwatch` built next to the test bundle (`.build/debug/` on Linux), with
+    /// `stdin` on its standard input (nil: /dev/null).
+    static func govwatch(_ arguments: [String], in directory: URL, stdin: Data? = nil) async throws -> ProcessOutput {
+        try await GovWatchBinary.run(arguments, in: directory, input: stdin)
     }
 
     static func scratch() throws -> URL {
@@ -60,12 +38,12 @@ import Testing
         var problems: [Problem]
     }
 
-    @Test func textReportShowsPlaceContextAndSuggestionAndExitsOne() throws {
+    @Test func textReportShowsPlaceContextAndSuggestionAndExitsOne() async throws {
         let directory = try Self.scratch()
         let id = Self.validID()
         try "关于中华人民共合国的通知\n申请人：王五，身份证号\(id)，手机13907315826。\n".write(
             to: directory.appendingPathComponent("draft.txt"), atomically: true, encoding: .utf8)
-        let run = try Self.govwatch(["scan", "draft.txt"], in: directory)
+        let run = try await Self.govwatch(["scan", "draft.txt"], in: directory)
         #expect(run.status == 1)
         #expect(run.stdout.contains("draft.txt:1:3  [单项否决] 严重表述错误：中华人民共合国"))
         #expect(run.stdout.contains("…关于【中华人民共合国】的通知…"))
@@ -77,12 +55,12 @@ import Testing
         #expect(run.stdout.contains("发现 3 个问题"))
     }
 
-    @Test func jsonFollowsTheSpecShape() throws {
+    @Test func jsonFollowsTheSpecShape() async throws {
         let directory = try Self.scratch()
         let id = Self.validID()
         try "第一行\n\n  身份证号\(id)\n\n\n\n中华人民共合国成立\n".write(
             to: directory.appendingPathComponent("draft.txt"), atomically: true, encoding: .utf8)
-        let run = try Self.govwatch(["scan", "--format", "json", "draft.txt"], in: directory)
+        let run = try await Self.govwatch(["scan", "--format", "json", "draft.txt"], in: directory)
         #expect(run.status == 1)
         let document = try JSONDecoder().decode(ScanJSON.self, from: Data(run.stdout.utf8))
         #expect(document.problems == [
@@ -95,7 +73,7 @@ import Testing
 
     /// The JSON is written by hand; it must stay what `JSONEncoder` (pretty, sorted keys,
     /// slashes unescaped) wrote before, escapes included.
-    @Test func jsonIsWhatJSONEncoderWrites() throws {
+    @Test func jsonIsWhatJSONEncoderWrites() async throws {
         struct Problem: Encodable {
             var file: String, line: Int, column: Int, indicator: String, level: String, kind: String, evidence: String, suggestion: String
         }
@@ -110,7 +88,7 @@ import Testing
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         for file in [name, "clean.txt"] {
-            let run = try Self.govwatch(["scan", "--format", "json", file], in: directory)
+            let run = try await Self.govwatch(["scan", "--format", "json", file], in: directory)
             let decoded = try JSONDecoder().decode(ScanJSON.self, from: Data(run.stdout.utf8))
             #expect(decoded.problems.count == (file == name ? 3 : 0))
             let expected = Document(problems: decoded.problems.map {
@@ -122,7 +100,7 @@ import Testing
         }
     }
 
-    @Test func cleanAndSensitiveOnlyDraftsExitZero() throws {
+    @Test func cleanAndSensitiveOnlyDraftsExitZero() async throws {
         let directory = try Self.scratch()
         let clean = """
             鸿溪市人民政府办公室关于做好春耕工作的通知
@@ -131,21 +109,21 @@ import Testing
             3月30日0—24时，全市新增确诊病例0例。中华人民共和国，中国共产党。
             """
         try clean.write(to: directory.appendingPathComponent("clean.txt"), atomically: true, encoding: .utf8)
-        let run = try Self.govwatch(["scan", "clean.txt"], in: directory)
+        let run = try await Self.govwatch(["scan", "clean.txt"], in: directory)
         #expect(run.status == 0, "\(run.stdout)")
         #expect(run.stdout == "检查了 1 个文件，未发现问题。\n")
 
         try "页面被植入六合彩广告".write(to: directory.appendingPathComponent("ad.txt"), atomically: true, encoding: .utf8)
-        let sensitive = try Self.govwatch(["scan", "ad.txt"], in: directory)
+        let sensitive = try await Self.govwatch(["scan", "ad.txt"], in: directory)
         #expect(sensitive.status == 0)
         #expect(sensitive.stdout.contains("[提示] 敏感词：六合彩"))
     }
 
-    @Test func readsStandardInputWithDashOrNoFile() throws {
+    @Test func readsStandardInputWithDashOrNoFile() async throws {
         let directory = try Self.scratch()
         let input = Data("联系电话 138-1234-5678".utf8)
         for arguments in [["scan", "-", "--format", "json"], ["scan", "--format", "json"]] {
-            let run = try Self.govwatch(arguments, in: directory, stdin: input)
+            let run = try await Self.govwatch(arguments, in: directory, stdin: input)
             #expect(run.status == 1)
             let document = try JSONDecoder().decode(ScanJSON.self, from: Data(run.stdout.utf8))
             #expect(document.problems.map(\.file) == ["-"])
@@ -154,22 +132,22 @@ import Testing
         }
     }
 
-    @Test func extraDictionariesAddTermsAndBadOnesExitTwo() throws {
+    @Test func extraDictionariesAddTermsAndBadOnesExitTwo() async throws {
         let directory = try Self.scratch()
         try "# 本地词典\n鸿溪县\t鸿溪市\tsevere\n".write(to: directory.appendingPathComponent("local.tsv"), atomically: true, encoding: .utf8)
         try "鸿溪县人民政府".write(to: directory.appendingPathComponent("draft.txt"), atomically: true, encoding: .utf8)
-        let run = try Self.govwatch(["scan", "--dictionary", "local.tsv", "draft.txt"], in: directory)
+        let run = try await Self.govwatch(["scan", "--dictionary", "local.tsv", "draft.txt"], in: directory)
         #expect(run.status == 1)
         #expect(run.stdout.contains("建议：鸿溪市"))
 
         try "# 注释\n只有两列\tsevere\n".write(to: directory.appendingPathComponent("bad.tsv"), atomically: true, encoding: .utf8)
-        let bad = try Self.govwatch(["scan", "--dictionary", "bad.tsv", "draft.txt"], in: directory)
+        let bad = try await Self.govwatch(["scan", "--dictionary", "bad.tsv", "draft.txt"], in: directory)
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("bad.tsv:2"))
         #expect(bad.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test func aDictionaryWithTooManyDistinctCharactersExitsTwoNamingIt() throws {
+    @Test func aDictionaryWithTooManyDistinctCharactersExitsTwoNamingIt() async throws {
         let directory = try Self.scratch()
         // 70,000 distinct characters (from U+20000 on): more than the scanner's automaton numbers.
         var lines: [String] = []
@@ -179,25 +157,25 @@ import Testing
         }
         try lines.joined(separator: "\n").write(to: directory.appendingPathComponent("huge.tsv"), atomically: true, encoding: .utf8)
         try "鸿溪县人民政府".write(to: directory.appendingPathComponent("draft.txt"), atomically: true, encoding: .utf8)
-        let run = try Self.govwatch(["scan", "--dictionary", "huge.tsv", "draft.txt"], in: directory)
+        let run = try await Self.govwatch(["scan", "--dictionary", "huge.tsv", "draft.txt"], in: directory)
         #expect(run.status == 2)
         #expect(run.stderr.contains("huge.tsv:"))
         #expect(run.stderr.contains("不同的字符"))
         #expect(run.stderr.split(separator: "\n").count == 1)
         #expect(run.stdout.isEmpty)
         // The same dictionary given to an inspection: the same one-line error, exit 2.
-        let inspect = try Self.govwatch(
+        let inspect = try await Self.govwatch(
             ["inspect", "--dictionary", "huge.tsv", "--proxy", "http://127.0.0.1:9", "--db", "sqlite://huge.sqlite"], in: directory)
         #expect(inspect.status == 2)
         #expect(inspect.stderr.contains("huge.tsv:") && inspect.stderr.contains("不同的字符"))
         #expect(inspect.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test func unreadableInputExitsTwoAndNamesTheFileButOthersAreScanned() throws {
+    @Test func unreadableInputExitsTwoAndNamesTheFileButOthersAreScanned() async throws {
         let directory = try Self.scratch()
         try Data([0x50, 0x4B, 0x03, 0x04, 9, 9, 9]).write(to: directory.appendingPathComponent("坏.docx"))
         try "中华人民共合国".write(to: directory.appendingPathComponent("ok.txt"), atomically: true, encoding: .utf8)
-        let run = try Self.govwatch(["scan", "坏.docx", "ok.txt", "missing.txt"], in: directory)
+        let run = try await Self.govwatch(["scan", "坏.docx", "ok.txt", "missing.txt"], in: directory)
         #expect(run.status == 2)
         let errors = run.stderr.split(separator: "\n")
         #expect(errors.count == 2)
@@ -208,7 +186,7 @@ import Testing
         #expect(run.stdout.contains("另有 2 个文件无法读取"))
     }
 
-    @Test(.requires(ToolAvailability.pdftotext)) func pdfPagesAreNamedInTheFileField() throws {
+    @Test(.requires(ToolAvailability.pdftotext)) func pdfPagesAreNamedInTheFileField() async throws {
         let directory = try Self.scratch()
         let id = Self.validID("43012119791125153")
         // Two pages, ASCII text in Helvetica; offsets computed for the cross-reference table.
@@ -234,7 +212,7 @@ import Testing
         for offset in offsets { pdf += String(format: "%010d 00000 n \n", offset) }
         pdf += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
         try Data(pdf.utf8).write(to: directory.appendingPathComponent("list.pdf"))
-        let run = try Self.govwatch(["scan", "--format", "json", "list.pdf"], in: directory)
+        let run = try await Self.govwatch(["scan", "--format", "json", "list.pdf"], in: directory)
         #expect(run.status == 1, "\(run.stderr)")
         let document = try JSONDecoder().decode(ScanJSON.self, from: Data(run.stdout.utf8))
         #expect(document.problems.map(\.file) == ["list.pdf#page=2"])
@@ -242,11 +220,11 @@ import Testing
         #expect(document.problems.map(\.line) == [1])
     }
 
-    @Test func htmlDraftsAreScannedAsTheirVisibleText() throws {
+    @Test func htmlDraftsAreScannedAsTheirVisibleText() async throws {
         let directory = try Self.scratch()
         let html = "<html><body><script>var m='13812345678';</script>\n<p>通知</p><p>联系人手机：<b>13907315826</b></p></body></html>"
         try html.write(to: directory.appendingPathComponent("page.html"), atomically: true, encoding: .utf8)
-        let run = try Self.govwatch(["scan", "--format", "json", "page.html"], in: directory)
+        let run = try await Self.govwatch(["scan", "--format", "json", "page.html"], in: directory)
         #expect(run.status == 1)
         let document = try JSONDecoder().decode(ScanJSON.self, from: Data(run.stdout.utf8))
         #expect(document.problems.map(\.evidence) == ["139****5826"])

@@ -1,6 +1,7 @@
 import Foundation
 import GovWatchCore
 import GovWatchSampleCity
+import GovWatchTestSupport
 import Testing
 
 /// Two `govwatch schedule run` *processes* on one PostgreSQL database (issue 6): after a
@@ -25,61 +26,45 @@ import Testing
 
     /// Creates an empty database on the test PostgreSQL server (the tests using it carry
     /// `.requires(ToolAvailability.postgres)`).
-    static func freshPostgresDatabase() throws -> String {
+    static func freshPostgresDatabase() async throws -> String {
         try ToolAvailability.require(ToolAvailability.postgres)
         let base = try #require(ProcessInfo.processInfo.environment["GOVWATCH_TEST_POSTGRES_URL"])
         var components = try #require(URLComponents(string: base))
         let name = "gw_sched_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
-        _ = try psql(base, "CREATE DATABASE \(name)")
+        _ = try await psql(base, "CREATE DATABASE \(name)")
         components.path = "/\(name)"
         return components.string!
     }
 
     /// Runs one SQL statement with psql against `url`'s server and returns its unaligned output.
-    static func psql(_ url: String, _ statement: String, database: String? = nil) throws -> String {
+    static func psql(_ url: String, _ statement: String, database: String? = nil) async throws -> String {
         let components = URLComponents(string: url)!
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "psql", "-q", "-At", "-h", components.host ?? "127.0.0.1", "-p", String(components.port ?? 5432), "-U",
+        let result = try await ChildProcess.program("psql", [
+            "-q", "-At", "-h", components.host ?? "127.0.0.1", "-p", String(components.port ?? 5432), "-U",
             components.user ?? "postgres", "-d", database ?? "postgres", "-v", "ON_ERROR_STOP=1", "-c", statement,
-        ]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "psql failed: \(statement)")
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// Runs the CLI off the cooperative thread pool, so two can run at once.
-    static func govwatchInBackground(_ arguments: [String], in directory: URL) async throws -> ImportCommandTests.Result {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try ImportCommandTests.govwatch(arguments, in: directory) })
-            }
-        }
+        ])
+        try #require(result.status == 0, "psql failed: \(statement)\n\(result.stderr)")
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test(.requires(ToolAvailability.postgres)) func twoSchedulerProcessesCatchUpOnceAndNeverRunAJobTwice() async throws {
-        let database = try Self.freshPostgresDatabase()
+        let database = try await Self.freshPostgresDatabase()
         let databaseName = String(URLComponents(string: database)!.path.dropFirst())
         let city = SampleCity.standard
         let server = try await FixtureServer.start(city: city)
         let directory = try ImportCommandTests.scratch()
         for kind in RegistryFile.allCases {
             try city.registryCSVData(kind).write(to: directory.appendingPathComponent("\(kind.rawValue).csv"))
-            let result = try ImportCommandTests.govwatch(["import", kind.rawValue, "\(kind.rawValue).csv", "--db", database], in: directory)
+            let result = try await ImportCommandTests.govwatch(["import", kind.rawValue, "\(kind.rawValue).csv", "--db", database], in: directory)
             #expect(result.status == 0, "\(result.stderr)")
         }
         let common = ["schedule", "run", "--kinds", "probe,feeds", "--proxy", server.proxyURL, "--db", database]
 
         // 2022-04-01 00:30: the jobs are created, first due within the hour; nothing runs yet.
-        let setup = try ImportCommandTests.govwatch(common + ["--once", "--clock-start", "2022-04-01T00:30:00"], in: directory)
+        let setup = try await ImportCommandTests.govwatch(common + ["--once", "--clock-start", "2022-04-01T00:30:00"], in: directory)
         #expect(setup.status == 0, "\(setup.stderr)")
         #expect(Self.runLines(setup.stdout, process: "setup").isEmpty)
-        let jobNames = Set(try Self.psql(database, "SELECT name FROM scheduled_jobs", database: databaseName).split(separator: "\n").map(String.init))
+        let jobNames = Set(try await Self.psql(database, "SELECT name FROM scheduled_jobs", database: databaseName).split(separator: "\n").map(String.init))
         let siteCount = city.sites.count
         #expect(jobNames.count == siteCount + 1, "a probe job per site and one feeds job: \(jobNames.sorted())")
 
@@ -93,8 +78,8 @@ import Testing
             "--clock-start", "2022-04-03T12:00:00", "--clock-speed", "120", "--clock-anchor", String(anchor),
             "--until", "2022-04-03T16:00:00", "--concurrency", "4",
         ]
-        async let first = Self.govwatchInBackground(simulated, in: directory)
-        async let second = Self.govwatchInBackground(simulated, in: directory)
+        async let first = ImportCommandTests.govwatch(simulated, in: directory)
+        async let second = ImportCommandTests.govwatch(simulated, in: directory)
         let (a, b) = try await (first, second)
         try await server.shutdown()
         #expect(a.status == 0, "\(a.stderr)")
@@ -120,17 +105,17 @@ import Testing
         }
         // What the database holds agrees with what the processes said they ran.
         let probeRuns = runs.filter { $0.job.hasPrefix("probe:") }.count
-        #expect(try Self.psql(database, "SELECT count(*) FROM probes", database: databaseName) == String(probeRuns))
-        #expect(try Self.psql(database, "SELECT sum(runs) FROM scheduled_jobs", database: databaseName) == String(runs.count))
-        #expect(try Self.psql(database, "SELECT count(*) FROM scheduled_jobs WHERE lease_owner IS NOT NULL", database: databaseName) == "0")
+        #expect(try await Self.psql(database, "SELECT count(*) FROM probes", database: databaseName) == String(probeRuns))
+        #expect(try await Self.psql(database, "SELECT sum(runs) FROM scheduled_jobs", database: databaseName) == String(runs.count))
+        #expect(try await Self.psql(database, "SELECT count(*) FROM scheduled_jobs WHERE lease_owner IS NOT NULL", database: databaseName) == "0")
     }
 
-    @Test func badKindsAndClockAreUsageErrors() throws {
+    @Test func badKindsAndClockAreUsageErrors() async throws {
         let directory = try ImportCommandTests.scratch()
-        let kinds = try ImportCommandTests.govwatch(["schedule", "run", "--once", "--kinds", "probe,weekly"], in: directory)
+        let kinds = try await ImportCommandTests.govwatch(["schedule", "run", "--once", "--kinds", "probe,weekly"], in: directory)
         #expect(kinds.status == 2)
         #expect(kinds.stderr.contains("--kinds 中的“weekly”无效"))
-        let clock = try ImportCommandTests.govwatch(["schedule", "run", "--once", "--clock-start", "yesterday"], in: directory)
+        let clock = try await ImportCommandTests.govwatch(["schedule", "run", "--once", "--clock-start", "yesterday"], in: directory)
         #expect(clock.status == 2)
         #expect(clock.stderr.contains("--clock-start"))
     }

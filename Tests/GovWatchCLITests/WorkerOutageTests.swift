@@ -1,6 +1,7 @@
 import Foundation
 import GovWatchCore
 import GovWatchSampleCity
+import GovWatchTestSupport
 import Synchronization
 import Testing
 
@@ -11,10 +12,10 @@ import Testing
 /// run, whose findings and tickets equal those of a plain `inspect` of the same targets.
 @Suite(.serialized) struct WorkerOutageTests {
     @Test(.requires(ToolAvailability.postgresServer)) func aWorkerFinishesItsRunAcrossADatabaseRestart() async throws {
-        let cluster = try OwnPostgresCluster()
+        let cluster = try await OwnPostgresCluster()
         defer { cluster.destroy() }
         let name = "gw_outage"
-        _ = try ScheduleProcessesTests.psql(cluster.url, "CREATE DATABASE \(name)")
+        _ = try await ScheduleProcessesTests.psql(cluster.url, "CREATE DATABASE \(name)")
         var components = try #require(URLComponents(string: cluster.url))
         components.path = "/\(name)"
         let database = try #require(components.string)
@@ -25,24 +26,24 @@ import Testing
 
         // The reference: the same targets inspected by one `inspect` process (SQLite).
         let whole = try ImportCommandTests.scratch()
-        try InspectResumeTests.prepare(city, in: whole)
-        let plain = try ImportCommandTests.govwatch(["inspect", "--as-of", "2022-03-31", "--proxy", server.proxyURL] + targets, in: whole)
+        try await InspectResumeTests.prepare(city, in: whole)
+        let plain = try await ImportCommandTests.govwatch(["inspect", "--as-of", "2022-03-31", "--proxy", server.proxyURL] + targets, in: whole)
         #expect(plain.status == 0, "\(plain.stderr)")
 
         let directory = try ImportCommandTests.scratch()
         for kind in RegistryFile.allCases {
             try city.registryCSVData(kind).write(to: directory.appendingPathComponent("\(kind.rawValue).csv"))
-            let result = try ImportCommandTests.govwatch(["import", kind.rawValue, "\(kind.rawValue).csv"] + db, in: directory)
+            let result = try await ImportCommandTests.govwatch(["import", kind.rawValue, "\(kind.rawValue).csv"] + db, in: directory)
             #expect(result.status == 0, "\(result.stderr)")
         }
-        let queued = try ImportCommandTests.govwatch(["inspect", "--as-of", "2022-03-31", "--queue"] + targets + db, in: directory)
+        let queued = try await ImportCommandTests.govwatch(["inspect", "--as-of", "2022-03-31", "--queue"] + targets + db, in: directory)
         #expect(queued.status == 0, "\(queued.stderr)")
 
         // One request at a time, so the worker is inside its first site's crawl when the
         // fixture server holds the 30th request; the database goes down right then.
         server.holdRequests(after: 30)
         let worker = Process()
-        worker.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("govwatch")
+        worker.executableURL = GovWatchBinary.url
         worker.arguments = ["worker", "--proxy", server.proxyURL, "--exit-when-idle", "--poll-seconds", "0.2", "--sites-at-once", "1", "--concurrency", "1"] + db
         worker.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
@@ -58,13 +59,13 @@ import Testing
         output.collect(from: stdout.fileHandleForReading)
 
         await server.waitForHeldRequest()
-        try cluster.stop()
+        try await cluster.stop()
         server.releaseHeldRequests()
         // The worker saw the outage (its next store of a page failed) before the server returns.
         let noticed = await output.waitFor { $0.contains { $0.hasPrefix("数据库连接中断") } }
-        try cluster.start()
+        try await cluster.start()
         await output.waitForEnd()
-        worker.waitUntilExit()
+        await worker.exited()
         try await server.shutdown()
         let lines = output.lines
         let stderr = (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? ""
@@ -76,16 +77,16 @@ import Testing
         #expect(lines.filter { $0.hasPrefix("检查批次 ") && $0.contains(" 完成：") }.count == 1, "\(lines)")
 
         // No task was tried twice: the outage was waited out, not counted as a failure.
-        let tasks = try ScheduleProcessesTests.psql(
+        let tasks = try await ScheduleProcessesTests.psql(
             database, "SELECT count(*) || ' ' || max(attempts) || ' ' || count(last_error) FROM inspection_tasks", database: name)
         #expect(tasks.hasSuffix(" 1 0"), "tasks, most attempts, errors: \(tasks)")
 
-        let expected = try InspectResumeTests.findings(in: whole)
-        let actual = try InspectResumeTests.findings(in: directory, database: db)
+        let expected = try await InspectResumeTests.findings(in: whole)
+        let actual = try await InspectResumeTests.findings(in: directory, database: db)
         #expect(!expected.isEmpty)
         #expect(actual == expected)
-        let queuedTickets = try WorkerProcessesTests.tickets(db, in: directory)
-        #expect(queuedTickets == (try WorkerProcessesTests.tickets([], in: whole)))
+        let queuedTickets = try await WorkerProcessesTests.tickets(db, in: directory)
+        #expect(queuedTickets == (try await WorkerProcessesTests.tickets([], in: whole)))
     }
 
     /// A child's output lines, read on a thread of their own as they come.

@@ -1,6 +1,7 @@
 import Foundation
 import GovWatchCore
 import GovWatchSampleCity
+import GovWatchTestSupport
 import Testing
 
 /// `govwatch inspect --queue` and `govwatch worker` processes on one PostgreSQL database: a
@@ -8,7 +9,7 @@ import Testing
 /// lease expires and do the rest, and the run's findings equal those of a plain `inspect`.
 @Suite(.serialized) struct WorkerProcessesTests {
     @Test(.requires(ToolAvailability.postgres)) func workersShareAQueuedInspectionAndSurviveAKilledOne() async throws {
-        let database = try ScheduleProcessesTests.freshPostgresDatabase()
+        let database = try await ScheduleProcessesTests.freshPostgresDatabase()
         let db = ["--db", database]
         let city = SampleCity.standard
         let server = try await FixtureServer.start(city: city)
@@ -16,30 +17,29 @@ import Testing
 
         // The reference: the same targets inspected by one `inspect` process (SQLite).
         let whole = try ImportCommandTests.scratch()
-        try InspectResumeTests.prepare(city, in: whole)
-        let plain = try ImportCommandTests.govwatch(["inspect", "--as-of", "2022-03-31", "--proxy", server.proxyURL] + targets, in: whole)
+        try await InspectResumeTests.prepare(city, in: whole)
+        let plain = try await ImportCommandTests.govwatch(["inspect", "--as-of", "2022-03-31", "--proxy", server.proxyURL] + targets, in: whole)
         #expect(plain.status == 0, "\(plain.stderr)")
 
         let directory = try ImportCommandTests.scratch()
         for kind in RegistryFile.allCases {
             try city.registryCSVData(kind).write(to: directory.appendingPathComponent("\(kind.rawValue).csv"))
-            let result = try ImportCommandTests.govwatch(["import", kind.rawValue, "\(kind.rawValue).csv"] + db, in: directory)
+            let result = try await ImportCommandTests.govwatch(["import", kind.rawValue, "\(kind.rawValue).csv"] + db, in: directory)
             #expect(result.status == 0, "\(result.stderr)")
         }
-        let queued = try ImportCommandTests.govwatch(["inspect", "--as-of", "2022-03-31", "--queue"] + targets + db, in: directory)
+        let queued = try await ImportCommandTests.govwatch(["inspect", "--as-of", "2022-03-31", "--queue"] + targets + db, in: directory)
         #expect(queued.status == 0, "\(queued.stderr)")
         #expect(queued.stdout.contains("已排队：网站 3 个，政务新媒体账号 2 个"), "\(queued.stdout)")
         let runCode = try #require(queued.stdout.split(separator: " ").dropFirst().first.map(String.init))
         #expect(runCode.hasPrefix("r-20220331-"))
         // A plain `inspect` of the same run would race the workers: refused.
-        let racing = try ImportCommandTests.govwatch(["inspect", "--as-of", "2022-03-31", "--proxy", server.proxyURL] + targets + db, in: directory)
+        let racing = try await ImportCommandTests.govwatch(["inspect", "--as-of", "2022-03-31", "--proxy", server.proxyURL] + targets + db, in: directory)
         #expect(racing.status == 2 && racing.stderr.contains("检查批次 \(runCode) 已排队"), "\(racing.stderr)")
 
         // Short leases, so the killed worker's task is free again within seconds.
         let worker = ["worker", "--proxy", server.proxyURL, "--exit-when-idle", "--lease-seconds", "2", "--poll-seconds", "0.2"] + db
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("govwatch")
         let doomed = Process()
-        doomed.executableURL = binary
+        doomed.executableURL = GovWatchBinary.url
         doomed.arguments = worker + ["--sites-at-once", "1", "--concurrency", "1"]
         doomed.currentDirectoryURL = directory
         let output = Pipe()
@@ -48,26 +48,26 @@ import Testing
         try doomed.run()
         // Its start line (with its lease owner), then its first finished site; killed while it
         // holds the next task (one request at a time, so that crawl takes a while).
+        var chunks = output.fileHandleForReading.chunks().makeAsyncIterator()
         var seen = ""
         while seen.split(separator: "\n").count < 2 {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
+            guard let chunk = await chunks.next() else { break }
             seen += String(decoding: chunk, as: UTF8.self)
         }
         let owner = try #require(seen.split(separator: "\n").first?.split(separator: " ").dropFirst().first.map(String.init))
         let databaseName = String(URLComponents(string: database)!.path.dropFirst())
         for _ in 0..<200 {
-            let held = try ScheduleProcessesTests.psql(
+            let held = try await ScheduleProcessesTests.psql(
                 database, "SELECT count(*) FROM inspection_tasks WHERE lease_owner = '\(owner)' AND done_at IS NULL", database: databaseName)
             if held != "0" { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         kill(doomed.processIdentifier, SIGKILL)
-        doomed.waitUntilExit()
+        await doomed.exited()
         #expect(doomed.terminationReason == .uncaughtSignal, "the worker ended before it could be killed")
 
-        async let first = ScheduleProcessesTests.govwatchInBackground(worker, in: directory)
-        async let second = ScheduleProcessesTests.govwatchInBackground(worker, in: directory)
+        async let first = ImportCommandTests.govwatch(worker, in: directory)
+        async let second = ImportCommandTests.govwatch(worker, in: directory)
         let (a, b) = try await (first, second)
         try await server.shutdown()
         #expect(a.status == 0, "\(a.stderr)")
@@ -81,24 +81,24 @@ import Testing
         }
 
         // The killed worker's task was taken over: claimed a second time.
-        let takenOver = try ScheduleProcessesTests.psql(database, "SELECT count(*) FROM inspection_tasks WHERE attempts > 1", database: databaseName)
+        let takenOver = try await ScheduleProcessesTests.psql(database, "SELECT count(*) FROM inspection_tasks WHERE attempts > 1", database: databaseName)
         #expect(takenOver == "1", "tasks claimed more than once: \(takenOver)")
 
-        let expected = try InspectResumeTests.findings(in: whole)
-        let actual = try InspectResumeTests.findings(in: directory, database: db)
+        let expected = try await InspectResumeTests.findings(in: whole)
+        let actual = try await InspectResumeTests.findings(in: directory, database: db)
         #expect(!expected.isEmpty)
         #expect(actual == expected)
-        let scorecard = try ImportCommandTests.govwatch(["scorecard", "--format", "csv"] + db, in: directory)
+        let scorecard = try await ImportCommandTests.govwatch(["scorecard", "--format", "csv"] + db, in: directory)
         #expect(scorecard.stdout.split(separator: "\n").count == 1 + 5, "\(scorecard.stdout)")
         // The worker that finished the run opened the same tickets as `inspect` does.
-        let queuedTickets = try Self.tickets(db, in: directory)
+        let queuedTickets = try await Self.tickets(db, in: directory)
         #expect(!queuedTickets.isEmpty)
-        #expect(queuedTickets == (try Self.tickets([], in: whole)))
+        #expect(queuedTickets == (try await Self.tickets([], in: whole)))
     }
 
     /// Fingerprint, indicator and state of every ticket.
-    static func tickets(_ database: [String], in directory: URL) throws -> [String] {
-        let result = try ImportCommandTests.govwatch(["tickets", "--format", "json"] + database, in: directory)
+    static func tickets(_ database: [String], in directory: URL) async throws -> [String] {
+        let result = try await ImportCommandTests.govwatch(["tickets", "--format", "json"] + database, in: directory)
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let tickets = json?["tickets"] as? [[String: Any]] ?? []
         return tickets.map { "\($0["fingerprint"] ?? "") \($0["indicator"] ?? "") \($0["state"] ?? "")" }.sorted()

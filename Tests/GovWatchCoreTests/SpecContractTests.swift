@@ -1,5 +1,6 @@
 import Foundation
 import GovWatchCore
+import GovWatchTestSupport
 import Testing
 
 /// The contract test: the only test that reads the spec beside the clone

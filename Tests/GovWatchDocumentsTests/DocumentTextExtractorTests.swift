@@ -1,6 +1,7 @@
 import Foundation
 import GovWatchCore
 import GovWatchDocuments
+import GovWatchTestSupport
 import Testing
 
 /// pdftotext comes with poppler-utils (scripts/test.sh installs it); without it the PDF tests

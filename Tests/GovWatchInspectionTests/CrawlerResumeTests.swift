@@ -2,6 +2,7 @@ import Foundation
 import GovWatchCore
 import GovWatchSampleCity
 import GovWatchStore
+import GovWatchTestSupport
 import Testing
 
 @testable import GovWatchInspection

@@ -5,6 +5,7 @@ import Foundation
 import GovWatchCore
 import GovWatchInspection
 import GovWatchStore
+import GovWatchTestSupport
 import Synchronization
 import Testing
 
@@ -16,7 +17,7 @@ final class FlakyReceiver {
     let folder: URL
     let port: Int
 
-    init(failures: Int) throws {
+    init(failures: Int) async throws {
         try ToolAvailability.require(ToolAvailability.python3)
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("gw-hook-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -45,7 +46,7 @@ final class FlakyReceiver {
         let portFile = folder.appendingPathComponent("port")
         var waited = 0
         while !FileManager.default.fileExists(atPath: portFile.path), waited < 200 {
-            usleep(25_000)
+            try await Task.sleep(for: .milliseconds(25))
             waited += 1
         }
         port = Int(try String(contentsOf: portFile, encoding: .utf8)) ?? 0
@@ -91,7 +92,7 @@ final class FlakyReceiver {
     }
 
     @Test(.requires(ToolAvailability.python3)) func webhookRetriesWithBackoffAndDeliversEachEventAsJSON() async throws {
-        let receiver = try FlakyReceiver(failures: 2)
+        let receiver = try await FlakyReceiver(failures: 2)
         defer { receiver.stop() }
         let (store, applied) = try await storeWithTickets()
         let waits = Mutex<[Duration]>([])
@@ -114,7 +115,7 @@ final class FlakyReceiver {
     }
 
     @Test(.requires(ToolAvailability.python3)) func aReceiverThatKeepsFailingIsRecordedAndDoesNotStopTheRest() async throws {
-        let receiver = try FlakyReceiver(failures: 1_000)
+        let receiver = try await FlakyReceiver(failures: 1_000)
         defer { receiver.stop() }
         let (store, applied) = try await storeWithTickets()
         let webhook = try TicketWebhook(url: receiver.url, maximumAttempts: 3, initialBackoff: .milliseconds(1))
@@ -130,7 +131,7 @@ final class FlakyReceiver {
     }
 
     @Test(.requires(ToolAvailability.python3)) func recordedFailuresAreResentOnceTheReceiverIsBack() async throws {
-        let down = try FlakyReceiver(failures: 1_000)
+        let down = try await FlakyReceiver(failures: 1_000)
         defer { down.stop() }
         let (store, applied) = try await storeWithTickets()
         let failing = try TicketWebhook(url: down.url, maximumAttempts: 2, initialBackoff: .milliseconds(1))
@@ -148,7 +149,7 @@ final class FlakyReceiver {
 
         // The receiver is back (the administrator set a working URL): each payload goes out
         // once, as it was, and the failures are gone.
-        let back = try FlakyReceiver(failures: 0)
+        let back = try await FlakyReceiver(failures: 0)
         defer { back.stop() }
         let working = try TicketWebhook(url: back.url, maximumAttempts: 2, initialBackoff: .milliseconds(1))
         let resent = try await working.resendFailures(store: store, at: later.addingTimeInterval(3_600))
@@ -159,7 +160,7 @@ final class FlakyReceiver {
     }
 
     @Test(.requires(ToolAvailability.python3)) func dailyDigestPerUnitIsWrittenAndPosted() async throws {
-        let receiver = try FlakyReceiver(failures: 0)
+        let receiver = try await FlakyReceiver(failures: 0)
         defer { receiver.stop() }
         let (store, _) = try await storeWithTickets()
         _ = try await store.feedback("T-000001", text: "已删除手机号", actor: "张三", at: asOf.addingTimeInterval(3_600))

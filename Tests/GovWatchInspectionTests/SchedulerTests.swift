@@ -3,6 +3,7 @@ import Foundation
 import GovWatchCore
 @testable import GovWatchInspection
 import GovWatchStore
+import GovWatchTestSupport
 import Synchronization
 import Testing
 
@@ -128,15 +129,11 @@ final class LongInspectionExecutor: JobExecutor {
             let base = try #require(ProcessInfo.processInfo.environment["GOVWATCH_TEST_POSTGRES_URL"])
             var components = try #require(URLComponents(string: base))
             let name = "gw_sched_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [
-                "psql", "-q", "-h", components.host ?? "127.0.0.1", "-p", String(components.port ?? 5432), "-U", components.user ?? "postgres",
+            let created = try await ChildProcess.program("psql", [
+                "-q", "-h", components.host ?? "127.0.0.1", "-p", String(components.port ?? 5432), "-U", components.user ?? "postgres",
                 "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", "CREATE DATABASE \(name)",
-            ]
-            try process.run()
-            process.waitUntilExit()
-            try #require(process.terminationStatus == 0)
+            ])
+            try #require(created.status == 0, "\(created.stderr)")
             components.path = "/\(name)"
             location = .postgres(url: components.string!)
         }

@@ -5,6 +5,7 @@ import GovWatchInspection
 import GovWatchReports
 import GovWatchSampleCity
 import GovWatchStore
+import GovWatchTestSupport
 import Testing
 
 /// The notice of the sample city 鸿溪市 for 2022Q1, from a real inspection through the
@@ -230,7 +231,7 @@ import Testing
             try format.write(notice, to: folder.appendingPathComponent(name))
         }
         try ExpectedFigures(notice).write(to: folder.appendingPathComponent("expected.json"))
-        try PythonCheck.run(folder: folder)
+        try await PythonCheck.run(folder: folder)
     }
 }
 
@@ -279,26 +280,19 @@ enum PythonCheck {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static func run(folder: URL) throws {
+    static func run(folder: URL) async throws {
         let script = repositoryRoot.appendingPathComponent("tests/python/test_report_files.py")
         try ToolAvailability.require(ToolAvailability.pythonReportModules)
-        let result = try shell(
+        let result = try await shell(
             ["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", script.path],
             environment: ["GOVWATCH_REPORT_DIR": folder.path])
         #expect(result.status == 0, "pytest failed:\n\(result.output)")
     }
 
-    static func shell(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    static func shell(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
+        let result = try await ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/env"), arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new }, stderrIntoStdout: true)
+        return (result.status, result.stdout)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GovWatchCore
 import GovWatchSampleCity
+import GovWatchTestSupport
 import Testing
 
 @Suite("Registry CSV and attachments")
@@ -81,7 +82,7 @@ struct RegistryAndDocumentTests {
     }
 
     @Test("PDF attachments are extractable by pdftotext", .requires(ToolAvailability.pdftotext))
-    func pdfText() throws {
+    func pdfText() async throws {
         let pdfs = city.servedURLs.filter { $0.hasSuffix(".pdf") }
         #expect(pdfs.count >= 2)
         for url in pdfs {
@@ -90,17 +91,9 @@ struct RegistryAndDocumentTests {
             defer { try? FileManager.default.removeItem(at: folder) }
             let file = folder.appendingPathComponent("a.pdf")
             try city.body(of: url)!.write(to: file)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["pdftotext", file.path, "-"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = Pipe()
-            try process.run()
-            let output = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(url)")
-            #expect(String(decoding: output, as: UTF8.self).contains("Hongxi"), "\(url)")
+            let extracted = try await ChildProcess.program("pdftotext", [file.path, "-"])
+            #expect(extracted.status == 0, "\(url)")
+            #expect(extracted.stdout.contains("Hongxi"), "\(url)")
         }
         let leak = try #require(city.plantedProblems.first { ($0.url ?? "").hasSuffix(".pdf") })
         let text = String(decoding: city.body(of: leak.url!)!, as: UTF8.self)

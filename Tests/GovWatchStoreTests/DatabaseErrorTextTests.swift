@@ -20,7 +20,7 @@ struct DatabaseErrorTextTests {
     @Test("a database that does not exist on the server")
     func missingDatabase() async throws {
         // A fresh database on the test server (skipped with the reason without one), renamed.
-        guard case .postgres(let url) = try TestDatabases.fresh(.postgres) else { return }
+        guard case .postgres(let url) = try await TestDatabases.fresh(.postgres) else { return }
         var components = try #require(URLComponents(string: url))
         components.path = "/gw_no_such_database_\(UUID().uuidString.prefix(8).lowercased())"
         let location = DatabaseLocation.postgres(url: components.string!)

@@ -10,7 +10,7 @@ import Testing
 @Suite struct InspectionQueueTests {
     @Test(arguments: TestDatabases.backends)
     func tasksAreClaimedOnceAndFinishWaitsForTheRest(_ backend: TestDatabases.Backend) async throws {
-        let location = try TestDatabases.fresh(backend)
+        let location = try await TestDatabases.fresh(backend)
         let first = try await Store.open(location)
         let second = try await Store.open(location)
         do {
@@ -78,7 +78,7 @@ import Testing
     /// and handed out 808 tasks twice in 14,000: `benchmarks/queue.sh`.)
     @Test(arguments: TestDatabases.backends)
     func workersDrainingAQueueAtOnceClaimEachTaskOnce(_ backend: TestDatabases.Backend) async throws {
-        let location = try TestDatabases.fresh(backend)
+        let location = try await TestDatabases.fresh(backend)
         let setup = try await Store.open(location)
         var workers: [Store] = []
         do {

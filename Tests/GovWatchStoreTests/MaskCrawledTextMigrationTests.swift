@@ -33,7 +33,7 @@ import Testing
     @Test(arguments: TestDatabases.backends) func clearTextOfThePreviousSchemaIsMaskedWithTheSameFindings(
         _ backend: TestDatabases.Backend
     ) async throws {
-        let location = try TestDatabases.fresh(backend)
+        let location = try await TestDatabases.fresh(backend)
         // The previous schema: every migration, then this one reverted and forgotten.
         var store = try await Store.open(location)
         let sql = try #require(store.database as? any SQLDatabase)

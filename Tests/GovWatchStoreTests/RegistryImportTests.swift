@@ -160,7 +160,7 @@ import Testing
 
     @Test(arguments: TestDatabases.backends)
     func migrationsRunOnceAndReopenKeepsData(_ backend: TestDatabases.Backend) async throws {
-        let location = try TestDatabases.fresh(backend)
+        let location = try await TestDatabases.fresh(backend)
         let first = try await Store.open(location)
         _ = try await importSites(first, Self.sitesCSV)
         await first.close()
@@ -170,7 +170,7 @@ import Testing
     }
 
     @Test func sqliteRunsWithAWriteAheadLogAndWaitsForAnotherWriter() async throws {
-        guard case .sqlite(let path) = try TestDatabases.fresh(.sqlite) else {
+        guard case .sqlite(let path) = try await TestDatabases.fresh(.sqlite) else {
             Issue.record("a fresh SQLite database was expected")
             return
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GovWatchStore
+import GovWatchTestSupport
 import Testing
 
 /// The databases every store test runs against: a fresh SQLite file, and a fresh database
@@ -16,7 +17,7 @@ enum TestDatabases {
     static var backends: [Backend] { ToolAvailability.postgres == nil || ToolAvailability.inCI ? Backend.allCases : [.sqlite] }
 
     /// A fresh, empty database of `backend` (PostgreSQL on the server of `scripts/test.sh`).
-    static func fresh(_ backend: Backend) throws -> DatabaseLocation {
+    static func fresh(_ backend: Backend) async throws -> DatabaseLocation {
         switch backend {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("govwatch-tests-\(UUID().uuidString)")
@@ -26,29 +27,25 @@ enum TestDatabases {
             let base = try #require(ProcessInfo.processInfo.environment["GOVWATCH_TEST_POSTGRES_URL"])
             var components = try #require(URLComponents(string: base))
             let name = "gw_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-            try runPSQL(components, "CREATE DATABASE \(name)")
+            try await runPSQL(components, "CREATE DATABASE \(name)")
             components.path = "/\(name)"
             return .postgres(url: components.string!)
         }
     }
 
-    static func runPSQL(_ server: URLComponents, _ sql: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "psql", "-q", "-h", server.host ?? "127.0.0.1", "-p", String(server.port ?? 5432),
+    static func runPSQL(_ server: URLComponents, _ sql: String) async throws {
+        let result = try await ChildProcess.program("psql", [
+            "-q", "-h", server.host ?? "127.0.0.1", "-p", String(server.port ?? 5432),
             "-U", server.user ?? "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", sql,
-        ]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "psql failed: \(sql)"])
+        ])
+        guard result.status == 0 else {
+            throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "psql failed: \(sql)\n\(result.stderr)"])
         }
     }
 
     /// Opens a fresh store of `backend` for the body, then closes it.
     static func withStore(_ backend: Backend, _ body: (Store) async throws -> Void) async throws {
-        let location = try fresh(backend)
+        let location = try await fresh(backend)
         let store = try await Store.open(location)
         do {
             try await body(store)
@@ -63,8 +60,8 @@ enum TestDatabases {
 /// Says, through Swift Testing, whether the store tests also ran on PostgreSQL: skipped with
 /// the reason when its server is not there (failed in CI), else it checks the server answers.
 @Suite struct PostgreSQLStoreTests {
-    @Test(.requires(ToolAvailability.postgres)) func theServerOfTheTestScriptAnswers() throws {
+    @Test(.requires(ToolAvailability.postgres)) func theServerOfTheTestScriptAnswers() async throws {
         let base = try #require(ProcessInfo.processInfo.environment["GOVWATCH_TEST_POSTGRES_URL"])
-        try TestDatabases.runPSQL(try #require(URLComponents(string: base)), "SELECT 1")
+        try await TestDatabases.runPSQL(try #require(URLComponents(string: base)), "SELECT 1")
     }
 }

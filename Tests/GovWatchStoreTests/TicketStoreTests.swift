@@ -145,7 +145,7 @@ import Testing
 
     @Test(arguments: TestDatabases.backends)
     func twoStoresClaimAJobOnceAndMissedRunsCollapse(_ backend: TestDatabases.Backend) async throws {
-        let location = try TestDatabases.fresh(backend)
+        let location = try await TestDatabases.fresh(backend)
         let first = try await Store.open(location)
         let second = try await Store.open(location)
         do {
