@@ -688,7 +688,7 @@ extension Store {
                     createdAt: createdAt, engine: "postgres", database: BackupManifest.pgDumpEntry, migrations: migrations, tables: tables)
             } else {
                 let snapshot = work.appendingPathComponent(BackupManifest.sqliteEntry)
-                let copy = try await Store.open(.sqlite(path: snapshot.path), logger: logger)
+                let copy = try await Store.open(.sqlite(path: snapshot.path), logger: logger, readers: false)
                 let report: CopyReport
                 do {
                     report = try await self.copy(into: copy)
@@ -723,7 +723,7 @@ extension Store {
 
     /// The digests of an SQLite file (a snapshot), left in rollback-journal mode so it is one file.
     static func digests(ofSQLiteFile file: URL) async throws -> [TableDigest] {
-        let snapshot = try await Store.open(.sqlite(path: file.path))
+        let snapshot = try await Store.open(.sqlite(path: file.path), logger: Logger(label: "govwatch.store"), readers: false)
         do {
             let tables = try await snapshot.tableDigests()
             try await snapshot.sqlDatabase.raw("PRAGMA journal_mode = DELETE").run()

@@ -70,7 +70,7 @@ extension Store {
     func applyingBonuses(_ cards: [Scorecard], runOfTarget: [String: Int], runCodes: [Int: String]) async throws -> [Scorecard] {
         let runIDs = Array(Set(runOfTarget.values))
         guard !runIDs.isEmpty else { return cards }
-        let entries = try await BonusPointsRow.query(on: database).filter(\.$runID ~~ runIDs).all()
+        let entries = try await BonusPointsRow.query(on: readDatabase).filter(\.$runID ~~ runIDs).all()
             .keyed { "\($0.runID) \($0.siteCode)" }
         guard !entries.isEmpty else { return cards }
         return cards.map { card in

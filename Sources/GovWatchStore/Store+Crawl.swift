@@ -391,7 +391,7 @@ extension Store {
 
     /// The columns of a site, split into imported (authoritative) and discovered by earlier crawls.
     public func siteColumns(siteCode: String) async throws -> (imported: [ColumnRecord], discovered: [ColumnRecord]) {
-        let db = database
+        let db = readDatabase
         guard let site = try await SiteRow.query(on: db).filter(\.$code == siteCode).first() else { return ([], []) }
         let rows = try await ColumnRow.query(on: db).filter(\.$siteID == site.requireID()).sort(\.$url).all()
         var imported: [ColumnRecord] = []

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import GovWatchCore
+import SQLKit
 
 /// A stored inspection run, as findings and scorecards print it.
 public struct InspectionRun: Sendable, Hashable, Codable {
@@ -55,7 +56,7 @@ extension Store {
     }
 
     func runRow(_ reference: String) async throws -> InspectionRunRow {
-        let query = InspectionRunRow.query(on: database)
+        let query = InspectionRunRow.query(on: readDatabase)
         let row =
             reference == "latest"
             ? try await query.sort(\.$id, .descending).first()
@@ -148,7 +149,7 @@ extension Store {
     /// The scorecards of a run, sites first, then accounts and units, by code.
     public func scorecards(of runCode: String) async throws -> (InspectionRun, [Scorecard]) {
         let run = try await runRow(runCode)
-        let rows = try await ScorecardRow.query(on: database).filter(\.$runID == run.requireID()).all()
+        let rows = try await ScorecardRow.query(on: readDatabase).filter(\.$runID == run.requireID()).all()
         let order: [String: Int] = ["site": 0, "account": 1, "unit": 2]
         let cards = rows.map { row in
             Scorecard(
@@ -177,10 +178,39 @@ extension Store {
 
     /// Probes of a site in `[from, to)`, oldest first.
     public func probes(site code: String, from: Date, to: Date) async throws -> [Probe] {
-        guard let site = try await SiteRow.query(on: database).filter(\.$code == code).first() else {
+        if let sql = readDatabase as? any SQLDatabase {
+            // Plain rows: a week of quarter-hourly probes is 672 rows on every site page, and
+            // Fluent reflects over a model's fields for every row.
+            struct SiteID: Decodable { var id: Int }
+            struct Row: Decodable {
+                var probed_at: Date
+                var ok: Bool
+                var status: Int?
+                var latency_ms: Int?
+                var error: String?
+            }
+            guard let site = try await sql.select().column("id").from(SiteRow.schema).where("code", .equal, code)
+                .first(decoding: SiteID.self)
+            else { throw UnknownSite(code: code) }
+            return try await sql.select().columns("probed_at", "ok", "status", "latency_ms", "error").from(ProbeRow.schema)
+                .where("site_id", .equal, site.id).where("probed_at", .greaterThanOrEqual, from).where("probed_at", .lessThan, to)
+                .orderBy("probed_at").all(decoding: Row.self)
+                .map {
+                    Probe(
+                        siteCode: code, at: $0.probed_at, ok: $0.ok, status: $0.status, latencyMilliseconds: $0.latency_ms,
+                        error: $0.error)
+                }
+        }
+        return try await probesThroughModels(site: code, from: from, to: to)
+    }
+
+    /// `probes(site:from:to:)` read as Fluent models: the reference the plain-row read is
+    /// tested against, and the path of a driver without SQL.
+    func probesThroughModels(site code: String, from: Date, to: Date) async throws -> [Probe] {
+        guard let site = try await SiteRow.query(on: readDatabase).filter(\.$code == code).first() else {
             throw UnknownSite(code: code)
         }
-        return try await ProbeRow.query(on: database)
+        return try await ProbeRow.query(on: readDatabase)
             .filter(\.$siteID == site.requireID()).filter(\.$probedAt >= from).filter(\.$probedAt < to)
             .sort(\.$probedAt).all()
             .map {

@@ -18,7 +18,7 @@ extension Store {
     /// sorted as `UnitBacklog.compute` sorts (largest backlog first, then name). `reopened`
     /// is the sum of the tickets' reopen counts.
     public func ticketBacklog(at moment: Date, within scope: UnitSubtree?) async throws -> [UnitBacklog] {
-        guard let sql = database as? any SQLDatabase else {
+        guard let sql = readDatabase as? any SQLDatabase else {
             return UnitBacklog.compute(try await tickets(), at: moment).filter { scope?.contains(unit: $0.unit) ?? true }
         }
         struct StateCount: Decodable {
@@ -53,7 +53,7 @@ extension Store {
                 .where("deadline", .lessThan, today)
         ).groupBy("unit_id").all(decoding: UnitCount.self)
         let unitIDs = Array(Set(byState.map(\.unit_id)))
-        let names = unitIDs.isEmpty ? [:] : try await UnitRow.query(on: database).filter(\.$id ~~ unitIDs).all()
+        let names = unitIDs.isEmpty ? [:] : try await UnitRow.query(on: readDatabase).filter(\.$id ~~ unitIDs).all()
             .keyed(by: \.id).mapValues(\.name)
         var entries: [Int: UnitBacklog] = [:]
         for row in byState {
@@ -82,12 +82,12 @@ extension Store {
         }
         // Plain rows, not Fluent models (see `sites(within:)`): the overview asks on every load.
         var siteRows: [Int: SiteName] = [:]
-        if let sql = database as? any SQLDatabase {
+        if let sql = readDatabase as? any SQLDatabase {
             var query = sql.select().columns("id", "code", "name", "unit_id").from(SiteRow.schema)
             if let scope { query = query.where("unit_id", .in, scope.ids.isEmpty ? [-1] : Array(scope.ids)) }
             for site in try await query.all(decoding: SiteName.self) { siteRows[site.id] = site }
         } else {
-            let sites = SiteRow.query(on: database)
+            let sites = SiteRow.query(on: readDatabase)
             if let scope { sites.filter(\.$unitID ~~ Array(scope.ids)) }
             for site in try await sites.all() {
                 siteRows[try site.requireID()] = SiteName(id: try site.requireID(), code: site.code, name: site.name, unit_id: site.unitID)
@@ -96,19 +96,19 @@ extension Store {
         guard !siteRows.isEmpty else { return [] }
         // The newest probe id of each site since `since`, found in the database.
         var newest: [Int] = []
-        if let sql = database as? any SQLDatabase {
+        if let sql = readDatabase as? any SQLDatabase {
             struct Latest: Decodable { var last_id: Int }
-            let recent = try await ProbeRow.query(on: database).filter(\.$probedAt >= since).sort(\.$id).field(\.$id).first()
+            let recent = try await ProbeRow.query(on: readDatabase).filter(\.$probedAt >= since).sort(\.$id).field(\.$id).first()
             guard let firstID = recent?.id else { return [] }
             newest = try await sql.select().column(SQLFunction("MAX", args: SQLColumn("id")), as: "last_id")
                 .from(ProbeRow.schema).where("id", .greaterThanOrEqual, firstID)
                 .groupBy("site_id").all(decoding: Latest.self).map(\.last_id)
         }
         guard !newest.isEmpty else { return [] }
-        let failed = try await ProbeRow.query(on: database).filter(\.$id ~~ newest).filter(\.$ok == false).all()
+        let failed = try await ProbeRow.query(on: readDatabase).filter(\.$id ~~ newest).filter(\.$ok == false).all()
         guard !failed.isEmpty else { return [] }
         let unitIDs = Array(Set(failed.compactMap { siteRows[$0.siteID]?.unit_id }))
-        let units = try await UnitRow.query(on: database).filter(\.$id ~~ unitIDs).all().keyed(by: \.id).mapValues(\.name)
+        let units = try await UnitRow.query(on: readDatabase).filter(\.$id ~~ unitIDs).all().keyed(by: \.id).mapValues(\.name)
         return failed.compactMap { row -> ProbeFailure? in
             guard let site = siteRows[row.siteID] else { return nil }
             return ProbeFailure(

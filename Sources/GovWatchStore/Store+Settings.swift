@@ -17,7 +17,7 @@ extension Store {
     static let indicatorSetKey = "indicator_set"
 
     public func setting(_ key: String) async throws -> String? {
-        try await SettingRow.query(on: database).filter(\.$key == key).first()?.value
+        try await SettingRow.query(on: readDatabase).filter(\.$key == key).first()?.value
     }
 
     public func setSetting(_ key: String, to value: String?, at now: Date = Date()) async throws {

@@ -222,10 +222,12 @@ extension Store {
     /// The live session with this token hash, its expiry pushed back by `idleTimeout`;
     /// nil (and the session deleted) when it expired, or when its user is disabled.
     public func useSession(tokenHash: String, now: Date, idleTimeout: TimeInterval) async throws -> SessionRecord? {
-        guard let row = try await UserSessionRow.query(on: database).filter(\.$tokenHash == tokenHash).first() else {
+        // Looked up on the read connections (every request passes here); the rare writes below
+        // go to the writer.
+        guard let row = try await UserSessionRow.query(on: readDatabase).filter(\.$tokenHash == tokenHash).first() else {
             return nil
         }
-        guard row.expiresAt > now, let userRow = try await UserRow.find(row.userID, on: database), !userRow.disabled else {
+        guard row.expiresAt > now, let userRow = try await UserRow.find(row.userID, on: readDatabase), !userRow.disabled else {
             try await row.delete(on: database)
             return nil
         }
@@ -238,7 +240,7 @@ extension Store {
             try await row.update(on: database)
         }
         return SessionRecord(
-            id: row.id!, user: try await Self.account(from: userRow, on: database), csrfToken: row.csrfToken,
+            id: row.id!, user: try await Self.account(from: userRow, on: readDatabase), csrfToken: row.csrfToken,
             createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, expiresAt: row.expiresAt)
     }
 
@@ -279,16 +281,16 @@ extension Store {
 
     /// The user of a valid (not revoked, not expired) API token; records its use.
     public func useAPIToken(tokenHash: String, now: Date) async throws -> UserAccount? {
-        guard let row = try await APITokenRow.query(on: database).filter(\.$tokenHash == tokenHash).first(),
+        guard let row = try await APITokenRow.query(on: readDatabase).filter(\.$tokenHash == tokenHash).first(),
             !row.revoked, row.expiresAt.map({ $0 > now }) ?? true,
-            let userRow = try await UserRow.find(row.userID, on: database), !userRow.disabled
+            let userRow = try await UserRow.find(row.userID, on: readDatabase), !userRow.disabled
         else { return nil }
         // Recorded at most once a minute (see `useSession`).
         if row.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.credentialUseResolution }) ?? true {
             row.lastUsedAt = now
             try await row.update(on: database)
         }
-        return try await Self.account(from: userRow, on: database)
+        return try await Self.account(from: userRow, on: readDatabase)
     }
 
     /// A user's API tokens.

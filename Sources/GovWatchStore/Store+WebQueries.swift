@@ -83,14 +83,14 @@ public struct RunCounts: Sendable, Hashable {
 extension Store {
     /// The unit named `name` and every unit below it; nil when no such unit is registered.
     public func unitSubtree(named name: String) async throws -> UnitSubtree? {
-        let units = try await UnitRow.query(on: database).all()
+        let units = try await UnitRow.query(on: readDatabase).all()
         guard let root = units.first(where: { $0.name == name }), let rootID = root.id else { return nil }
         return Self.subtree(of: rootID, in: units)
     }
 
     /// The unit with this id and every unit below it; nil when no such unit is registered.
     public func unitSubtree(id: Int) async throws -> UnitSubtree? {
-        let units = try await UnitRow.query(on: database).all()
+        let units = try await UnitRow.query(on: readDatabase).all()
         guard units.contains(where: { $0.id == id }) else { return nil }
         return Self.subtree(of: id, in: units)
     }
@@ -116,7 +116,7 @@ extension Store {
     public func units(within scope: UnitSubtree?) async throws -> [UnitListing] {
         // As `units()` lists them, with the sites and accounts counted in the database rather
         // than loaded (the filter menu of every list page asks for this).
-        guard let sql = database as? any SQLDatabase else {
+        guard let sql = readDatabase as? any SQLDatabase else {
             return try await units().filter { scope?.contains(unit: $0.name) ?? true }
         }
         struct UnitCount: Decodable {
@@ -147,7 +147,7 @@ extension Store {
     /// (`benchmarks/web.sh`) showed most of a request's time spent there for a few hundred
     /// registry rows. The same holds for the other registry reads of the pages below.
     public func sites(within scope: UnitSubtree?) async throws -> [SiteRecord] {
-        guard let sql = database as? any SQLDatabase else {
+        guard let sql = readDatabase as? any SQLDatabase else {
             return try await sites().filter { scope?.contains(unit: $0.unit) ?? true }
         }
         struct Row: Decodable {
@@ -176,7 +176,7 @@ extension Store {
 
     /// Accounts within `scope`, by platform and id, as `accounts()` gives them.
     public func accounts(within scope: UnitSubtree?) async throws -> [AccountRecord] {
-        guard let sql = database as? any SQLDatabase else {
+        guard let sql = readDatabase as? any SQLDatabase else {
             return try await accounts().filter { scope?.contains(unit: $0.unit) ?? true }
         }
         struct Row: Decodable {
@@ -227,8 +227,8 @@ extension Store {
     /// The targets (sites, accounts, units) of `scope` by kind, for filtering findings and scorecards.
     func targetCodes(within scope: UnitSubtree) async throws -> [Target.Kind: Set<String>] {
         let ids = Array(scope.ids)
-        let sites = try await SiteRow.query(on: database).filter(\.$unitID ~~ ids).field(\.$code).all().map(\.code)
-        let accounts = try await AccountRow.query(on: database).filter(\.$unitID ~~ ids).field(\.$accountID).all().map(\.accountID)
+        let sites = try await SiteRow.query(on: readDatabase).filter(\.$unitID ~~ ids).field(\.$code).all().map(\.code)
+        let accounts = try await AccountRow.query(on: readDatabase).filter(\.$unitID ~~ ids).field(\.$accountID).all().map(\.accountID)
         return [.site: Set(sites), .account: Set(accounts), .unit: scope.names]
     }
 
@@ -236,8 +236,8 @@ extension Store {
 
     /// Runs, newest first.
     public func runs(limit: Int, offset: Int) async throws -> Page<InspectionRun> {
-        let total = try await InspectionRunRow.query(on: database).count()
-        let rows = try await InspectionRunRow.query(on: database).sort(\.$id, .descending).range(offset..<(offset + limit)).all()
+        let total = try await InspectionRunRow.query(on: readDatabase).count()
+        let rows = try await InspectionRunRow.query(on: readDatabase).sort(\.$id, .descending).range(offset..<(offset + limit)).all()
         return Page(items: rows.map(\.run), total: total)
     }
 
@@ -251,13 +251,13 @@ extension Store {
             return targets[Target.Kind(rawValue: kind) ?? .site]?.contains(code) ?? false
         }
         var counts = RunCounts()
-        for card in try await ScorecardRow.query(on: database).filter(\.$runID == runID)
+        for card in try await ScorecardRow.query(on: readDatabase).filter(\.$runID == runID)
             .field(\.$targetKind).field(\.$targetCode).field(\.$passed).all() where visible(card.targetKind, card.targetCode)
         {
             counts.targets += 1
             if card.passed { counts.passed += 1 } else { counts.failed += 1 }
         }
-        guard let sql = database as? any SQLDatabase else { return counts }
+        guard let sql = readDatabase as? any SQLDatabase else { return counts }
         // Grouped in the database: a national run holds hundreds of thousands of findings.
         struct Group: Decodable {
             var target_kind: String
@@ -282,8 +282,22 @@ extension Store {
         let run = try await runRow(runCode)
         let runID = try run.requireID()
         let targets: [Target.Kind: Set<String>]? = if let units = filter.units { try await targetCodes(within: units) } else { nil }
+        if let sql = readDatabase as? any SQLDatabase {
+            return (run.run, try await findingsPage(sql, runID: runID, filter: filter, targets: targets, limit: limit, offset: offset))
+        }
+        return (
+            run.run,
+            try await findingsPageThroughModels(runID: runID, filter: filter, targets: targets, limit: limit, offset: offset)
+        )
+    }
+
+    /// The page of `findings(of:filter:limit:offset:)` read as Fluent models: the reference
+    /// the plain-row read is tested against, and the path of a driver without SQL.
+    func findingsPageThroughModels(
+        runID: Int, filter: FindingFilter, targets: [Target.Kind: Set<String>]?, limit: Int, offset: Int
+    ) async throws -> Page<Finding> {
         func query() -> QueryBuilder<FindingRow> {
-            let query = FindingRow.query(on: database).filter(\.$runID == runID)
+            let query = FindingRow.query(on: readDatabase).filter(\.$runID == runID)
             if let target = filter.target { query.filter(\.$targetCode == target) }
             if let indicator = filter.indicator { query.filter(\.$indicator == indicator) }
             if let level = filter.level { query.filter(\.$level == level.rawValue) }
@@ -302,7 +316,77 @@ extension Store {
         let total = try await query().count()
         let rows = try await query().sort(\.$targetKind).sort(\.$targetCode).sort(\.$indicator).sort(\.$fingerprint)
             .range(offset..<(offset + limit)).all()
-        return (run.run, Page(items: try rows.map { try $0.finding() }, total: total))
+        return Page(items: try rows.map { try $0.finding() }, total: total)
+    }
+
+    /// A finding as `findings(of:filter:limit:offset:)` reads it: a plain row, not a Fluent
+    /// model (Fluent reflects over a model's fields for every row; a site page reads up to
+    /// four pages of findings).
+    struct FindingListRow: Decodable {
+        var target_kind: String
+        var target_code: String
+        var target_name: String
+        var indicator: String
+        var level: String
+        var url: String?
+        var detail: String
+        var evidence: String?
+        var fingerprint: String
+
+        func finding() throws -> Finding {
+            var finding = Finding(
+                target: Target(kind: Target.Kind(rawValue: target_kind) ?? .site, code: target_code, name: target_name),
+                indicator: IndicatorID(rawValue: indicator), level: Level(rawValue: level) ?? .notice, url: url,
+                detail: try JSONDecoder().decode(JSONValue.self, from: Data(detail.utf8)), evidence: evidence,
+                locationKey: "")
+            finding.fingerprint = fingerprint
+            return finding
+        }
+    }
+
+    /// The page and count of `findings(of:filter:limit:offset:)` through SQLKit, with the same
+    /// conditions and order as the Fluent query.
+    func findingsPage(
+        _ sql: any SQLDatabase, runID: Int, filter: FindingFilter, targets: [Target.Kind: Set<String>]?, limit: Int, offset: Int
+    ) async throws -> Page<Finding> {
+        // Fluent's `~~ []` matches nothing: a kind without codes drops out of the OR, and a
+        // scope without any target matches no finding at all.
+        let scoped = targets.map { targets in
+            Target.Kind.allCases.compactMap { kind -> (String, [String])? in
+                let codes = (targets[kind] ?? []).sorted()
+                return codes.isEmpty ? nil : (kind.rawValue, codes)
+            }
+        }
+        if let scoped, scoped.isEmpty { return Page(items: [], total: 0) }
+        func conditions(_ query: SQLSelectBuilder) -> SQLSelectBuilder {
+            query.where("run_id", .equal, runID)
+            if let target = filter.target { query.where("target_code", .equal, target) }
+            if let indicator = filter.indicator { query.where("indicator", .equal, indicator) }
+            if let level = filter.level { query.where("level", .equal, level.rawValue) }
+            if let scoped {
+                query.where { any in
+                    for (kind, codes) in scoped {
+                        any.orWhere { all in all.where("target_kind", .equal, kind).where("target_code", .in, codes) }
+                    }
+                    return any
+                }
+            }
+            return query
+        }
+        struct Count: Decodable { var count: Int }
+        let total =
+            try await conditions(
+                sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count").from(FindingRow.schema)
+            ).first(decoding: Count.self)?.count ?? 0
+        let rows = try await conditions(
+            sql.select()
+                .columns("target_kind", "target_code", "target_name", "indicator", "level", "url", "detail", "evidence", "fingerprint")
+                .from(FindingRow.schema)
+        )
+        .orderBy("target_kind").orderBy("target_code").orderBy("indicator").orderBy("fingerprint")
+        .limit(limit).offset(offset)
+        .all(decoding: FindingListRow.self)
+        return Page(items: try rows.map { try $0.finding() }, total: total)
     }
 
     /// The scorecards of a run within `scope` (sites, accounts, units by code), bonuses applied.
@@ -319,13 +403,13 @@ extension Store {
     public func scorecards(ofRuns runCodes: [String], within scope: UnitSubtree?) async throws -> [String: [Scorecard]] {
         guard !runCodes.isEmpty else { return [:] }
         var codeOfRun: [Int: String] = [:]
-        for run in try await InspectionRunRow.query(on: database).filter(\.$code ~~ runCodes).all() {
+        for run in try await InspectionRunRow.query(on: readDatabase).filter(\.$code ~~ runCodes).all() {
             codeOfRun[try run.requireID()] = run.code
         }
         let runIDs = Array(codeOfRun.keys)
         guard !runIDs.isEmpty else { return [:] }
         let targets: [Target.Kind: Set<String>]? = if let scope { try await targetCodes(within: scope) } else { nil }
-        let bonuses = try await BonusPointsRow.query(on: database).filter(\.$runID ~~ runIDs).all()
+        let bonuses = try await BonusPointsRow.query(on: readDatabase).filter(\.$runID ~~ runIDs).all()
             .keyed { "\($0.runID) \($0.siteCode)" }
         let order: [String: Int] = ["site": 0, "account": 1, "unit": 2]
         struct Row: Decodable {
@@ -342,7 +426,7 @@ extension Store {
         // Plain rows rather than `ScorecardRow` models: eight runs are thousands of cards, and
         // Fluent reflects over a model's fields for every row.
         let rows: [Row]
-        if let sql = database as? any SQLDatabase {
+        if let sql = readDatabase as? any SQLDatabase {
             rows = try await sql.select()
                 .columns(
                     "run_id", "target_kind", "target_code", "target_name", "score", "vetoes", "passed", "incomplete",
@@ -350,7 +434,7 @@ extension Store {
                 )
                 .from(ScorecardRow.schema).where("run_id", .in, runIDs).all(decoding: Row.self)
         } else {
-            rows = try await ScorecardRow.query(on: database).filter(\.$runID ~~ runIDs).all().map {
+            rows = try await ScorecardRow.query(on: readDatabase).filter(\.$runID ~~ runIDs).all().map {
                 Row(
                     run_id: $0.runID, target_kind: $0.targetKind, target_code: $0.targetCode, target_name: $0.targetName,
                     score: $0.score, vetoes: $0.vetoes, passed: $0.passed, incomplete: $0.incomplete,
@@ -378,9 +462,9 @@ extension Store {
 
     /// The newest scorecard of a target, with its run; nil when no run scored it.
     public func latestScorecard(kind: Target.Kind, code: String) async throws -> (InspectionRun, Scorecard)? {
-        let rows = try await ScorecardRow.query(on: database).filter(\.$targetKind == kind.rawValue)
+        let rows = try await ScorecardRow.query(on: readDatabase).filter(\.$targetKind == kind.rawValue)
             .filter(\.$targetCode == code).sort(\.$runID, .descending).limit(1).all()
-        guard let row = rows.first, let run = try await InspectionRunRow.find(row.runID, on: database) else { return nil }
+        guard let row = rows.first, let run = try await InspectionRunRow.find(row.runID, on: readDatabase) else { return nil }
         // The one card with its bonus, not every card of the run (hundreds) to pick one.
         guard let card = try await applyingBonuses([row.scorecard], runID: row.runID, runCode: run.code).first else { return nil }
         return (run.run, card)
@@ -390,21 +474,10 @@ extension Store {
 
     /// A page of tickets, in id order; `total` counts every ticket the filter matches.
     public func tickets(_ filter: ScopedTicketFilter, limit: Int, offset: Int) async throws -> Page<Ticket> {
-        // 待整改 after the deadline day has ended (`Ticket.isOverdue`): the deadline is before the
-        // day of `moment` in China Standard Time (days sort as text).
-        let today = filter.overdueAt.map { CalendarDate($0.addingTimeInterval(-0.001)).description }
-        func query() -> QueryBuilder<TicketRow> {
-            let query = TicketRow.query(on: database)
-            if let units = filter.units { query.filter(\.$unitID ~~ Array(units.ids)) }
-            if let state = filter.state { query.filter(\.$state == state.rawValue) }
-            if let indicator = filter.indicator { query.filter(\.$indicator == indicator) }
-            if let today {
-                query.filter(\.$state == TicketState.open.rawValue).filter(\.$deadline != nil).filter(\.$deadline < today)
-            }
-            return query
-        }
+        let today = Self.overdueDay(filter)
+        func query() -> QueryBuilder<TicketRow> { ticketQuery(filter) }
         let total: Int
-        if let sql = database as? any SQLDatabase {
+        if let sql = readDatabase as? any SQLDatabase {
             // COUNT(*) with the same conditions: Fluent counts `COUNT(id)`, which SQLite answers by
             // reading a whole index (13 ms for 50,000 tickets, on every list page), while an
             // unconditional COUNT(*) comes from the table's b-tree at once.
@@ -422,18 +495,103 @@ extension Store {
         } else {
             total = try await query().count()
         }
-        let rows = try await query().sort(\.$id).range(offset..<(offset + limit)).all()
+        if let sql = readDatabase as? any SQLDatabase {
+            // Plain rows, not Fluent models (see `sites(within:)`), with the conditions above.
+            let query = sql.select().columns(TicketListRow.columns.map { SQLIdentifier($0) }).from(TicketRow.schema)
+            if let units = filter.units { query.where("unit_id", .in, units.ids.isEmpty ? [-1] : Array(units.ids)) }
+            if let state = filter.state { query.where("state", .equal, state.rawValue) }
+            if let indicator = filter.indicator { query.where("indicator", .equal, indicator) }
+            if let today {
+                query.where("state", .equal, TicketState.open.rawValue).where("deadline", .isNot, SQLLiteral.null)
+                    .where("deadline", .lessThan, today)
+            }
+            let rows = try await query.orderBy("id").limit(limit).offset(offset).all(decoding: TicketListRow.self)
+            let unitIDs = Array(Set(rows.map(\.unit_id)))
+            let names =
+                unitIDs.isEmpty
+                ? [:]
+                : Dictionary(
+                    try await sql.select().columns("id", "name", "parent_id").from(UnitRow.schema).where("id", .in, unitIDs)
+                        .all(decoding: UnitNameRow.self).map { ($0.id, $0.name) },
+                    uniquingKeysWith: { first, _ in first })
+            return Page(items: rows.map { $0.ticket(unit: names[$0.unit_id] ?? "") }, total: total)
+        }
+        return Page(items: try await ticketsThroughModels(query(), limit: limit, offset: offset), total: total)
+    }
+
+    /// 待整改 after the deadline day has ended (`Ticket.isOverdue`): the deadline is before the
+    /// day of `moment` in China Standard Time (days sort as text).
+    static func overdueDay(_ filter: ScopedTicketFilter) -> String? {
+        filter.overdueAt.map { CalendarDate($0.addingTimeInterval(-0.001)).description }
+    }
+
+    /// The tickets `filter` matches, as a Fluent query.
+    func ticketQuery(_ filter: ScopedTicketFilter) -> QueryBuilder<TicketRow> {
+        let query = TicketRow.query(on: readDatabase)
+        if let units = filter.units { query.filter(\.$unitID ~~ Array(units.ids)) }
+        if let state = filter.state { query.filter(\.$state == state.rawValue) }
+        if let indicator = filter.indicator { query.filter(\.$indicator == indicator) }
+        if let today = Self.overdueDay(filter) {
+            query.filter(\.$state == TicketState.open.rawValue).filter(\.$deadline != nil).filter(\.$deadline < today)
+        }
+        return query
+    }
+
+    /// A page of tickets read as Fluent models: the reference the plain-row read is tested
+    /// against, and the path of a driver without SQL.
+    func ticketsThroughModels(_ query: QueryBuilder<TicketRow>, limit: Int, offset: Int) async throws -> [Ticket] {
+        let rows = try await query.sort(\.$id).range(offset..<(offset + limit)).all()
         let unitIDs = Array(Set(rows.map(\.unitID)))
-        let names = try await UnitRow.query(on: database).filter(\.$id ~~ unitIDs).all().keyed(by: \.id).mapValues(\.name)
-        return Page(items: rows.map { $0.ticket(unit: names[$0.unitID] ?? "") }, total: total)
+        let names = try await UnitRow.query(on: readDatabase).filter(\.$id ~~ unitIDs).all().keyed(by: \.id).mapValues(\.name)
+        return rows.map { $0.ticket(unit: names[$0.unitID] ?? "") }
+    }
+
+    /// A ticket as the ticket lists read it: the columns of `TicketRow`, without the model.
+    struct TicketListRow: Decodable {
+        static let columns = [
+            "id", "fingerprint", "unit_id", "target_kind", "target_code", "target_name", "indicator", "level", "url", "evidence",
+            "state", "occurrences", "first_seen", "last_seen", "deadline", "assignee", "feedback_text", "reopened", "signature",
+            "last_run",
+        ]
+        var id: Int
+        var fingerprint: String
+        var unit_id: Int
+        var target_kind: String
+        var target_code: String
+        var target_name: String
+        var indicator: String
+        var level: String
+        var url: String?
+        var evidence: String?
+        var state: String
+        var occurrences: Int
+        var first_seen: Date
+        var last_seen: Date
+        var deadline: String?
+        var assignee: String?
+        var feedback_text: String?
+        var reopened: Int
+        var signature: String
+        var last_run: String?
+
+        /// As `TicketRow.ticket(unit:)` builds it.
+        func ticket(unit: String) -> Ticket {
+            Ticket(
+                id: id, fingerprint: fingerprint, unit: unit,
+                target: Target(kind: Target.Kind(rawValue: target_kind) ?? .site, code: target_code, name: target_name),
+                indicator: IndicatorID(rawValue: indicator), level: Level(rawValue: level) ?? .notice, url: url,
+                evidence: evidence, signature: signature, state: TicketState(rawValue: state) ?? .open, occurrences: occurrences,
+                firstSeen: first_seen, lastSeen: last_seen, lastRun: last_run, deadline: deadline.flatMap(ChinaTime.parseDay),
+                assignee: assignee, feedbackText: feedback_text, reopened: reopened)
+        }
     }
 
     /// One ticket by its id as people write it, only when its unit is within `scope`; nil
     /// otherwise (outside the scope is the same as not there).
     public func ticket(_ code: String, within scope: UnitSubtree?) async throws -> Ticket? {
-        guard let id = TicketCode.parse(code), let row = try await TicketRow.find(id, on: database) else { return nil }
+        guard let id = TicketCode.parse(code), let row = try await TicketRow.find(id, on: readDatabase) else { return nil }
         if let scope, !scope.ids.contains(row.unitID) { return nil }
-        let unit = try await UnitRow.find(row.unitID, on: database)?.name ?? ""
+        let unit = try await UnitRow.find(row.unitID, on: readDatabase)?.name ?? ""
         return row.ticket(unit: unit)
     }
 }
