@@ -63,9 +63,10 @@ import Testing
         let run = try await Self.govwatch(["scan", "--format", "json", "draft.txt"], in: directory)
         #expect(run.status == 1)
         let document = try JSONDecoder().decode(ScanJSON.self, from: Data(run.stdout.utf8))
+        let masked: String = "430104********" + String(id.suffix(4))
         #expect(document.problems == [
             .init(file: "draft.txt", line: 3, column: 7, indicator: "content.privacy", level: "deduction",
-                  kind: "id-card", evidence: "430104********" + id.suffix(4), suggestion: "430104********" + id.suffix(4)),
+                  kind: "id-card", evidence: masked, suggestion: masked),
             .init(file: "draft.txt", line: 7, column: 1, indicator: "content.severe-error", level: "veto",
                   kind: "severe", evidence: "中华人民共合国", suggestion: "中华人民共和国"),
         ])

@@ -225,7 +225,9 @@ final class HTTP1Transport: Sendable {
         let tls = endpoint.tls ? try sslContext() : nil
         return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(connectTimeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // At the TCP level: `.socketOption(.tcp_nodelay)` would be SOL_SOCKET option 1, SO_DEBUG,
+            // which needs CAP_NET_ADMIN: every connection of an unprivileged service failed with EACCES.
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connect(host: endpoint.host, port: endpoint.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
