@@ -19,8 +19,7 @@ struct UnprivilegedFetchTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("govwatch-unprivileged-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         defer { try? FileManager.default.removeItem(at: folder) }
-        var environment = GovWatchBinary.environmentWithoutDatabase
-        environment["GOVWATCH_CONFIG"] = ""
+        let environment = GovWatchBinary.environmentWithoutDatabase
         let arguments = ["extract", portal.url, "--proxy", server.proxyURL, "--format", "json"]
         let output: ProcessOutput
         if getuid() == 0 {

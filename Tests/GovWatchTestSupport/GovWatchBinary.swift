@@ -8,10 +8,13 @@ public enum GovWatchBinary {
     }
 
     /// The runner's environment without `GOVWATCH_DB`, so a test's database is its `--db` or
-    /// the default file in its folder, never the runner's.
+    /// the default file in its folder, never the runner's; and without a configuration file
+    /// (`GOVWATCH_CONFIG=` reads none), so a machine's own /etc/govwatch/govwatch.yaml — an
+    /// installed service's database and server — never reaches a test.
     public static var environmentWithoutDatabase: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["GOVWATCH_DB"] = nil
+        environment["GOVWATCH_CONFIG"] = ""
         return environment
     }
 
