@@ -26,8 +26,12 @@ struct UnprivilegedFetchTests {
             // As root: drop to nobody, which loses every capability (setpriv, util-linux). The
             // binary is copied out of the build folder, which may sit under a private home.
             try ToolAvailability.require(ToolAvailability.program("setpriv", package: "util-linux"))
+            // Copied by `cp`, not by this process: a file this process had open for writing
+            // would be inherited by the children other tests spawn meanwhile, and executing it
+            // would fail with ETXTBSY (exit 126) until they exec.
             let binary = folder.appendingPathComponent("govwatch")
-            try FileManager.default.copyItem(at: GovWatchBinary.url, to: binary)
+            let copied = try await ChildProcess.program("cp", [GovWatchBinary.url.path, binary.path])
+            try #require(copied.status == 0, "\(copied)")
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary.path)
             output = try await ChildProcess.program(
                 "setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--", binary.path] + arguments, in: folder,
