@@ -18,6 +18,7 @@ public enum GovWatchServer {
         router: Router<AppRequestContext>, catalog: RouteCatalog
     ) {
         let pages = try await PageRenderer.load()
+        let cache = ComputedPageCache(capacity: configuration.pageCacheBytes)
         let router = Router(context: AppRequestContext.self)
         // Order: log outermost (sees the final status), headers on everything including
         // error pages, errors rendered before headers are applied, then who is calling, then CSRF.
@@ -42,10 +43,10 @@ public enum GovWatchServer {
 
         let routes = Routes(router: router, catalog: catalog)
         HomeRoutes(store: store, pages: pages).register(on: routes)
-        OverviewRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
-        TargetRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
+        OverviewRoutes(store: store, pages: pages, configuration: configuration, cache: cache).register(on: routes)
+        TargetRoutes(store: store, pages: pages, configuration: configuration, cache: cache).register(on: routes)
         FindingRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
-        TicketRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
+        TicketRoutes(store: store, pages: pages, configuration: configuration, cache: cache).register(on: routes)
         RunRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
         ReportRoutes(store: store, pages: pages, configuration: configuration).register(on: routes)
         ScanRoutes(store: store, pages: pages).register(on: routes)
@@ -63,7 +64,7 @@ public enum GovWatchServer {
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
-        try APIHandler(store: store, configuration: configuration).registerHandlers(
+        try APIHandler(store: store, configuration: configuration, cache: cache).registerHandlers(
             on: routes.apiTransport(publicPaths: publicAPIPaths), serverURL: URL(string: "/api/v1")!)
         return (router, routes.catalog)
     }

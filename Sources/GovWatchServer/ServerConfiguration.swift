@@ -27,6 +27,9 @@ public struct ServerConfiguration: Sendable {
     /// The reverse proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`);
     /// empty: the peer's own address is the client's.
     public var trustedProxies: Set<String> = []
+    /// How many bytes of computed page content `serve` keeps until the data changes
+    /// (`server.page_cache_mib`, ``ComputedPageCache``); 0 computes every page afresh.
+    public var pageCacheBytes = 64 << 20
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, publicURL: URL? = nil, sessionIdleTimeout: TimeInterval = 8 * 3600,

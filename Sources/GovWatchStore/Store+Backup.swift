@@ -103,6 +103,9 @@ struct DatabaseReader {
 
     /// Fluent's own bookkeeping: each side has its own, written by its migrations.
     static let migrationsTable = "_fluent_migrations"
+    /// Each database's own counters of its writes (`Store.dataVersions()`): the target's
+    /// keep counting (its triggers see every copied row), so no version seen before comes back.
+    static let bookkeepingTables: Set<String> = [migrationsTable, CreateDataVersions.table]
 
     func tableNames() async throws -> [String] {
         let query: SQLQueryString =
@@ -110,7 +113,7 @@ struct DatabaseReader {
             ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
             : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         return try await sql.raw(query).all().map { try $0.decode(column: "name", as: String.self) }
-            .filter { $0 != Self.migrationsTable }.sorted()
+            .filter { !Self.bookkeepingTables.contains($0) }.sorted()
     }
 
     func schema(of table: String) async throws -> TableSchema {
@@ -433,6 +436,13 @@ extension Store {
     var sqlDatabase: any SQLDatabase {
         get throws {
             guard let sql = database as? any SQLDatabase else { throw BackupError("数据库驱动不支持 SQL") }
+            return sql
+        }
+    }
+
+    var readSQLDatabase: any SQLDatabase {
+        get throws {
+            guard let sql = readDatabase as? any SQLDatabase else { throw BackupError("数据库驱动不支持 SQL") }
             return sql
         }
     }
@@ -792,6 +802,8 @@ extension Store {
                     throw BackupError("这是 PostgreSQL 的 pg_dump 备份，只能恢复到 PostgreSQL；要恢复到 SQLite，请备份时加 --logical，或恢复到 PostgreSQL 后用 govwatch migrate")
                 }
                 guard let pgRestore else { throw BackupError("找不到 pg_restore（PostgreSQL 客户端），无法恢复 pg_dump 备份") }
+                // pg_restore replaces the table of write counters with the backup's.
+                let versionsBefore = try await target.dataVersions()
                 await target.close()
                 targetOpen = false
                 let connection = PostgresTools.connection(url)
@@ -802,6 +814,7 @@ extension Store {
                     environment: connection.environment)
                 target = try await Store.open(location, logger: logger)
                 targetOpen = true
+                try await target.advanceDataVersions(past: versionsBefore)
             }
             let restored = try await target.tableDigests()
             await target.close()

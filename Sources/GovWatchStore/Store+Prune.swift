@@ -60,6 +60,8 @@ extension Store {
         }
         report.keptRuns = kept.map(\.code)
         report.prunedRuns = pruned.map(\.code)
+        // The housekeeping that keeps the write counters one row a table (PostgreSQL).
+        if !dryRun { try await compactDataVersions() }
         guard !pruned.isEmpty else { return report }
 
         let prunedCodes = Set(pruned.map(\.code))

@@ -130,6 +130,7 @@ public final class Store: Sendable {
         AddInspectionTaskRetryTime(),
         AddWebQueryIndexes(),
         MaskCrawledText(),
+        CreateDataVersions(),
     ]
 
     /// Write-ahead logging: a commit appends to the log instead of copying pages to a

@@ -288,6 +288,8 @@ struct SettingKey: Sendable {
             key("server.inspection_lanes", .integer(0...256), "2", flags: ["--inspection-lanes"], "serve 同时执行的排队检查任务数（0 表示不执行）"),
             key("server.trusted_proxies", .addresses, nil,
                 "反向代理的 IP 地址：来自这些地址的请求按 X-Forwarded-For 认定用户地址（登录限制与审计日志使用）"),
+            key("server.page_cache_mib", .integer(0...65_536), "64",
+                "serve 缓存的页面数据上限（MiB）：总览、网站页和整改列表在数据变化前重复使用（0 表示不缓存）"),
             key("server.scheduler", .boolean, "false", flags: ["--scheduler"], "serve 是否在同一进程中运行定时检查"),
             key("crawl.proxy", .url(schemes: ["http"]), nil, flags: ["--proxy"], secret: true, "抓取与监测使用的 HTTP 代理（http://主机:端口）"),
             key("crawl.max_pages", .integer(1...10_000_000), "5000", flags: ["--max-pages"], "每个网站最多抓取的页面数"),
@@ -459,6 +461,7 @@ extension GovWatchConfiguration {
             publicURL: string("server.public_url").flatMap { URL(string: $0) })
         server.maximumAttachmentBytes = integer("upload.max_attachment_mib") << 20
         server.trustedProxies = Set((string("server.trusted_proxies") ?? "").split(separator: ",").map(String.init))
+        server.pageCacheBytes = integer("server.page_cache_mib") << 20
         return server
     }
 

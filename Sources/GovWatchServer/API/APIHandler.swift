@@ -8,6 +8,7 @@ import OpenAPIRuntime
 struct APIHandler: APIProtocol {
     let store: Store
     let configuration: ServerConfiguration
+    let cache: ComputedPageCache
 
     /// The identity of the caller; the transport already answered 401 without one.
     func identity() throws -> Identity {

@@ -59,7 +59,7 @@ struct FindingRoutes: Sendable {
         let indicator = PageFormatting.parameter(request, "indicator")
         let level = PageFormatting.parameter(request, "level").flatMap(Level.init(rawValue:))
         // A unit user's filter is always at most its own subtree; a unit outside it matches nothing.
-        let named = try await TargetRoutes(store: store, pages: pages, configuration: configuration).unitFilter(unit, scope: scope)
+        let named = try await TargetRoutes.unitFilter(unit, scope: scope, in: store)
         let units = named ?? scope
         return Query(
             run: run, target: target, unit: unit, indicator: indicator, level: level,
@@ -74,8 +74,7 @@ struct FindingRoutes: Sendable {
         let query = try await query(request, scope: identity.scope)
         var values: [String: Any] = [
             "limit": limit, "targetFilter": query.target ?? "",
-            "unitOptions": try await TargetRoutes(store: store, pages: pages, configuration: configuration)
-                .unitOptions(scope: identity.scope, selected: query.unit),
+            "unitOptions": try await TargetRoutes.unitOptions(scope: identity.scope, selected: query.unit, in: store),
             "indicatorOptions": PageFormatting.options(
                 [("", "全部指标")] + IndicatorID.all.map { ($0.rawValue, PageFormatting.indicatorName($0) + "（\($0.rawValue)）") },
                 selected: query.indicator),

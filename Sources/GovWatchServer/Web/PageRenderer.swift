@@ -14,9 +14,14 @@ public struct NavigationItem: Sendable {
 
 /// Renders the Mustache templates shipped in `Templates/` inside the one layout.
 ///
-/// Pages are written as `{{<layout}}{{$content}}…{{/content}}{{/layout}}`; the layout gets
-/// `title`, `navigation`, `user`, `csrfToken` from the ``PageFrame`` merged with the page's
-/// own values. Only `{{ }}` (escaped) is used for data: crawled text is never trusted.
+/// A page is drawn in two steps: its template (`site.mustache`: the content alone, with an
+/// optional `site-head.mustache` for the `<head>`) and then `layout.mustache` around it,
+/// which gets `title`, `navigation`, `user`, `csrfToken` from the ``PageFrame``. The content
+/// of the busiest pages is the same for every user of a scope, so it can be rendered once
+/// without the frame (``content(_:values:)``) and cached (``ComputedPageCache``), while the
+/// frame (who is signed in, their CSRF token) is drawn for each request. Only `{{ }}`
+/// (escaped) is used for data: crawled text is never trusted; the layout's `{{{content}}}`
+/// inserts HTML this renderer escaped itself.
 public struct PageRenderer: Sendable {
     let library: MustacheLibrary
 
@@ -52,12 +57,17 @@ public struct PageRenderer: Sendable {
         }
     }
 
-    /// Renders a page template with the frame (layout values) and the page's values.
+    /// Renders a page: its template with the frame's values and the page's, in the layout.
     public func render(_ template: String, frame: PageFrame, values: [String: Any] = [:]) throws -> String {
         var object = frame.values
         for (key, value) in values { object[key] = value }
-        guard let html = library.render(object, withTemplate: template) else { throw WebError.internalError }
-        return html
+        return try layout(frame: frame, content: try renderTemplate(template, object), head: try head(template, object))
+    }
+
+    /// A page's content without the frame: the same for everyone who may see it, so it can
+    /// be cached. Its template must not use the frame's values (the user, the CSRF token).
+    public func content(_ template: String, values: [String: Any]) throws -> PageContent {
+        PageContent(html: try renderTemplate(template, values), head: try head(template, values))
     }
 
     /// An HTML response of a rendered page.
@@ -65,6 +75,27 @@ public struct PageRenderer: Sendable {
         _ template: String, frame: PageFrame, values: [String: Any] = [:], status: HTTPResponse.Status = .ok
     ) throws -> Response {
         Self.html(try render(template, frame: frame, values: values), status: status)
+    }
+
+    /// An HTML response of content rendered before (``content(_:values:)``) in this request's frame.
+    public func page(_ content: PageContent, frame: PageFrame) throws -> Response {
+        Self.html(try layout(frame: frame, content: content.html, head: content.head))
+    }
+
+    private func renderTemplate(_ template: String, _ object: [String: Any]) throws -> String {
+        guard let html = library.render(object, withTemplate: template) else { throw WebError.internalError }
+        return html
+    }
+
+    private func head(_ template: String, _ object: [String: Any]) throws -> String {
+        library.getTemplate(named: template + "-head") == nil ? "" : try renderTemplate(template + "-head", object)
+    }
+
+    private func layout(frame: PageFrame, content: String, head: String) throws -> String {
+        var object = frame.values
+        object["content"] = content
+        object["head"] = head
+        return try renderTemplate("layout", object)
     }
 
     /// The Chinese error page (404, 403, 429, …).
@@ -93,6 +124,15 @@ public struct PageRenderer: Sendable {
             status: status, headers: [.contentType: "text/html; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: html)))
     }
+}
+
+/// A page's content rendered before its frame (see ``PageRenderer/content(_:values:)``).
+public struct PageContent: Sendable {
+    public var html: String
+    public var head: String
+
+    /// What it costs the cache: the bytes of its text.
+    public var bytes: Int { html.utf8.count + head.utf8.count }
 }
 
 /// The values the layout needs on every page.

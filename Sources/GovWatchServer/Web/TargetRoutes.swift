@@ -11,6 +11,7 @@ struct TargetRoutes: Sendable {
     let store: Store
     let pages: PageRenderer
     let configuration: ServerConfiguration
+    let cache: ComputedPageCache
 
     func register(on routes: Routes) {
         routes.get("/sites", access: .signedIn) { request, context in try await siteList(request, context) }
@@ -29,13 +30,13 @@ struct TargetRoutes: Sendable {
 
     /// The units a `unit` filter names, within the user's scope: nil for no filter, an empty
     /// subtree when the unit is unknown or outside the scope.
-    func unitFilter(_ name: String?, scope: UnitSubtree?) async throws -> UnitSubtree? {
+    static func unitFilter(_ name: String?, scope: UnitSubtree?, in store: Store) async throws -> UnitSubtree? {
         guard let name else { return nil }
         guard let subtree = try await store.unitSubtree(named: name) else { return UnitSubtree(root: name, ids: [], names: []) }
         return scope.map { subtree.intersection($0) } ?? subtree
     }
 
-    func unitOptions(scope: UnitSubtree?, selected: String?) async throws -> [[String: Any]] {
+    static func unitOptions(scope: UnitSubtree?, selected: String?, in store: Store) async throws -> [[String: Any]] {
         let units = try await store.units(within: scope).map(\.name).sorted()
         return PageFormatting.options([("", "全部单位")] + units.map { ($0, $0) }, selected: selected)
     }
@@ -86,7 +87,7 @@ struct TargetRoutes: Sendable {
         let unit = PageFormatting.parameter(request, "unit")
         let kind = PageFormatting.parameter(request, "kind").flatMap(SiteKind.init(rawValue:))
         let verdict = PageFormatting.parameter(request, "passed")
-        let units = try await unitFilter(unit, scope: identity.scope)
+        let units = try await Self.unitFilter(unit, scope: identity.scope, in: store)
         let run = try await Self.latestRun(in: store)
         var cards: [String: Scorecard] = [:]
         if let run {
@@ -112,7 +113,7 @@ struct TargetRoutes: Sendable {
         if let verdict { filters.append(("passed", verdict)) }
         var values: [String: Any] = [
             "sites": rows, "hasSites": !rows.isEmpty,
-            "unitOptions": try await unitOptions(scope: identity.scope, selected: unit),
+            "unitOptions": try await Self.unitOptions(scope: identity.scope, selected: unit, in: store),
             "kindOptions": PageFormatting.options(
                 [("", "全部类型")] + SiteKind.allCases.map { ($0.rawValue, $0.chineseName) }, selected: kind?.rawValue),
             "verdictOptions": PageFormatting.options(Self.verdictChoices, selected: verdict),
@@ -123,14 +124,34 @@ struct TargetRoutes: Sendable {
         return try pages.page("sites", frame: PageFrame(title: "网站", identity: identity, path: "/sites"), values: values)
     }
 
+    /// What a site's page is computed from.
+    static let sitePageTables: [DataVersions.Table] = [
+        .units, .sites, .siteColumns, .runs, .findings, .scorecards, .bonusPoints, .probes, .settings,
+    ]
+
+    /// A page's content and the name its frame is titled with.
+    struct TitledContent: Sendable {
+        var title: String
+        var content: PageContent
+    }
+
     func sitePage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let code = context.parameters.get("code") ?? ""
+        let (limit, offset) = PageFormatting.paging(request)
+        let now = configuration.clock()
+        // The same for everyone of a role and scope; the week of probes ends at most a minute ago.
+        let page = try await cache.value(
+            "site|\(code)|\(limit)|\(offset)|" + ComputedPageCache.audience(identity), reading: Self.sitePageTables, in: store,
+            slot: .minute, at: now, size: { $0.content.bytes }
+        ) { try await sitePageContent(code: code, identity: identity, limit: limit, offset: offset, now: now) }
+        return try pages.page(page.content, frame: PageFrame(title: page.title, identity: identity, path: "/sites/\(code)"))
+    }
+
+    func sitePageContent(code: String, identity: Identity, limit: Int, offset: Int, now: Date) async throws -> TitledContent {
         guard let site = try await store.sites(within: identity.scope).first(where: { $0.code == code }) else {
             throw WebError.notFound
         }
-        let (limit, offset) = PageFormatting.paging(request)
-        let now = configuration.clock()
         let indicators = try await store.indicatorSet()
         var siteValues: [String: Any] = [
             "code": site.code, "name": site.name, "url": site.url, "kindName": site.kind.chineseName, "unit": site.unit,
@@ -228,8 +249,7 @@ struct TargetRoutes: Sendable {
             },
         ] as [String: Any]
         values["hasProbes"] = !probes.isEmpty
-        return try pages.page(
-            "site", frame: PageFrame(title: site.name, identity: identity, path: "/sites/\(site.code)"), values: values)
+        return TitledContent(title: site.name, content: try pages.content("site", values: values))
     }
 
     static func string(_ detail: JSONValue, _ key: String) -> String? {
@@ -245,7 +265,7 @@ struct TargetRoutes: Sendable {
         let unit = PageFormatting.parameter(request, "unit")
         let platform = PageFormatting.parameter(request, "platform").flatMap(Platform.init(rawValue:))
         let verdict = PageFormatting.parameter(request, "passed")
-        let units = try await unitFilter(unit, scope: identity.scope)
+        let units = try await Self.unitFilter(unit, scope: identity.scope, in: store)
         let run = try await Self.latestRun(in: store)
         var cards: [String: Scorecard] = [:]
         if let run {
@@ -272,7 +292,7 @@ struct TargetRoutes: Sendable {
         if let verdict { filters.append(("passed", verdict)) }
         var values: [String: Any] = [
             "accounts": rows, "hasAccounts": !rows.isEmpty,
-            "unitOptions": try await unitOptions(scope: identity.scope, selected: unit),
+            "unitOptions": try await Self.unitOptions(scope: identity.scope, selected: unit, in: store),
             "platformOptions": PageFormatting.options(
                 [("", "全部平台")] + Platform.allCases.map { ($0.rawValue, $0.chineseName) }, selected: platform?.rawValue),
             "verdictOptions": PageFormatting.options(Self.verdictChoices, selected: verdict),

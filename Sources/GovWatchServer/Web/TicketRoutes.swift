@@ -17,6 +17,7 @@ struct TicketRoutes: Sendable {
     let store: Store
     let pages: PageRenderer
     let configuration: ServerConfiguration
+    let cache: ComputedPageCache
 
     func register(on routes: Routes) {
         routes.get("/tickets", access: .signedIn) { request, context in try await list(request, context) }
@@ -35,6 +36,9 @@ struct TicketRoutes: Sendable {
 
     // MARK: List
 
+    /// What the ticket list is computed from (the unit menu counts sites and accounts).
+    static let listTables: [DataVersions.Table] = [.tickets, .units, .sites, .accounts]
+
     func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let (limit, offset) = PageFormatting.paging(request)
@@ -43,8 +47,21 @@ struct TicketRoutes: Sendable {
         let unit = PageFormatting.parameter(request, "unit")
         let indicator = PageFormatting.parameter(request, "indicator")
         let overdue = PageFormatting.parameter(request, "overdue") == "1"
-        let targets = TargetRoutes(store: store, pages: pages, configuration: configuration)
-        let units = try await targets.unitFilter(unit, scope: identity.scope) ?? identity.scope
+        // The same for everyone of a role and scope until a ticket changes or the day (what is overdue).
+        let key = ["tickets", state?.rawValue ?? "", unit ?? "", indicator ?? "", overdue ? "1" : "", "\(limit)", "\(offset)"]
+            .joined(separator: "|") + "|" + ComputedPageCache.audience(identity)
+        let content = try await cache.value(key, reading: Self.listTables, in: store, slot: .chinaDay, at: now, size: \.bytes) {
+            try await listContent(
+                identity: identity, state: state, unit: unit, indicator: indicator, overdue: overdue, limit: limit, offset: offset,
+                now: now)
+        }
+        return try pages.page(content, frame: PageFrame(title: "整改", identity: identity, path: "/tickets"))
+    }
+
+    func listContent(
+        identity: Identity, state: TicketState?, unit: String?, indicator: String?, overdue: Bool, limit: Int, offset: Int, now: Date
+    ) async throws -> PageContent {
+        let units = try await TargetRoutes.unitFilter(unit, scope: identity.scope, in: store) ?? identity.scope
         let page = try await store.tickets(
             ScopedTicketFilter(state: state, indicator: indicator, overdueAt: overdue ? now : nil, units: units),
             limit: limit, offset: offset)
@@ -57,12 +74,12 @@ struct TicketRoutes: Sendable {
             "tickets": page.items.map { Self.summary($0, at: now) }, "hasTickets": !page.items.isEmpty, "limit": limit,
             "overdue": overdue,
             "stateOptions": PageFormatting.options(Self.stateChoices, selected: state?.rawValue),
-            "unitOptions": try await targets.unitOptions(scope: identity.scope, selected: unit),
+            "unitOptions": try await TargetRoutes.unitOptions(scope: identity.scope, selected: unit, in: store),
             "indicatorOptions": PageFormatting.options(
                 [("", "全部指标")] + IndicatorID.all.map { ($0.rawValue, PageFormatting.indicatorName($0)) }, selected: indicator),
             "pager": PageFormatting.pager(path: "/tickets", filters: filters, limit: limit, offset: offset, total: page.total),
         ]
-        return try pages.page("tickets", frame: PageFrame(title: "整改", identity: identity, path: "/tickets"), values: values)
+        return try pages.content("tickets", values: values)
     }
 
     static func summary(_ ticket: Ticket, at now: Date) -> [String: Any] {
