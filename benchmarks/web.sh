@@ -7,7 +7,7 @@
 # Writes benchmarks/results/web.md (and web-raw.txt beside it).
 #
 #   bash benchmarks/web.sh                 # GOVWATCH_BIN=path uses that binary instead of building
-#   BACKENDS=sqlite DURATION=10 SOAK=0 bash benchmarks/web.sh   # a quick look
+#   BACKENDS=sqlite DURATION=10 SOAK=0 VARIANTS=0 bash benchmarks/web.sh   # a quick look
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-30}
@@ -21,6 +21,8 @@ port=${PORT:-18190}
 nginx_port=${NGINX_PORT:-18191}
 label=${LABEL:-}
 raw_out=${RAW_OUT:-benchmarks/results/web-raw.txt}
+# 1: also measure the targets under a write a second, and without the page cache.
+variants=${VARIANTS:-1}
 
 # wrk and nginx are the benchmark's own tools, not the tests': installed here when missing.
 missing=""
@@ -200,6 +202,32 @@ for backend in $backends; do
   kill "$(cat "$work/nginx.pid")"
   rm -f "$work/nginx.pid"
 
+  if [ "$variants" = 1 ]; then
+    # The same targets while the office dismisses a ticket every second through the API: every
+    # write moves the tickets' version, so the cached ticket lists and the overview are computed
+    # again at that rate (the site page does not read tickets and stays cached).
+    open_tickets=$(case $backend in
+        sqlite) sqlite3 "$work/city.sqlite" "SELECT code FROM tickets WHERE state = 'open' ORDER BY id LIMIT 2000" ;;
+        postgres) pg_psql -At -c "SELECT code FROM tickets WHERE state = 'open' ORDER BY id LIMIT 2000" city_run ;;
+      esac)
+    (
+      for code in $open_tickets; do
+        curl -s -o /dev/null -w '%{http_code}\n' -X POST -H "$auth" -H 'Content-Type: application/json' \
+          -d '{"reason":"web.sh: 测试写入"}' "$base/api/v1/tickets/$code/dismiss" >>"$work/writes-$backend.txt"
+        sleep 1
+      done
+    ) &
+    writer_pid=$!
+    for target in "${targets[@]}"; do
+      set -- $target
+      echo "$backend $1@writes $2 0 0 $(measure "$base$2" -H "$auth")" | tee -a "$raw"
+    done
+    kill "$writer_pid" 2>/dev/null || true
+    wait "$writer_pid" 2>/dev/null || true
+    echo "$backend writes $(grep -c '^200$' "$work/writes-$backend.txt" || true) $(grep -vc '^200$' "$work/writes-$backend.txt" || true)" \
+      | tee -a "$raw"
+  fi
+
   if [ "$soak" -gt 0 ] && [[ " $soak_backends " == *" $backend "* ]]; then
     # The four pages in turn for SOAK seconds; serve's RSS before the load and every minute.
     cat >"$work/rotate.lua" <<EOF
@@ -220,6 +248,19 @@ EOF
     wait "$soak_pid"
     echo "$backend soak $(awk '/Requests\/sec/ {print $2}' "$work/soak-$backend.txt") $(grep -c . "$work/serve-$backend.log")" \
       | tee -a "$raw"
+  fi
+  if [ "$variants" = 1 ]; then
+    # Without the cache (server.page_cache_mib 0): what computing each page costs.
+    kill "$serve_pid"
+    wait "$serve_pid" 2>/dev/null || true
+    GOVWATCH_SERVER_PAGE_CACHE_MIB=0 "$bin" serve --port "$port" --inspection-lanes 0 --db "$db" >"$work/serve-$backend-nocache.log" 2>&1 &
+    serve_pid=$!
+    for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done
+    for target in "${targets[@]}"; do
+      set -- $target
+      single=$(curl -s -o /dev/null -w '%{time_total}' -H "$auth" "$base$2")
+      echo "$backend $1@nocache $2 0 $single $(measure "$base$2" -H "$auth")" | tee -a "$raw"
+    done
   fi
   kill "$serve_pid"
   wait "$serve_pid" 2>/dev/null || true

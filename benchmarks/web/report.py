@@ -25,6 +25,9 @@ for line in open(raw_path, encoding="utf-8"):
         runs[-1][1].append(line.split())
 
 
+writes = {}  # backend: (answered 200, other)
+
+
 def parse(lines):
     pages, rss, soak = {}, {}, {}
     for f in lines:
@@ -32,6 +35,8 @@ def parse(lines):
             rss.setdefault(f[0], []).append((int(f[2]), int(f[3])))
         elif f[1] == "soak":
             soak[f[0]] = (float(f[2]), int(f[3]))
+        elif f[1] == "writes":
+            writes[f[0]] = (int(f[2]), int(f[3]))
         else:
             backend, name, path, size, single, rps, p50, p99, non2xx, errors = f
             pages[(backend, name)] = dict(path=path, bytes=int(size), single=float(single) * 1000, rps=float(rps),
@@ -116,6 +121,27 @@ def table(backend, rows, reference):
     met = [name for name, _ in names[:4] if (backend, name) in rows
            and rows[(backend, name)]["rps"] >= 500 and rows[(backend, name)]["p99"] <= 100]
     p(f"\nTarget (≥ 500 requests/s and p99 ≤ 100 ms): met by {len(met)} of 4 ({', '.join(met) or 'none'}).\n")
+    for variant, title in (("writes", "Under a write a second"), ("nocache", "Without the page cache")):
+        if not any((backend, f"{name}@{variant}") in rows for name, _ in names[:4]):
+            continue
+        if variant == "writes":
+            done, failed = writes.get(backend, (0, 0))
+            p(f"{title} (a ticket dismissed through the API every second during each measurement: {done} answered 200,"
+              f" {failed} other):\n")
+        else:
+            p(f"{title} (`server.page_cache_mib: 0`, every page computed; `single` is one request without load):\n")
+        p("| target | single ms | requests/s | p50 ms | p99 ms | requests/s ÷ cached | errors |")
+        p("|---|---|---|---|---|---|---|")
+        for name, label in names[:4]:
+            r, cached = rows.get((backend, f"{name}@{variant}")), rows.get((backend, name))
+            if not r:
+                continue
+            single = f"{r['single']:.1f}" if variant == "nocache" else "—"
+            share = f"{r['rps'] / cached['rps']:.2f}" if cached else ""
+            timed_out = r["rps"] <= 0 or r["p99"] <= 0 or r["bad"] > 0.01 * r["rps"] * 30
+            p99 = "> 2,000" if timed_out else f"{r['p99']:.1f}"
+            p(f"| {label} | {single} | {r['rps']:,.1f} | {r['p50']:.1f} | {p99} | {share} | {r['bad']} |")
+        p("")
 
 
 p("## Results\n")
