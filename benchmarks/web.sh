@@ -207,11 +207,12 @@ for backend in $backends; do
     # write moves the tickets' version, so the cached ticket lists and the overview are computed
     # again at that rate (the site page does not read tickets and stays cached).
     open_tickets=$(case $backend in
-        sqlite) sqlite3 "$work/city.sqlite" "SELECT code FROM tickets WHERE state = 'open' ORDER BY id LIMIT 2000" ;;
-        postgres) pg_psql -At -c "SELECT code FROM tickets WHERE state = 'open' ORDER BY id LIMIT 2000" city_run ;;
+        sqlite) sqlite3 "$work/city.sqlite" "SELECT id FROM tickets WHERE state = 'open' ORDER BY id LIMIT 2000" ;;
+        postgres) pg_psql -At -c "SELECT id FROM tickets WHERE state = 'open' ORDER BY id LIMIT 2000" city_run ;;
       esac)
     (
-      for code in $open_tickets; do
+      for id in $open_tickets; do
+        code=$(printf 'T-%06d' "$id")
         curl -s -o /dev/null -w '%{http_code}\n' -X POST -H "$auth" -H 'Content-Type: application/json' \
           -d '{"reason":"web.sh: 测试写入"}' "$base/api/v1/tickets/$code/dismiss" >>"$work/writes-$backend.txt"
         sleep 1

@@ -68,6 +68,7 @@ enum MetricCatalog {
             ("govwatch_lease_renewals_total", Entry(name: "govwatch_lease_renewals_total", help: "租约续期次数（task 检查任务、job 调度任务；lost 表示租约已被其他进程接管）")),
             ("govwatch_scheduler_lag_seconds", Entry(name: "govwatch_scheduler_lag_seconds", help: "调度任务实际开始时间晚于计划时间的秒数（按任务类型）", buckets: lagBuckets)),
             ("govwatch_scheduler_jobs_total", Entry(name: "govwatch_scheduler_jobs_total", help: "调度任务执行次数（按任务类型和结果）")),
+            ("govwatch_page_cache_requests_total", Entry(name: "govwatch_page_cache_requests_total", help: "总览、网站页和整改列表的请求中直接使用缓存（hit）和重新计算（miss）的次数（按页面）")),
             // Hummingbird's MetricsMiddleware (the route pattern, not the raw path, as `route`).
             ("hb.requests", Entry(name: "govwatch_http_requests_total", help: "网页平台处理的请求数（按路由模式、方法和状态码）")),
             ("http.server.request.duration", Entry(name: "govwatch_http_request_duration_seconds", help: "网页平台请求的处理耗时（秒，按路由模式、方法和状态码）")),

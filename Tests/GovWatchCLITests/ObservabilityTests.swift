@@ -14,6 +14,9 @@ import Testing
 @Suite struct ObservabilityTests {
     @Test func serveMetricsCountRequestsByRoutePattern() async throws {
         let directory = try ImportCommandTests.scratch()
+        #expect(try await ImportCommandTests.govwatch(["users", "add", "admin", "--role", "admin"], in: directory).status == 0)
+        let issued = try await ImportCommandTests.govwatch(["users", "token", "admin", "--name", "metrics"], in: directory)
+        let token = try #require(issued.stdout.firstMatch(of: /gw_[A-Za-z0-9_-]+/).map { String($0.output) }, "\(issued.stderr)")
         let serve = try RunningProcess.start(["serve", "--port", "0", "--inspection-lanes", "0"], in: directory)
         defer { serve.terminate() }
         let started = try #require(try await serve.waitForStdout { $0.hasPrefix("GovWatch 网页平台已启动：") }, serve.diagnostics)
@@ -41,6 +44,14 @@ import Testing
         let routes = Set(after.samples.filter { $0.name == "govwatch_http_requests_total" }.compactMap { $0.labels["route"] })
         #expect(!routes.contains("/static/govwatch.css"), "\(routes)")
         #expect(routes.contains { $0.hasPrefix("/static/") }, "\(routes)")
+
+        // The overview twice: computed once, then answered from the page cache.
+        for _ in 0..<2 { _ = try await Self.get(base, authorization: "Bearer \(token)") }
+        let cached = try PrometheusText.parse(try await Self.get(base + "metrics"))
+        let overview = { (result: String) in PrometheusText.Labels(["page": "overview", "result": result]) }
+        #expect(cached.value("govwatch_page_cache_requests_total", overview("miss")) == 1)
+        #expect(cached.value("govwatch_page_cache_requests_total", overview("hit")) == 1)
+        #expect(cached.help["govwatch_page_cache_requests_total"]?.isEmpty == false)
     }
 
     @Test func workerServesMetricsAndLogsJSONWithRunSiteAndTask() async throws {
@@ -110,8 +121,10 @@ import Testing
         #expect(progressMetadata?["site"] as? String == "4390000006" && progressMetadata?["run"] as? String == runCode)
     }
 
-    static func get(_ url: String) async throws -> String {
-        let (data, response) = try await URLSession.shared.data(from: try #require(URL(string: url)))
+    static func get(_ url: String, authorization: String? = nil) async throws -> String {
+        var request = URLRequest(url: try #require(URL(string: url)))
+        if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode
         try #require(status == 200, "GET \(url): \(status.map(String.init) ?? "no status")")
         return String(decoding: data, as: UTF8.self)

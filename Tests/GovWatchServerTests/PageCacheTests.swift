@@ -71,6 +71,12 @@ import Testing
         #expect(try await cache.value("b", stamp: [1], size: { $0.utf8.count }) { "recomputed" } == "recomputed")
     }
 
+    @Test func noTextInAKeyPartMakesItAnotherKey() {
+        #expect(ComputedPageCache.key("site", ["a|1", "b"]) != ComputedPageCache.key("site", ["a", "1|b"]))
+        #expect(ComputedPageCache.key("site", ["1:a", ""]) != ComputedPageCache.key("site", ["", "1:a"]))
+        #expect(ComputedPageCache.key("site", ["x"]).hasPrefix("site|"))
+    }
+
     @Test func capacityZeroComputesEveryTime() async throws {
         let cache = ComputedPageCache(capacity: 0)
         let computations = Counter()

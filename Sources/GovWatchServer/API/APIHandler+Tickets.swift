@@ -21,11 +21,10 @@ extension APIHandler {
             state: input.query.state.flatMap { TicketState(rawValue: $0.rawValue) }, indicator: input.query.indicator,
             overdueAt: input.query.overdue == true ? now : nil, units: try await scope(narrowedTo: input.query.unit))
         // The same for every caller of a scope until a ticket changes (overdue: or the day).
-        let key = [
-            "api-tickets", filter.state?.rawValue ?? "", filter.indicator ?? "", input.query.overdue == true ? "1" : "",
-            "\(paging.limit)", "\(paging.offset)",
-            ComputedPageCache.scopeKey(filter.units),
-        ].joined(separator: "|")
+        let key = ComputedPageCache.key("api-tickets", [
+            filter.state?.rawValue ?? "", filter.indicator ?? "", input.query.overdue == true ? "1" : "", "\(paging.limit)",
+            "\(paging.offset)", ComputedPageCache.scopeKey(filter.units),
+        ])
         let page = try await cache.value(
             key, reading: [.tickets, .units], in: store, slot: .chinaDay, at: now, size: { $0.items.count * 2_048 }
         ) { try await store.tickets(filter, limit: paging.limit, offset: paging.offset) }

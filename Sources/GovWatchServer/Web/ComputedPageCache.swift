@@ -1,5 +1,6 @@
 import Foundation
 import GovWatchStore
+import Metrics
 import Synchronization
 
 /// Values the busiest pages compute from many rows (the overview, a site's page, the ticket
@@ -84,6 +85,10 @@ public final class ComputedPageCache: Sendable {
             throw error
         }
         if !hit { account(key, task: task, bytes: size(value)) }
+        // Labelled by the page (the key's first part: a fixed set), never by the key itself.
+        Counter(label: "govwatch_page_cache_requests_total", dimensions: [
+            ("page", String(key.prefix { $0 != "|" })), ("result", hit ? "hit" : "miss"),
+        ]).increment()
         return value
     }
 
@@ -149,9 +154,16 @@ extension ComputedPageCache {
         return try await value(key, stamp: stamp, size: size, compute: compute)
     }
 
-    /// The part of a key that says what a user may see: role, unit and scope.
-    public static func audience(_ identity: Identity) -> String {
-        "\(identity.user.role.rawValue)|\(identity.user.unitName ?? "")|" + scopeKey(identity.scope)
+    /// A key: the page's name (a fixed word, the metrics' label) and what the value depends
+    /// on. Each part is prefixed with its length, so no text a user sends (a site code in the
+    /// path, a unit in the query) can make one key equal another's.
+    public static func key(_ page: String, _ parts: [String]) -> String {
+        page + "|" + parts.map { "\($0.utf8.count):\($0)" }.joined()
+    }
+
+    /// The parts of a key that say what a user may see: role, unit and scope.
+    public static func audience(_ identity: Identity) -> [String] {
+        [identity.user.role.rawValue, identity.user.unitName ?? "", scopeKey(identity.scope)]
     }
 
     /// The units a scope holds (`*`: all).

@@ -42,7 +42,7 @@ struct OverviewRoutes: Sendable {
         // The same for everyone of a role and scope; the clock's part (overdue, the last 24
         // hours of probes) is at most a minute behind.
         let content = try await cache.value(
-            "overview|" + ComputedPageCache.audience(identity), reading: Self.tables, in: store, slot: .minute, at: now,
+            ComputedPageCache.key("overview", ComputedPageCache.audience(identity)), reading: Self.tables, in: store, slot: .minute, at: now,
             size: \.bytes
         ) { try await overviewContent(identity, now: now) }
         return try pages.page(content, frame: PageFrame(title: "总览", identity: identity, path: "/"))

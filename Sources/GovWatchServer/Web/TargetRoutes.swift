@@ -142,7 +142,8 @@ struct TargetRoutes: Sendable {
         let now = configuration.clock()
         // The same for everyone of a role and scope; the week of probes ends at most a minute ago.
         let page = try await cache.value(
-            "site|\(code)|\(limit)|\(offset)|" + ComputedPageCache.audience(identity), reading: Self.sitePageTables, in: store,
+            ComputedPageCache.key("site", [code, "\(limit)", "\(offset)"] + ComputedPageCache.audience(identity)),
+            reading: Self.sitePageTables, in: store,
             slot: .minute, at: now, size: { $0.content.bytes }
         ) { try await sitePageContent(code: code, identity: identity, limit: limit, offset: offset, now: now) }
         return try pages.page(page.content, frame: PageFrame(title: page.title, identity: identity, path: "/sites/\(code)"))

@@ -48,8 +48,10 @@ struct TicketRoutes: Sendable {
         let indicator = PageFormatting.parameter(request, "indicator")
         let overdue = PageFormatting.parameter(request, "overdue") == "1"
         // The same for everyone of a role and scope until a ticket changes or the day (what is overdue).
-        let key = ["tickets", state?.rawValue ?? "", unit ?? "", indicator ?? "", overdue ? "1" : "", "\(limit)", "\(offset)"]
-            .joined(separator: "|") + "|" + ComputedPageCache.audience(identity)
+        let key = ComputedPageCache.key(
+            "tickets",
+            [state?.rawValue ?? "", unit ?? "", indicator ?? "", overdue ? "1" : "", "\(limit)", "\(offset)"]
+                + ComputedPageCache.audience(identity))
         let content = try await cache.value(key, reading: Self.listTables, in: store, slot: .chinaDay, at: now, size: \.bytes) {
             try await listContent(
                 identity: identity, state: state, unit: unit, indicator: indicator, overdue: overdue, limit: limit, offset: offset,
