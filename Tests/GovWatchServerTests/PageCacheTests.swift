@@ -135,8 +135,17 @@ import Testing
             #expect(after.html.contains("共 5 条"))
             let apiAfter = try await client.call(.get, "/api/v1/tickets?state=open", headers: city.bearer("admin"))
             #expect(Self.total(apiAfter.body) == 5)
-            #expect(try await FindingAndTicketPagesTests.page(client, city, "admin", "/").html != overview.html)
+            let overviewAfter = try await FindingAndTicketPagesTests.page(client, city, "admin", "/")
+            #expect(overviewAfter.html != overview.html)
             #expect(try await FindingAndTicketPagesTests.page(client, city, "admin", "/sites/4301210002").html.contains("错别字样本"))
+
+            // A re-scored site changes the overview's rates (kept apart from its ticket parts).
+            #expect(overviewAfter.html.contains("2/3 合格"))
+            try await city.store.record(
+                [Scorecard(target: Target(kind: .site, code: "4301210002", name: "青川县卫生健康局"), score: 40, vetoes: [], passed: false)],
+                in: city.run.code)
+            let rescored = try await FindingAndTicketPagesTests.page(client, city, "admin", "/")
+            #expect(rescored.html.contains("1/3 合格") && !rescored.html.contains("2/3 合格"))
         }
     }
 

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import GovWatchCore
+import GovWatchTestSupport
 import SQLKit
 import Testing
 
@@ -78,9 +79,8 @@ struct DataVersionsStoreTests {
         }
     }
 
-    @Test("PostgreSQL: each connection counts on a row of its own; folding them keeps every sum")
+    @Test("PostgreSQL: each connection counts on a row of its own; folding them keeps every sum", .requires(ToolAvailability.postgres))
     func compactionKeepsTheSums() async throws {
-        guard TestDatabases.backends.contains(.postgres) else { return }
         try await TestDatabases.withStore(.postgres) { store in
             _ = try await seed.seeded(store)
             // Writes from several connections of the pool at once.
@@ -91,11 +91,11 @@ struct DataVersionsStoreTests {
             let before = try await store.dataVersions()
             let rowsBefore = try await store.sqlDatabase.raw("SELECT COUNT(*) AS n FROM data_versions").first()?
                 .decode(column: "n", as: Int.self) ?? 0
-            #expect(rowsBefore > DataVersions.Table.allCases.count / 2)
+            let tables = Set(before.versions.keys.map(\.rawValue))
+            #expect(rowsBefore >= tables.count)
             let folded = try await store.compactDataVersions()
             #expect(folded == rowsBefore)
             #expect(try await store.dataVersions() == before)
-            let tables = Set(before.versions.keys.map(\.rawValue))
             let rowsAfter = try await store.sqlDatabase.raw("SELECT COUNT(*) AS n FROM data_versions").first()?
                 .decode(column: "n", as: Int.self) ?? 0
             #expect(rowsAfter == tables.count)

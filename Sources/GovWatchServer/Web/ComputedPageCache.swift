@@ -134,11 +134,14 @@ extension ComputedPageCache {
         case minute
         /// A day in China: what is overdue changes at midnight there.
         case chinaDay
+        /// Not computed from the clock at all.
+        case none
 
         func number(at moment: Date) -> Int64 {
             switch self {
             case .minute: Int64((moment.timeIntervalSince1970 / 60).rounded(.down))
             case .chinaDay: Int64(((moment.timeIntervalSince1970 + 8 * 3600) / 86_400).rounded(.down))
+            case .none: 0
             }
         }
     }

@@ -35,6 +35,15 @@ struct OverviewRoutes: Sendable {
     static let tables: [DataVersions.Table] = [
         .units, .sites, .accounts, .runs, .scorecards, .bonusPoints, .tickets, .probes, .settings,
     ]
+    /// What its run results (rates and trend) are computed from: no ticket, no probe.
+    static let resultTables: [DataVersions.Table] = [.units, .sites, .accounts, .runs, .scorecards, .bonusPoints, .settings]
+
+    /// The run results' values, shared by the requests that render them.
+    struct RunResults: @unchecked Sendable {
+        // Plain values (strings, numbers, arrays and dictionaries of them) built once and only
+        // read afterwards; `Any` is what the Mustache renderer takes.
+        let values: [String: Any]
+    }
 
     func overview(_ context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
@@ -57,6 +66,55 @@ struct OverviewRoutes: Sendable {
         if identity.user.role == .unit {
             values["scopeNote"] = "您可以查看\(identity.user.unitName ?? "本单位")及其下属单位的情况。"
         }
+        // The run results (rates and trend: the scorecards of eight runs, the heaviest part)
+        // are kept apart, so a ticket action recomputes only the ticket parts below.
+        let results = try await cache.value(
+            ComputedPageCache.key("overview-results", [ComputedPageCache.scopeKey(scope)]), reading: Self.resultTables,
+            in: store, slot: .none, at: now, size: { _ in 64 << 10 }
+        ) { RunResults(values: try await runResults(scope: scope)) }
+        values.merge(results.values) { _, result in result }
+
+        // 清零: units ranked by overdue, then open tickets.
+        let backlog = try await store.ticketBacklog(at: now, within: scope)
+        let withTickets = backlog.filter { $0.open + $0.feedback + $0.closed + $0.dismissed > 0 }
+        let cleared = withTickets.filter(\.cleared).count
+        values["backlog"] = [
+            "units": withTickets.count, "cleared": cleared,
+            "progress": PageFormatting.rate(cleared, of: withTickets.count),
+            "rows": withTickets.filter { !$0.cleared }.prefix(Self.listRows).map { entry -> [String: Any] in
+                [
+                    "unit": entry.unit, "open": entry.open, "overdue": entry.overdue, "feedback": entry.feedback,
+                    "closed": entry.closed, "hasOverdue": entry.overdue > 0,
+                    "link": "/tickets?unit=" + (entry.unit.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+                ]
+            },
+            "hasRows": withTickets.contains { !$0.cleared },
+            "hasTickets": !withTickets.isEmpty,
+        ] as [String: Any]
+
+        // What needs attention today.
+        let overdue = try await store.tickets(ScopedTicketFilter(overdueAt: now, units: scope), limit: Self.listRows, offset: 0)
+        let awaiting = try await store.tickets(ScopedTicketFilter(state: .feedback, units: scope), limit: Self.listRows, offset: 0)
+        let unreachable = try await store.latestProbeFailures(since: now.addingTimeInterval(-86_400), within: scope)
+        values["overdue"] = ["total": overdue.total, "any": overdue.total > 0, "items": overdue.items.map { Self.ticketValues($0) }]
+        values["awaiting"] = ["total": awaiting.total, "any": awaiting.total > 0, "items": awaiting.items.map { Self.ticketValues($0) }]
+        values["unreachable"] = [
+            "total": unreachable.count, "any": !unreachable.isEmpty,
+            "items": unreachable.prefix(Self.listRows).map { failure -> [String: Any] in
+                [
+                    "code": failure.siteCode, "name": failure.siteName, "unit": failure.unit,
+                    "at": PageFormatting.minute(failure.probe.at),
+                    "reason": failure.probe.status.map { "HTTP \($0)" } ?? failure.probe.error ?? "无响应",
+                ]
+            },
+        ] as [String: Any]
+        return try pages.content("overview", values: values)
+    }
+
+    /// The run results' part of the overview: the latest run's rates by kind and platform, its
+    /// vetoes, the trend over the finished runs, and the runs under way.
+    func runResults(scope: UnitSubtree?) async throws -> [String: Any] {
+        var values: [String: Any] = [:]
         let sites = try await store.sites(within: scope)
         let siteKinds = Dictionary(sites.map { ($0.code, $0.kind) }, uniquingKeysWith: { first, _ in first })
         let platforms = Dictionary(
@@ -152,47 +210,13 @@ struct OverviewRoutes: Sendable {
             ] as [String: Any]
         }
 
-        // 清零: units ranked by overdue, then open tickets.
-        let backlog = try await store.ticketBacklog(at: now, within: scope)
-        let withTickets = backlog.filter { $0.open + $0.feedback + $0.closed + $0.dismissed > 0 }
-        let cleared = withTickets.filter(\.cleared).count
-        values["backlog"] = [
-            "units": withTickets.count, "cleared": cleared,
-            "progress": PageFormatting.rate(cleared, of: withTickets.count),
-            "rows": withTickets.filter { !$0.cleared }.prefix(Self.listRows).map { entry -> [String: Any] in
-                [
-                    "unit": entry.unit, "open": entry.open, "overdue": entry.overdue, "feedback": entry.feedback,
-                    "closed": entry.closed, "hasOverdue": entry.overdue > 0,
-                    "link": "/tickets?unit=" + (entry.unit.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
-                ]
-            },
-            "hasRows": withTickets.contains { !$0.cleared },
-            "hasTickets": !withTickets.isEmpty,
-        ] as [String: Any]
-
-        // What needs attention today.
-        let overdue = try await store.tickets(ScopedTicketFilter(overdueAt: now, units: scope), limit: Self.listRows, offset: 0)
-        let awaiting = try await store.tickets(ScopedTicketFilter(state: .feedback, units: scope), limit: Self.listRows, offset: 0)
-        let unreachable = try await store.latestProbeFailures(since: now.addingTimeInterval(-86_400), within: scope)
-        values["overdue"] = ["total": overdue.total, "any": overdue.total > 0, "items": overdue.items.map { Self.ticketValues($0) }]
-        values["awaiting"] = ["total": awaiting.total, "any": awaiting.total > 0, "items": awaiting.items.map { Self.ticketValues($0) }]
-        values["unreachable"] = [
-            "total": unreachable.count, "any": !unreachable.isEmpty,
-            "items": unreachable.prefix(Self.listRows).map { failure -> [String: Any] in
-                [
-                    "code": failure.siteCode, "name": failure.siteName, "unit": failure.unit,
-                    "at": PageFormatting.minute(failure.probe.at),
-                    "reason": failure.probe.status.map { "HTTP \($0)" } ?? failure.probe.error ?? "无响应",
-                ]
-            },
-        ] as [String: Any]
         values["running"] = running.map { run -> [String: Any] in
             ["code": run.code, "asOf": PageFormatting.asOfDay(run.asOf), "startedAt": PageFormatting.minute(run.startedAt)]
         }
         values["hasRunning"] = !running.isEmpty
         values["runningCount"] = running.count
         values["hasRuns"] = !recentRuns.isEmpty
-        return try pages.content("overview", values: values)
+        return values
     }
 
     /// The as-of day of each run (`03-31`), with the run's number of that day when two runs
