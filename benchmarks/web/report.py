@@ -90,7 +90,12 @@ p("target: wrk 4.1 with 2 threads and 32 connections, a 10 s warm-up, then 30 s 
 p("the same 2 cores as the server (as does PostgreSQL), so every number includes that contention; nginx (2 workers,")
 p("`sendfile`, no access log) serving the bytes of the `/tickets` page as a static file is measured the same way in")
 p("the same run: the ceiling of this machine for a page of that size. The site page is the site with the most")
-p("findings in the newest run. `single` is one request without load (curl). Ratio = requests/s ÷ nginx's.\n")
+p("findings in the newest run. `single` is one request without load (curl). Ratio = requests/s ÷ nginx's.")
+p("`serve` runs as shipped, with its page cache on (`server.page_cache_mib` 64): the check request computes each")
+p("page once, then the measured requests read the write counters (`data_versions`, one query) and get the cached")
+p("body in their own frame. Two more rounds per backend show what that hides: the same targets while a ticket is")
+p("dismissed through the API every second (each write invalidates the ticket lists and the overview's ticket")
+p("parts), and a `serve` with the cache off (`server.page_cache_mib: 0`), which computes every page.\n")
 
 
 def table(backend, rows, reference):
